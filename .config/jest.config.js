@@ -12,6 +12,8 @@ module.exports = {
   moduleNameMapper: {
     '\\.(css|scss|sass)$': 'identity-obj-proxy',
     'react-inlinesvg': path.resolve(__dirname, 'jest', 'mocks', 'react-inlinesvg.tsx'),
+    // The contract is ESM TypeScript with `.js` suffixes on relative imports (for the companion's nodenext).
+    '^(\\.{1,2}/.*)\\.js$': '$1',
   },
   modulePaths: ['<rootDir>/src'],
   setupFilesAfterEnv: ['<rootDir>/jest-setup.js'],
@@ -22,6 +24,8 @@ module.exports = {
     '<rootDir>/src/**/*.{spec,test,jest}.{js,jsx,ts,tsx}',
   ],
   transform: {
+    // d3-color and friends ship .mjs only: send them through swc too (Node 20 fix, see PLUGIN-NOTES).
+    '^.+\\.mjs$': '@swc/jest',
     '^.+\\.(t|j)sx?$': [
       '@swc/jest',
       {

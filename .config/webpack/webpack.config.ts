@@ -215,6 +215,8 @@ const config = async (env: Env): Promise<Configuration> => {
 
     resolve: {
       extensions: ['.js', '.jsx', '.ts', '.tsx'],
+      // The shared contract (contract/src) is ESM TypeScript whose relative imports end in `.js`.
+      extensionAlias: { '.js': ['.ts', '.tsx', '.js'] },
       // handle resolving "rootDir" paths
       modules: [path.resolve(process.cwd(), 'src'), 'node_modules'],
       unsafeCache: true,

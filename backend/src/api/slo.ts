@@ -1,0 +1,146 @@
+// /api/slo: validate, generate, apply SLO specs; list them with their load status; serve error budgets.
+// Bodies: JSON `{ sources: [{ file, text }] }` (text = any supported spec YAML), or a raw YAML body
+// (Content-Type application/yaml or text/*) treated as one source named by `?file=` (default 'request.yml').
+import express, { type Request, type Response, type Router } from 'express';
+import type { QueryPromApi, RulesPromApi } from '../rules/prom-api.js';
+import type { RulerOptions } from '../rules/ruler.js';
+import { computeBudget } from '../slo/budget.js';
+import { groupNames } from '../slo/generate.js';
+import { loadSpecs } from '../slo/load.js';
+import { applyGenerated, checkGenerated, generateFromSources, SloValidationError } from '../slo/service.js';
+import { SloRepository, type SloStoreLike, type SpecSource } from '../slo/store.js';
+
+/** What this router needs from the shared AppContext (src/context.ts); AppContext satisfies it structurally. */
+export interface SloRouterContext {
+  prom: QueryPromApi & RulesPromApi;
+  store: SloStoreLike;
+  log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
+  /** Reads `config.slo.rulesDir` / `config.rulesDir` and `config.slo.ruler` when present. */
+  config: unknown;
+}
+
+interface SloConfig {
+  rulesDir?: string;
+  ruler?: RulerOptions;
+  defaultWindow?: string;
+}
+
+function sloConfig(config: unknown): SloConfig {
+  const c = (typeof config === 'object' && config !== null ? config : {}) as { slo?: SloConfig; rulesDir?: string; rules?: { dir?: string } };
+  return { rulesDir: c.slo?.rulesDir ?? c.rulesDir ?? c.rules?.dir, ruler: c.slo?.ruler, defaultWindow: c.slo?.defaultWindow };
+}
+
+class BadRequest extends Error {}
+
+function sourcesOf(req: Request): SpecSource[] {
+  if (typeof req.body === 'string') return [{ file: typeof req.query.file === 'string' ? req.query.file : 'request.yml', text: req.body }];
+  const b = req.body as { sources?: unknown } | undefined;
+  if (!b || !Array.isArray(b.sources) || b.sources.length === 0) throw new BadRequest("body: expected { sources: [{ file, text }] } or a YAML body");
+  return b.sources.map((s: unknown, i: number) => {
+    const o = s as { file?: unknown; text?: unknown };
+    if (typeof o?.file !== 'string' || typeof o.text !== 'string') throw new BadRequest(`body.sources[${i}]: needs string 'file' and 'text'`);
+    return { file: o.file, text: o.text };
+  });
+}
+
+export function sloRouter(ctx: SloRouterContext): Router {
+  const router = express.Router();
+  const repo = new SloRepository(ctx.store);
+  const cfg = sloConfig(ctx.config);
+  const opts = { defaultWindow: cfg.defaultWindow };
+  router.use(express.json({ limit: '5mb' }), express.text({ type: ['application/yaml', 'application/x-yaml', 'text/*'], limit: '5mb' }));
+
+  const handle = (fn: (req: Request, res: Response) => Promise<void> | void) => async (req: Request, res: Response) => {
+    try {
+      await fn(req, res);
+    } catch (e) {
+      if (e instanceof BadRequest) return void res.status(400).json({ error: e.message });
+      if (e instanceof SloValidationError) return void res.status(422).json({ error: 'invalid SLO specs', issues: e.issues });
+      ctx.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'slo api error');
+      res.status(502).json({ error: e instanceof Error ? e.message : String(e) });
+    }
+  };
+
+  router.post('/validate', handle((req, res) => {
+    const r = loadSpecs(sourcesOf(req), opts);
+    const ok = !r.issues.some((i) => i.level === 'error');
+    res.status(ok ? 200 : 422).json({ ok, slos: r.slos.map((s) => ({ id: s.id, service: s.service, name: s.name, format: s.source.format })), issues: r.issues });
+  }));
+
+  router.post('/generate', handle(async (req, res) => {
+    const g = generateFromSources(sourcesOf(req), opts);
+    const checked = req.query.check === 'false' ? undefined : await checkGenerated(req.query.tests === 'true' ? g : { ...g, tests: {} });
+    if (checked && !checked.ok) return void res.status(500).json({ error: 'promtool rejected the generated rules', check: checked.check, test: checked.test });
+    res.json({ files: g.files, tests: req.query.tests === 'true' ? g.tests : undefined, issues: g.issues, promtool: checked });
+  }));
+
+  // Apply the posted sources together with the stored ones (so ids stay unique), then remember them.
+  router.post('/apply', handle(async (req, res) => {
+    const posted = sourcesOf(req);
+    const names = new Set(posted.map((s) => s.file));
+    const all = [...repo.sources().filter((s) => !names.has(s.file)), ...posted];
+    const g = generateFromSources(all, opts);
+    const target = cfg.ruler
+      ? ({ kind: 'ruler', ruler: cfg.ruler } as const)
+      : cfg.rulesDir
+        ? ({ kind: 'files', rulesDir: cfg.rulesDir, prom: ctx.prom } as const)
+        : undefined;
+    if (!target) throw new BadRequest('the companion has no rules target: set config slo.rulesDir (or rulesDir) or slo.ruler');
+    try {
+      const r = await applyGenerated(g, target);
+      repo.save(posted);
+      repo.recordApply(target.kind, r.applied, true, 'ok');
+      ctx.log.info({ applied: r.applied }, 'slo rules applied');
+      res.json({ applied: r.applied, issues: g.issues });
+    } catch (e) {
+      repo.recordApply(target.kind, Object.keys(g.files), false, e instanceof Error ? e.message : String(e));
+      throw e;
+    }
+  }));
+
+  router.get('/', handle(async (_req, res) => {
+    const r = repo.load(opts);
+    let loaded = new Set<string>();
+    let promError: string | undefined;
+    try {
+      loaded = new Set((await ctx.prom.rules()).map((g) => g.name));
+    } catch (e) {
+      promError = e instanceof Error ? e.message : String(e);
+    }
+    res.json({
+      slos: r.slos.map((s) => ({
+        id: s.id,
+        service: s.service,
+        name: s.name,
+        description: s.description,
+        objective: s.objective,
+        window: s.window,
+        sliKind: s.sli.kind,
+        format: s.source.format,
+        file: s.source.file,
+        loaded: promError ? null : loaded.has(groupNames(s.id).sli) && loaded.has(groupNames(s.id).meta),
+      })),
+      issues: r.issues,
+      lastApply: repo.lastApply() ?? null,
+      prometheusError: promError,
+    });
+  }));
+
+  router.get('/budget', handle(async (req, res) => {
+    const slos = repo.load(opts).slos.filter((s) => typeof req.query.id !== 'string' || s.id === req.query.id);
+    res.json({ budgets: await Promise.all(slos.map((s) => computeBudget(ctx.prom, s))) });
+  }));
+
+  router.get('/:id/budget', handle(async (req, res) => {
+    const slo = repo.load(opts).slos.find((s) => s.id === req.params.id);
+    if (!slo) return void res.status(404).json({ error: `no SLO with id '${String(req.params.id)}'` });
+    res.json(await computeBudget(ctx.prom, slo));
+  }));
+
+  router.delete('/sources/:file', handle((req, res) => {
+    const ok = repo.remove(String(req.params.file));
+    res.status(ok ? 204 : 404).end();
+  }));
+
+  return router;
+}

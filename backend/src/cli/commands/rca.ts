@@ -1,0 +1,109 @@
+// `foresight rca --input FILE.csv --fault-time T [--component-pattern REGEX] [--edge CALLER=CALLEE …] [--json]`:
+// offline root-cause ranking of a wide CSV (timestamp column, then one column per series).
+import { readFile } from 'node:fs/promises';
+import { parseArgs } from 'node:util';
+import { rankRootCauses, RcaInputError, type DependencyEdge } from '../../models/rca/index.js';
+import { parseWideCsv, CsvInputError } from '../../rca/csv-input.js';
+
+const USAGE = `usage: foresight rca --input FILE.csv --fault-time T [--component-pattern REGEX] [--edge CALLER=CALLEE]... [--json]
+  FILE.csv            first column the timestamp, then one column per series
+  --fault-time T      incident/fault time in the file's own time unit (or an ISO date if the file uses them)
+  --component-pattern the component of a column is the pattern's first capture group (default: text before the first '_')
+  --edge A=B          A calls B (repeatable): lets the ranking prefer the upstream cause over downstream symptoms
+  --json              print [{component, metric, score, onset}] best first`;
+
+export async function run(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        input: { type: 'string' },
+        'fault-time': { type: 'string' },
+        'component-pattern': { type: 'string' },
+        edge: { type: 'string', multiple: true },
+        json: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    process.stderr.write(`foresight rca: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  if (args.help) {
+    process.stdout.write(USAGE + '\n');
+    return 0;
+  }
+  if (!args.input || args['fault-time'] === undefined) {
+    process.stderr.write(`foresight rca: --input and --fault-time are required\n${USAGE}\n`);
+    return 2;
+  }
+  let pattern: RegExp | undefined;
+  if (args['component-pattern'] !== undefined) {
+    try {
+      pattern = new RegExp(args['component-pattern']);
+    } catch (e) {
+      process.stderr.write(`foresight rca: --component-pattern is not a valid regular expression: ${(e as Error).message}\n`);
+      return 2;
+    }
+  }
+  const edges: DependencyEdge[] = [];
+  for (const e of args.edge ?? []) {
+    const [caller, callee] = e.split('=');
+    if (!caller || !callee) {
+      process.stderr.write(`foresight rca: --edge '${e}' must look like CALLER=CALLEE\n`);
+      return 2;
+    }
+    edges.push({ caller, callee });
+  }
+  try {
+    const text = await readFile(args.input, 'utf8').catch((e: NodeJS.ErrnoException) => {
+      throw new CsvInputError(`cannot read --input ${args.input}: ${e.code ?? e.message}`);
+    });
+    const csv = parseWideCsv(text, args.input, pattern);
+    const raw = args['fault-time'];
+    const faultTime = csv.isoTime && !/^-?[\d.]+(e[-+]?\d+)?$/i.test(raw) ? Date.parse(raw) : Number(raw);
+    if (!Number.isFinite(faultTime)) {
+      process.stderr.write(`foresight rca: --fault-time '${raw}' is not a number${csv.isoTime ? ' or ISO date' : ''}\n`);
+      return 2;
+    }
+    const result = rankRootCauses({ series: csv.series, incidentTime: faultTime, edges });
+    if (result.status === 'insufficient') {
+      process.stderr.write(`foresight rca: insufficient evidence: ${result.reason}\n`);
+      for (const s of result.skipped.slice(0, 10)) process.stderr.write(`  skipped ${s.metric}: ${s.reason}\n`);
+      if (args.json) process.stdout.write('[]\n');
+      return 3;
+    }
+    const showTime = (t?: number) => (t === undefined ? '' : csv.isoTime ? new Date(t).toISOString() : String(t));
+    if (args.json) {
+      const rows = result.candidates.map((c) => ({
+        component: c.component,
+        metric: c.metric,
+        score: c.score,
+        onset: c.onset === undefined ? null : csv.isoTime ? new Date(c.onset).toISOString() : c.onset,
+      }));
+      process.stdout.write(JSON.stringify(rows, null, 2) + '\n');
+      return 0;
+    }
+    const out: string[] = ['Ranked components (most likely root cause first):', ''];
+    out.push(`${'#'.padStart(3)}  ${'component'.padEnd(20)} ${'score'.padStart(6)}  onset`);
+    result.components.forEach((c, i) => {
+      out.push(`${String(i + 1).padStart(3)}  ${c.component.padEnd(20)} ${c.score.toFixed(3).padStart(6)}  ${showTime(c.onset)}`);
+      for (const ev of c.evidence) out.push(`       - ${ev}`);
+    });
+    out.push('', 'Ranked metrics:', '');
+    result.candidates.slice(0, 15).forEach((c, i) => {
+      out.push(`${String(i + 1).padStart(3)}  ${c.metric.padEnd(40)} ${c.score.toFixed(3).padStart(6)}  ${showTime(c.onset)}`);
+    });
+    if (result.skipped.length) out.push('', `${result.skipped.length} series skipped (e.g. ${result.skipped[0]!.metric}: ${result.skipped[0]!.reason})`);
+    process.stdout.write(out.join('\n') + '\n');
+    return 0;
+  } catch (e) {
+    if (e instanceof CsvInputError || e instanceof RcaInputError) {
+      process.stderr.write(`foresight rca: ${e.message}\n`);
+      return 2;
+    }
+    throw e;
+  }
+}

@@ -1,0 +1,80 @@
+// Scores every component from Prometheus: runs each category's PromQL for the component (now, and over
+// the baseline window when the indicator has no SLO), then hands the numbers to the pure health model.
+import {
+  scoreComponent,
+  scoreSystem,
+  CATEGORIES,
+  type Category,
+  type Indicator,
+  type SystemHealth,
+} from '../models/health/index.js';
+import { fillTemplate, type HealthConfig, type IndicatorConfig } from './config.js';
+import type { PromReader } from './ports.js';
+
+export interface ScoreRun {
+  now: number;
+  /** Past scores per component (for the trend). */
+  history?: (component: string) => { t: number; score: number }[];
+}
+
+export async function discoverComponents(prom: PromReader, cfg: HealthConfig, now: number): Promise<string[]> {
+  if (cfg.components?.length) return cfg.components.slice(0, cfg.maxComponents);
+  const rows = await prom.query(cfg.discovery, now);
+  const names = [...new Set(rows.map((r) => r.labels[cfg.componentLabel]).filter((x): x is string => !!x))].sort();
+  return names.slice(0, cfg.maxComponents);
+}
+
+/** Runs `fn` over items with at most `limit` in flight (Prometheus is shared with everyone else). */
+async function mapLimit<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R>): Promise<R[]> {
+  const out: R[] = new Array(items.length);
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]!);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker));
+  return out;
+}
+
+async function measure(prom: PromReader, cfg: HealthConfig, ic: IndicatorConfig, component: string, now: number): Promise<Indicator & { error?: string }> {
+  const q = fillTemplate(ic.query, component);
+  const ind: Indicator & { error?: string } = { name: ic.name, value: undefined, betterWhen: ic.betterWhen, saturation: ic.saturation };
+  if (ic.slo !== undefined) ind.slo = ic.slo;
+  try {
+    const rows = await prom.query(q, now);
+    // Several series (e.g. per instance): the worst one speaks for the component.
+    const vals = rows.map((r) => r.value).filter(Number.isFinite);
+    if (vals.length) ind.value = ic.betterWhen === 'lower' ? Math.max(...vals) : Math.min(...vals);
+    if (ic.slo === undefined && ind.value !== undefined) {
+      const end = now - cfg.baselineGapSeconds;
+      const range = await prom.queryRange(q, end - cfg.baselineHours * 3600, end, cfg.baselineStepSeconds);
+      const hist: number[] = [];
+      for (const s of range) for (const v of s.values) if (Number.isFinite(v)) hist.push(v);
+      ind.baseline = hist;
+    }
+  } catch (e) {
+    ind.error = `query for ${ic.name} failed: ${(e as Error).message}`;
+  }
+  return ind;
+}
+
+export async function scoreFromPrometheus(prom: PromReader, cfg: HealthConfig, run: ScoreRun): Promise<SystemHealth & { errors: string[] }> {
+  const components = await discoverComponents(prom, cfg, run.now);
+  const errors: string[] = [];
+  const scored = await mapLimit(components, 2, async (component) => {
+    const indicators: Partial<Record<Category, Indicator[]>> = {};
+    for (const cat of CATEGORIES) {
+      const list = await mapLimit(cfg.categories[cat], 4, (ic) => measure(prom, cfg, ic, component, run.now));
+      for (const i of list) if (i.error) errors.push(`${component}: ${i.error}`);
+      // Indicators a component does not expose at all (no db connections on the frontend) are simply absent.
+      indicators[cat] = list.filter((i) => i.value !== undefined || i.error);
+    }
+    return scoreComponent(
+      { component, indicators, history: run.history?.(component) ?? [] },
+      { weights: cfg.weights, now: run.now },
+    );
+  });
+  return { ...scoreSystem(scored, cfg.systemWeights), errors };
+}

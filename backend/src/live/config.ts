@@ -1,0 +1,74 @@
+// `models:` section of the companion config: what the live scheduler evaluates and how.
+//   models:
+//     intervalSeconds: 60          # one evaluation cycle
+//     concurrency: 4               # targets evaluated at once
+//     maxSeriesPerTarget: 500      # series beyond this (after sharding) are dropped and counted
+//     maxExportedSeries: 10000     # cardinality cap on the foresight_* series on /metrics
+//     replica: { index: 0, count: 1 }   # hashmod sharding of series across companion replicas
+//     targets:
+//       - { name: checkout-latency, query: 'histogram_quantile(0.99, …)', kind: anomaly, step: 60 }
+//       - { name: db-disk, query: 'demo_disk_usage_bytes{service="db"}', kind: capacity,
+//           threshold: 2.0e10, horizon: 86400, within: 86400 }
+import { z } from 'zod';
+
+const name = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_:.-]*$/, 'must match [a-zA-Z_][a-zA-Z0-9_:.-]*');
+
+export const modelTargetSchema = z
+  .object({
+    name,
+    query: z.string().min(1, 'must be a PromQL expression'),
+    kind: z.enum(['anomaly', 'forecast', 'capacity']),
+    /** Capacity: the limit; a number, or a PromQL expression giving one value per series (same labels). */
+    threshold: z.union([z.number().finite(), z.string().min(1)]).optional(),
+    direction: z.enum(['up', 'down']).default('up'),
+    /** Forecast / capacity horizon in seconds. */
+    horizon: z.number().int().positive().max(366 * 86_400).default(86_400),
+    /** Season in steps (0 = none; default detected). */
+    season: z.number().int().min(0).optional(),
+    /** Query resolution in seconds. */
+    step: z.number().int().positive().max(86_400).default(60),
+    /** History read for forecast/capacity, and to prime a new anomaly series (seconds). */
+    lookback: z.number().int().positive().max(90 * 86_400).optional(),
+    /** Anomaly: points of warm-up before scoring; flag threshold. */
+    warmupPoints: z.number().int().min(8).max(20_000).default(576),
+    scoreThreshold: z.number().gt(0).lte(1).optional(),
+    /** Capacity alert horizon used by the generated rule (seconds). */
+    within: z.number().int().positive().default(86_400),
+  })
+  .strict()
+  .superRefine((t, ctx) => {
+    if (t.kind === 'capacity' && t.threshold === undefined) ctx.addIssue({ code: 'custom', path: ['threshold'], message: 'is required for kind capacity' });
+  });
+
+export const modelsConfigSchema = z
+  .object({
+    intervalSeconds: z.number().positive().max(86_400).default(60),
+    concurrency: z.number().int().min(1).max(64).default(4),
+    maxSeriesPerTarget: z.number().int().min(1).max(100_000).default(500),
+    maxExportedSeries: z.number().int().min(1).max(1_000_000).default(10_000),
+    replica: z
+      .object({ index: z.number().int().min(0).default(0), count: z.number().int().min(1).default(1) })
+      .strict()
+      .default({})
+      .refine((r) => r.index < r.count, { message: 'replica.index must be < replica.count' }),
+    targets: z.array(modelTargetSchema).default([]),
+  })
+  .strict()
+  .superRefine((c, ctx) => {
+    const seen = new Set<string>();
+    c.targets.forEach((t, i) => {
+      if (seen.has(t.name)) ctx.addIssue({ code: 'custom', path: ['targets', i, 'name'], message: `duplicate target name '${t.name}'` });
+      seen.add(t.name);
+    });
+  });
+
+export type ModelsConfig = z.infer<typeof modelsConfigSchema>;
+export type ModelTarget = z.infer<typeof modelTargetSchema>;
+
+/** Parses `models:`; the error names each bad field as models.<path>: why. */
+export function parseModelsConfig(raw: unknown): ModelsConfig {
+  const r = modelsConfigSchema.safeParse(raw ?? {});
+  if (r.success) return r.data;
+  const msg = r.error.issues.map((i) => `models.${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
+  throw new Error(`invalid models config: ${msg}`);
+}

@@ -1,0 +1,298 @@
+// The live model scheduler: every `intervalSeconds` it evaluates the configured targets (at most
+// `concurrency` at once), on the series this replica owns (hashmod sharding), at most
+// `maxSeriesPerTarget` each (the rest dropped and counted). Anomaly detectors keep learning
+// incrementally: only points newer than each series' last one are fed, and their state is saved to the
+// store every cycle and restored on restart. Forecast and capacity targets refit on their lookback.
+import type { Registry } from 'prom-client';
+import { OnlineAnomalyDetector } from '../models/anomaly/detector.js';
+import { groupAnomalies, seriesKey, type Finding, type SeriesAnomaly } from '../models/anomaly/group.js';
+import { capacity } from '../models/capacity/capacity.js';
+import { humanDuration } from '../models/capacity/rules.js';
+import { forecast, type Forecast } from '../models/forecast/forecast.js';
+import { cleanSeries } from '../models/series/clean.js';
+import { parseModelsConfig, type ModelTarget, type ModelsConfig } from './config.js';
+import { ModelsExporter } from './exporter.js';
+import { silentLog, type Labels, type LogLike, type PromRangeReader, type RangeSeries, type StoreLike } from './ports.js';
+import type { AnomalyPoint, AnomalySeriesResult, CapacitySeriesResult, CycleReport, ForecastPoint, ForecastSeriesResult, SeriesResult, TargetStatus } from './results.js';
+import { ownsSeries } from './shard.js';
+import { ModelsState } from './state.js';
+
+export interface SchedulerDeps {
+  prom: PromRangeReader;
+  store: StoreLike;
+  registry: Registry;
+  /** Raw `models:` config (validated here) or an already parsed one. */
+  config: unknown;
+  log?: LogLike;
+  /** Clock in unix seconds (tests pass a fixed one). */
+  now?: () => number;
+}
+
+const RECENT = 120;
+const MAX_POINTS_OUT = 2000;
+
+function withoutName(l: Labels): Labels {
+  const { __name__: _n, ...rest } = l;
+  return rest;
+}
+
+function forecastPoints(fc: Forecast, origin: number, step: number): ForecastPoint[] {
+  const n = fc.mean.length;
+  const stride = Math.max(1, Math.ceil(n / MAX_POINTS_OUT));
+  const out: ForecastPoint[] = [];
+  for (let i = 0; i < n; i += stride) {
+    out.push({ t: origin + (i + 1) * step, forecast: fc.mean[i]!, lo80: fc.lo80[i]!, hi80: fc.hi80[i]!, lo95: fc.lo95[i]!, hi95: fc.hi95[i]! });
+  }
+  if ((n - 1) % stride !== 0) {
+    const i = n - 1;
+    out.push({ t: origin + n * step, forecast: fc.mean[i]!, lo80: fc.lo80[i]!, hi80: fc.hi80[i]!, lo95: fc.lo95[i]!, hi95: fc.hi95[i]! });
+  }
+  return out;
+}
+
+export class ModelScheduler {
+  readonly config: ModelsConfig;
+  private readonly exporter: ModelsExporter;
+  private readonly state: ModelsState;
+  private readonly log: LogLike;
+  private readonly now: () => number;
+  private readonly detectors = new Map<string, Map<string, OnlineAnomalyDetector>>();
+  private readonly recent = new Map<string, AnomalyPoint[]>(); // target\0series -> recent points
+  private readonly byTarget = new Map<string, Map<string, SeriesResult>>();
+  private readonly status = new Map<string, TargetStatus>();
+  private timer: NodeJS.Timeout | null = null;
+  private running: Promise<CycleReport> | null = null;
+  private stopped = false;
+
+  constructor(private readonly deps: SchedulerDeps) {
+    this.config = parseModelsConfig(deps.config);
+    this.log = deps.log ?? silentLog;
+    this.now = deps.now ?? (() => Date.now() / 1000);
+    this.exporter = new ModelsExporter(deps.registry, this.config.maxExportedSeries);
+    this.state = new ModelsState(deps.store);
+    this.state.prune(this.config.targets.map((t) => t.name));
+    // Serve the last known results right after a restart.
+    for (const r of this.state.loadResults()) this.resultsFor(r.target).set(r.series, r.result as SeriesResult);
+    for (const t of this.config.targets) this.status.set(t.name, { target: t.name, kind: t.kind, lastRun: null, durationMs: null, series: 0, dropped: 0, error: null });
+  }
+
+  private resultsFor(target: string): Map<string, SeriesResult> {
+    let m = this.byTarget.get(target);
+    if (!m) this.byTarget.set(target, (m = new Map()));
+    return m;
+  }
+
+  start(): void {
+    if (this.timer || this.stopped) return;
+    const tick = (): void => {
+      this.runOnce()
+        .catch((e: unknown) => this.log.error({ err: String(e) }, 'models cycle failed'))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.config.intervalSeconds * 1000);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = null;
+    await this.running?.catch(() => undefined);
+  }
+
+  /** One evaluation cycle over all targets (concurrent calls share the running cycle). */
+  runOnce(): Promise<CycleReport> {
+    if (this.running) return this.running;
+    this.running = this.cycle().finally(() => {
+      this.running = null;
+    });
+    return this.running;
+  }
+
+  private async cycle(): Promise<CycleReport> {
+    const at = this.now();
+    const queue = [...this.config.targets];
+    const worker = async (): Promise<void> => {
+      for (let t = queue.shift(); t; t = queue.shift()) await this.evaluate(t, at);
+    };
+    await Promise.all(Array.from({ length: Math.min(this.config.concurrency, queue.length) }, worker));
+    return { at, targets: this.config.targets.map((t) => this.status.get(t.name)!) };
+  }
+
+  /** Owned series, sorted by key and capped; the rest counted as dropped. */
+  private select(target: ModelTarget, series: RangeSeries[]): { keep: [string, RangeSeries][]; dropped: number } {
+    const { index, count } = this.config.replica;
+    const owned = series.filter((s) => ownsSeries(s.labels, index, count)).map((s) => [seriesKey(s.labels), s] as [string, RangeSeries]);
+    owned.sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0));
+    const dropped = Math.max(0, owned.length - this.config.maxSeriesPerTarget);
+    if (dropped) this.exporter.dropped.inc({ target: target.name, reason: 'series_cap' }, dropped);
+    return { keep: owned.slice(0, this.config.maxSeriesPerTarget), dropped };
+  }
+
+  private async evaluate(t: ModelTarget, at: number): Promise<void> {
+    const st = this.status.get(t.name)!;
+    const started = performance.now();
+    try {
+      const end = Math.floor(at / t.step) * t.step;
+      if (t.kind === 'anomaly') await this.evalAnomaly(t, end, st);
+      else await this.evalForecast(t, end, st);
+      st.error = null;
+    } catch (e) {
+      st.error = (e as Error).message;
+      this.exporter.evalErrors.inc({ target: t.name });
+      this.log.warn({ target: t.name, err: st.error }, 'models target evaluation failed');
+    }
+    st.lastRun = at;
+    st.durationMs = performance.now() - started;
+    this.exporter.evalDuration.set({ target: t.name }, st.durationMs / 1000);
+  }
+
+  private detectorsFor(t: ModelTarget): Map<string, OnlineAnomalyDetector> {
+    let m = this.detectors.get(t.name);
+    if (!m) {
+      m = new Map();
+      for (const [series, s] of this.state.loadAnomalyStates(t.name)) {
+        try {
+          m.set(series, OnlineAnomalyDetector.fromJSON(s));
+        } catch (e) {
+          this.log.warn({ target: t.name, series, err: (e as Error).message }, 'dropping unreadable anomaly state');
+        }
+      }
+      this.detectors.set(t.name, m);
+    }
+    return m;
+  }
+
+  private async evalAnomaly(t: ModelTarget, end: number, st: TargetStatus): Promise<void> {
+    const dets = this.detectorsFor(t);
+    const lookback = t.lookback ?? t.warmupPoints * t.step;
+    let lastSeen = Infinity;
+    for (const d of dets.values()) lastSeen = Math.min(lastSeen, d.lastTimestamp);
+    // Known series need only what is new since their last point; the first cycle primes the warm-up.
+    const start = Number.isFinite(lastSeen) && dets.size ? Math.max(end - lookback, lastSeen + t.step) : end - lookback;
+    if (start > end) return;
+    const raw = await this.deps.prom.queryRange(t.query, start, end, t.step);
+    const { keep, dropped } = this.select(t, raw);
+    const results = this.resultsFor(t.name);
+    const changed = new Map<string, unknown>();
+    const seen = new Set<string>();
+    for (const [key, s] of keep) {
+      seen.add(key);
+      let d = dets.get(key);
+      if (!d) dets.set(key, (d = new OnlineAnomalyDetector({ warmupPoints: t.warmupPoints, ...(t.scoreThreshold ? { threshold: t.scoreThreshold } : {}) })));
+      const rk = `${t.name}\0${key}`;
+      const recent = this.recent.get(rk) ?? [];
+      for (let i = 0; i < s.timestamps.length; i++) {
+        const ts = s.timestamps[i]!;
+        if (ts <= d.lastTimestamp) continue;
+        const r = d.update(ts, s.values[i]!);
+        if (r.skipped) continue;
+        recent.push({
+          t: ts, value: s.values[i]!, score: r.score, anomaly: r.anomaly, severity: r.severity, detectors: r.detectors,
+          expected: r.warmup ? null : r.expected, lower: r.warmup ? null : r.lower, upper: r.warmup ? null : r.upper,
+        });
+      }
+      if (recent.length > RECENT) recent.splice(0, recent.length - RECENT);
+      this.recent.set(rk, recent);
+      const latest = recent.length ? recent[recent.length - 1]! : null;
+      const res: AnomalySeriesResult = { kind: 'anomaly', target: t.name, series: key, labels: s.labels, warmup: !d.ready, periodSeconds: d.periodSeconds, latest, recent };
+      results.set(key, res);
+      changed.set(key, d.toJSON());
+      if (latest && latest.expected !== null) this.exporter.anomaly(t.name, key, { score: latest.score, anomaly: latest.anomaly, expected: latest.expected, lower: latest.lower!, upper: latest.upper! });
+    }
+    this.state.saveAnomalyStates(t.name, changed, end);
+    this.state.saveResults(t.name, 'anomaly', new Map([...changed.keys()].map((k) => [k, { ...results.get(k)!, recent: [] }])), end);
+    // Series gone from the query (or moved to another replica) stop being exported and served.
+    this.exporter.retain(t.name, seen, 'anomaly');
+    for (const k of [...results.keys()]) if (!seen.has(k) && raw.length > 0) results.delete(k);
+    st.series = keep.length;
+    st.dropped = dropped;
+    this.exporter.seriesGauge.set({ target: t.name }, keep.length);
+  }
+
+  private async thresholds(t: ModelTarget, end: number): Promise<(labels: Labels) => number | undefined> {
+    if (typeof t.threshold === 'number') {
+      const v = t.threshold;
+      return () => v;
+    }
+    if (t.threshold === undefined) return () => undefined;
+    const res = await this.deps.prom.queryRange(t.threshold, end - 5 * t.step, end, t.step);
+    const byKey = new Map<string, number>();
+    for (const s of res) if (s.values.length) byKey.set(seriesKey(withoutName(s.labels)), s.values[s.values.length - 1]!);
+    const only = res.length === 1 && res[0]!.values.length ? res[0]!.values[res[0]!.values.length - 1]! : undefined;
+    // Same labels (ignoring the metric name), or a single scalar-like series for every target series.
+    return (labels) => byKey.get(seriesKey(withoutName(labels))) ?? only;
+  }
+
+  private async evalForecast(t: ModelTarget, end: number, st: TargetStatus): Promise<void> {
+    const lookback = t.lookback ?? 7 * 86_400;
+    const raw = await this.deps.prom.queryRange(t.query, end - lookback, end, t.step);
+    const { keep, dropped } = this.select(t, raw);
+    const thr = t.kind === 'capacity' ? await this.thresholds(t, end) : () => undefined;
+    const results = this.resultsFor(t.name);
+    const fresh = new Map<string, SeriesResult>();
+    const horizonSteps = Math.max(1, Math.ceil(t.horizon / t.step));
+    const hLabel = humanDuration(horizonSteps * t.step);
+    for (const [key, s] of keep) {
+      if (t.kind === 'capacity') {
+        const threshold = thr(s.labels);
+        if (threshold === undefined || !Number.isFinite(threshold)) {
+          this.exporter.dropped.inc({ target: t.name, reason: 'no_threshold' });
+          continue;
+        }
+        const c = capacity(s.timestamps, s.values, { threshold, direction: t.direction, horizonSeconds: t.horizon, season: t.season, step: t.step });
+        const origin = s.timestamps[s.timestamps.length - 1]!;
+        const res: CapacitySeriesResult = {
+          kind: 'capacity', target: t.name, series: key, labels: s.labels, current: c.current, threshold: c.threshold, headroom: c.headroom,
+          headroomRatio: c.headroomRatio, growthPerDay: c.growthPerDay, growthRatioPerDay: c.growthRatioPerDay,
+          secondsToThreshold: c.secondsToThreshold, secondsToThresholdLow: c.secondsToThresholdLow, secondsToThresholdHigh: c.secondsToThresholdHigh,
+          exhaustionTime: c.secondsToThreshold === null ? null : origin + c.secondsToThreshold,
+          recommendation: c.recommendation, suggestedCapacity: c.suggestedCapacity, model: c.forecast.model, origin, notes: c.notes,
+          points: forecastPoints(c.forecast, origin, c.stepSeconds),
+        };
+        fresh.set(key, res);
+        this.exporter.capacity(t.name, key, c);
+      } else {
+        const grid = cleanSeries(s.timestamps, s.values, { step: t.step });
+        if (grid.values.length === 0) continue;
+        const fc = forecast(grid.values, { horizon: horizonSteps, season: t.season, stepSeconds: t.step });
+        const origin = grid.start + (grid.values.length - 1) * grid.step;
+        const res: ForecastSeriesResult = { kind: 'forecast', target: t.name, series: key, labels: s.labels, model: fc.model, stepSeconds: t.step, origin, notes: fc.notes, points: forecastPoints(fc, origin, t.step) };
+        fresh.set(key, res);
+        const i = horizonSteps - 1;
+        this.exporter.forecast(t.name, key, { horizon: hLabel, value: fc.mean[i]!, lo95: fc.lo95[i]!, hi95: fc.hi95[i]! });
+      }
+    }
+    results.clear();
+    for (const [k, v] of fresh) results.set(k, v);
+    this.exporter.retain(t.name, new Set(fresh.keys()), t.kind, hLabel);
+    this.state.saveResults(t.name, t.kind, fresh, end);
+    st.series = keep.length;
+    st.dropped = dropped;
+    this.exporter.seriesGauge.set({ target: t.name }, keep.length);
+  }
+
+  // ---- read side (API) ----
+  targets(): TargetStatus[] {
+    return this.config.targets.map((t) => ({ ...this.status.get(t.name)! }));
+  }
+
+  results(target?: string, kind?: SeriesResult['kind']): SeriesResult[] {
+    const out: SeriesResult[] = [];
+    for (const [name, m] of this.byTarget) {
+      if (target && name !== target) continue;
+      for (const r of m.values()) if (!kind || r.kind === kind) out.push(r);
+    }
+    return out;
+  }
+
+  /** Anomalous recent points of all anomaly targets grouped into findings (one per component incident). */
+  findings(componentLabels?: string[], gapSeconds?: number): Finding[] {
+    const events: SeriesAnomaly[] = [];
+    for (const r of this.results(undefined, 'anomaly') as AnomalySeriesResult[]) {
+      for (const p of r.recent) if (p.anomaly) events.push({ labels: { ...r.labels, foresight_target: r.target }, t: p.t, score: p.score, detectors: p.detectors });
+    }
+    return groupAnomalies(events, { ...(componentLabels ? { componentLabels } : {}), ...(gapSeconds ? { gapSeconds } : {}) });
+  }
+}

@@ -1,0 +1,2 @@
+export * from './ets.js';
+export * from './forecast.js';

@@ -1,0 +1,200 @@
+// Foresight's root-cause ranking: judge every candidate series against its own pre-incident baseline,
+// then rank components with the explanation walk (dependency graph + onset order) and metrics within them.
+import { analyseSeries, largestChange, type Windows } from './series-anomaly.js';
+import { explanationWalk, type NodeState } from './explanation-walk.js';
+import { median } from './robust-stats.js';
+import {
+  RcaInputError,
+  type CandidateRank,
+  type ComponentRank,
+  type RcaInput,
+  type RcaResult,
+  type SeriesFinding,
+  type SkippedSeries,
+} from './types.js';
+
+export function rankRootCauses(input: RcaInput): RcaResult {
+  const { windows, step } = prepareWindows(input);
+  const findings: SeriesFinding[] = [];
+  const skipped: SkippedSeries[] = [];
+  const peer = new Map<string, number>();
+  for (const s of input.series) peer.set(s.metric, Math.max(peer.get(s.metric) ?? 0, largestChange(s, windows)));
+  for (const s of input.series) {
+    const r = analyseSeries(s, windows, peer.get(s.metric));
+    if ('skip' in r) skipped.push({ component: s.component, metric: s.metric, reason: r.skip });
+    else findings.push(r.finding);
+  }
+  if (findings.length === 0) {
+    return {
+      status: 'insufficient',
+      reason: `none of the ${input.series.length} series has enough history: ${skipped[0]?.reason ?? 'no series'}`,
+      findings,
+      skipped,
+    };
+  }
+  const abnormal = findings.filter((f) => f.anomalous);
+  if (abnormal.length === 0) {
+    return {
+      status: 'insufficient',
+      reason: `no series deviated from its pre-incident baseline (${findings.length} judged)`,
+      findings,
+      skipped,
+    };
+  }
+
+  const nodes = componentStates(findings);
+  const priors = new Map<string, number>();
+  for (const [k, v] of Object.entries(input.priors ?? {})) if (!k.includes('/')) priors.set(k, v);
+  const mass = explanationWalk(nodes, input.edges ?? [], { tolerance: step, decay: 2 * step, priors });
+
+  // Onset order among the strong anomalies only: a faint wobble that "started first" is not the beginning.
+  const top = Math.max(...[...nodes.values()].map((s) => Math.max(s.failure, s.load, s.drop)));
+  const earliest = Math.min(
+    ...[...nodes.values()].flatMap((s) =>
+      [[s.failure, s.failureOnset], [s.load, s.loadOnset], [s.drop, s.dropOnset]].filter(([v, o]) => o !== undefined && v! >= 0.5 * top).map(([, o]) => o!),
+    ),
+  );
+  const components: ComponentRank[] = [];
+  for (const [c, st] of nodes) {
+    const anomaly = Math.max(st.failure, st.load, st.drop);
+    if (anomaly === 0) continue;
+    const onsets = [st.failureOnset, st.loadOnset, st.dropOnset].filter((x): x is number => x !== undefined);
+    const first = onsets.length ? Math.min(...onsets) : earliest;
+    // Onset order matters even without a graph: what started first is likelier the cause (mild factor).
+    const early = 0.6 + 0.4 * Math.exp(-Math.max(0, first - earliest) / (3 * step));
+    // A cause starts by the incident (or soon after it); something that turned abnormal long after is
+    // more likely a late consequence or unrelated.
+    const late = 1 / (1 + Math.max(0, first - input.incidentTime) / (20 * step));
+    const rank: ComponentRank = {
+      component: c,
+      // Mass decides; the node's own severity breaks near-ties in favour of the louder anomaly.
+      score: (mass.get(c) ?? 0) * (0.5 + 0.5 * anomaly) * early * late * (priors.get(c) ?? 1),
+      anomaly,
+      evidence: componentEvidence(c, findings, input),
+    };
+    if (onsets.length) rank.onset = Math.min(...onsets);
+    components.push(rank);
+  }
+  normaliseAndSort(components);
+
+  const compScore = new Map(components.map((c) => [c.component, c.score]));
+  const candidates: CandidateRank[] = abnormal.map((f) => {
+    const cand: CandidateRank = {
+      component: f.component,
+      metric: f.metric,
+      score: (compScore.get(f.component) ?? 0) * f.score * (input.priors?.[`${f.component}/${f.metric}`] ?? 1),
+      evidence: describe(f),
+    };
+    if (f.onset !== undefined) cand.onset = f.onset;
+    return cand;
+  });
+  normaliseAndSort(candidates);
+  return { status: 'ranked', components, candidates, findings, skipped };
+}
+
+function normaliseAndSort<T extends { score: number; onset?: number }>(xs: T[]): void {
+  const top = Math.max(...xs.map((x) => x.score), 0);
+  for (const x of xs) x.score = top > 0 ? Math.round((x.score / top) * 1e4) / 1e4 : 0;
+  xs.sort((a, b) => b.score - a.score || (a.onset ?? Infinity) - (b.onset ?? Infinity));
+}
+
+/** Per component, the strongest anomaly of each kind and when its strong series began. */
+function componentStates(findings: SeriesFinding[]): Map<string, NodeState> {
+  const nodes = new Map<string, NodeState>();
+  for (const f of findings) if (!nodes.has(f.component)) nodes.set(f.component, { failure: 0, load: 0, drop: 0 });
+  for (const kind of ['failure', 'load', 'drop'] as const) {
+    for (const [c, st] of nodes) {
+      const mine = findings.filter((f) => f.component === c && f.anomalous && f.kind === kind);
+      if (!mine.length) continue;
+      const top = Math.max(...mine.map((f) => f.score));
+      // Onset from the series that matter (at least half the top severity): a faint early wobble is not the start.
+      const onset = Math.min(...mine.filter((f) => f.score >= 0.5 * top).map((f) => f.onset!));
+      if (kind === 'failure') Object.assign(st, { failure: top, failureOnset: onset });
+      else if (kind === 'load') Object.assign(st, { load: top, loadOnset: onset });
+      else Object.assign(st, { drop: top, dropOnset: onset });
+    }
+  }
+  return nodes;
+}
+
+function prepareWindows(input: RcaInput): { windows: Windows; step: number } {
+  const t = input.incidentTime;
+  if (!Number.isFinite(t)) throw new RcaInputError(`incidentTime must be a finite number, got ${String(t)}`);
+  if (!Array.isArray(input.series) || input.series.length === 0) {
+    throw new RcaInputError('series: no candidate series given (the scope matched nothing)');
+  }
+  let lo = Infinity;
+  let hi = -Infinity;
+  const steps: number[] = [];
+  input.series.forEach((s, i) => {
+    const name = `series[${i}] (${s.component}/${s.metric})`;
+    if (!s.component || !s.metric) throw new RcaInputError(`${name}: component and metric must be non-empty`);
+    if (s.timestamps.length !== s.values.length) {
+      throw new RcaInputError(`${name}: timestamps has ${s.timestamps.length} entries but values has ${s.values.length}`);
+    }
+    for (let k = 0; k < s.timestamps.length; k++) {
+      const ts = s.timestamps[k]!;
+      if (!Number.isFinite(ts)) throw new RcaInputError(`${name}: timestamps[${k}] is not a finite number`);
+      if (k > 0) {
+        const d = ts - s.timestamps[k - 1]!;
+        if (d <= 0) throw new RcaInputError(`${name}: timestamps must increase (index ${k})`);
+        if (steps.length < 5000) steps.push(d);
+      }
+    }
+    if (s.timestamps.length) {
+      lo = Math.min(lo, s.timestamps[0]!);
+      hi = Math.max(hi, s.timestamps[s.timestamps.length - 1]!);
+    }
+  });
+  if (!steps.length) throw new RcaInputError('series: every series has fewer than 2 samples');
+  if (t < lo || t > hi) {
+    throw new RcaInputError(`incident time ${t} is outside the data, which runs from ${lo} to ${hi}`);
+  }
+  const step = median(steps);
+  const o = input.options ?? {};
+  // Alerts fire minutes after the cause (rate windows, `for:` clauses): by default look back 20 samples,
+  // but never more than a quarter of the history before the incident (the rest is the baseline).
+  const lookback = o.lookback ?? Math.max(5 * step, Math.min(20 * step, (t - lo) / 4));
+  const analysisStart = t - lookback;
+  const windows: Windows = {
+    baselineStart: o.baselineSpan !== undefined ? analysisStart - o.baselineSpan : -Infinity,
+    analysisStart,
+    analysisEnd: o.after !== undefined ? t + o.after : Infinity,
+    minBaselinePoints: o.minBaselinePoints ?? 10,
+    cusumDrift: o.cusumDrift ?? 1,
+    cusumThreshold: o.cusumThreshold ?? 12,
+    minDeviation: o.minDeviation ?? 3,
+  };
+  return { windows, step };
+}
+
+function fmt(x: number): string {
+  if (x === 0) return '0';
+  const a = Math.abs(x);
+  return a >= 1e4 || a < 1e-3 ? x.toExponential(2) : String(Math.round(x * 1000) / 1000);
+}
+
+export function describe(f: SeriesFinding): string {
+  const dir = (f.peakValue ?? f.baselineMedian) >= f.baselineMedian ? 'rose' : 'fell';
+  return (
+    `${f.metric} ${dir} from ${fmt(f.baselineMedian)} to ${fmt(f.peakValue ?? NaN)} ` +
+    `(${f.deviation >= 100 ? '≥100' : fmt(f.deviation)} robust σ) from ${fmt(f.onset ?? NaN)}`
+  );
+}
+
+function componentEvidence(c: string, findings: SeriesFinding[], input: RcaInput): string[] {
+  const mine = findings.filter((f) => f.component === c && f.anomalous).sort((a, b) => b.score - a.score);
+  const ev = mine.slice(0, 3).map(describe);
+  const onset = Math.min(...mine.map((f) => f.onset!));
+  const firstOnset = (x: string) => {
+    const os = findings.filter((f) => f.component === x && f.anomalous).map((f) => f.onset!);
+    return os.length ? Math.min(...os) : undefined;
+  };
+  const deps = (input.edges ?? []).filter((e) => e.caller === c).map((e) => e.callee);
+  const callers = (input.edges ?? []).filter((e) => e.callee === c).map((e) => e.caller);
+  const normalDeps = deps.filter((d) => firstOnset(d) === undefined);
+  const laterCallers = callers.filter((p) => (firstOnset(p) ?? -Infinity) >= onset);
+  if (deps.length && normalDeps.length === deps.length) ev.push(`its dependencies (${deps.join(', ')}) stayed normal`);
+  if (laterCallers.length) ev.push(`callers turned abnormal at or after it: ${laterCallers.join(', ')}`);
+  return ev;
+}

@@ -1,0 +1,112 @@
+// Types of the pure root-cause model: candidate series in, ranked components and metrics out.
+
+/** One candidate series: a metric of a component, sampled at increasing timestamps (any unit, same as incidentTime). */
+export interface CandidateSeries {
+  component: string;
+  metric: string;
+  timestamps: ArrayLike<number>;
+  values: ArrayLike<number>;
+  /** Which way is bad; by default guessed from the metric name (see metric-kind.ts). */
+  direction?: Direction;
+}
+
+export type Direction = 'up' | 'down' | 'both';
+
+/** A dependency edge: `caller` sends requests to `callee` (so callee failures show up at the caller). */
+export interface DependencyEdge {
+  caller: string;
+  callee: string;
+}
+
+export interface RcaOptions {
+  /** Length of the pre-incident baseline; default: all data before `incidentTime - lookback`. */
+  baselineSpan?: number;
+  /** How far before incidentTime an onset may lie (alerts fire after the cause); default 20 sample steps (at most a quarter of the history). */
+  lookback?: number;
+  /** How far after incidentTime to look; default: to the end of the data. */
+  after?: number;
+  /** Baseline points a series needs to be judged at all; default 10. */
+  minBaselinePoints?: number;
+  /** CUSUM drift (in robust z units) and alarm threshold; defaults 1 and 12. */
+  cusumDrift?: number;
+  cusumThreshold?: number;
+  /** Smallest typical post-onset deviation, in robust σ, that counts as abnormal; default 3. */
+  minDeviation?: number;
+}
+
+export interface RcaInput {
+  series: CandidateSeries[];
+  incidentTime: number;
+  edges?: DependencyEdge[];
+  /**
+   * Prior weights from confirmed causes of past incidents, keyed by component (or `component/metric`);
+   * 1 is neutral, >1 favours. Priors nudge, they never create a candidate that shows no anomaly.
+   */
+  priors?: Record<string, number>;
+  options?: RcaOptions;
+}
+
+/** What one series did around the incident. */
+export interface SeriesFinding {
+  component: string;
+  metric: string;
+  kind: MetricKind;
+  baselineMedian: number;
+  baselineScale: number;
+  /** True when the CUSUM alarmed inside the analysis window. */
+  anomalous: boolean;
+  /** Estimated change point (time of the first abnormal sample), when anomalous. */
+  onset?: number;
+  /** Time the alarm was raised (onset plus the persistence it took). */
+  detectedAt?: number;
+  /** Typical robust z after the onset, signed the bad way, capped. */
+  deviation: number;
+  /** Value seen at the most deviating point after the onset. */
+  peakValue?: number;
+  /** 0..1 severity derived from the deviation. */
+  score: number;
+}
+
+/**
+ * `load`: request rate up (explained by callers' load); `drop`: request rate down (explained by a caller
+ * failing or its own traffic dropping); `failure`: errors, latency, saturation, down (explained by callees' failures).
+ */
+export type MetricKind = 'load' | 'drop' | 'failure';
+
+export interface ComponentRank {
+  component: string;
+  score: number;
+  onset?: number;
+  /** The component's own anomaly severity 0..1 (before the graph and onset order are applied). */
+  anomaly: number;
+  evidence: string[];
+}
+
+export interface CandidateRank {
+  component: string;
+  metric: string;
+  score: number;
+  onset?: number;
+  evidence: string;
+}
+
+export interface SkippedSeries {
+  component: string;
+  metric: string;
+  reason: string;
+}
+
+export type RcaResult =
+  | {
+      status: 'ranked';
+      components: ComponentRank[];
+      candidates: CandidateRank[];
+      findings: SeriesFinding[];
+      skipped: SkippedSeries[];
+    }
+  | { status: 'insufficient'; reason: string; findings: SeriesFinding[]; skipped: SkippedSeries[] };
+
+/** Malformed input (not merely weak evidence): names the series and field at fault. */
+export class RcaInputError extends Error {
+  override name = 'RcaInputError';
+}

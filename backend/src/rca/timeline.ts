@@ -1,0 +1,71 @@
+// The incident timeline: alerts that fired (Prometheus' ALERTS series), anomaly onsets from the ranking,
+// and fault injections from the demo workload's ground-truth log, ordered by time.
+import type { SeriesFinding } from '../models/rca/index.js';
+import type { PromReader } from '../health/ports.js';
+
+export interface TimelineEvent {
+  /** Unix seconds. */
+  time: number;
+  component: string;
+  kind: 'alert' | 'anomaly' | 'fault' | 'change';
+  event: string;
+}
+
+export async function alertEvents(prom: PromReader, componentLabel: string, start: number, end: number, step: number): Promise<TimelineEvent[]> {
+  const rows = await prom.queryRange('ALERTS{alertstate="firing"}', start, end, step);
+  const out: TimelineEvent[] = [];
+  for (const r of rows) {
+    // One event per firing episode: the first sample after a gap longer than two steps.
+    let prev = -Infinity;
+    for (let i = 0; i < r.timestamps.length; i++) {
+      const t = r.timestamps[i]!;
+      if (t - prev > 2 * step) {
+        const sev = r.labels.severity ? ` (${r.labels.severity})` : '';
+        out.push({ time: t, component: r.labels[componentLabel] ?? r.labels.job ?? 'system', kind: 'alert', event: `alert ${r.labels.alertname ?? '?'} firing${sev}` });
+      }
+      prev = t;
+    }
+  }
+  return out;
+}
+
+export function anomalyEvents(findings: SeriesFinding[], limit = 20): TimelineEvent[] {
+  return findings
+    .filter((f) => f.anomalous && f.onset !== undefined)
+    .sort((a, b) => b.score - a.score)
+    .slice(0, limit)
+    .map((f) => ({
+      time: f.onset!,
+      component: f.component,
+      kind: 'anomaly' as const,
+      event: `${f.metric} turned abnormal (${f.deviation >= 100 ? '≥100' : f.deviation.toFixed(1)} robust σ from its baseline)`,
+    }));
+}
+
+interface FaultRecord {
+  id: string;
+  type: string;
+  service: string;
+  magnitude?: number;
+  start: string;
+  end?: string | null;
+}
+
+/** Fault injections from the demo workload (GET {base}/faults) that overlap [start, end]. */
+export async function faultEvents(baseUrl: string, start: number, end: number, timeoutMs = 3000): Promise<{ events: TimelineEvent[]; types: string[] }> {
+  const res = await fetch(`${baseUrl.replace(/\/$/, '')}/faults`, { signal: AbortSignal.timeout(timeoutMs) });
+  if (!res.ok) throw new Error(`GET ${baseUrl}/faults answered ${res.status}`);
+  const body = (await res.json()) as unknown;
+  if (!Array.isArray(body)) throw new Error(`GET ${baseUrl}/faults did not return an array`);
+  const events: TimelineEvent[] = [];
+  const types = new Set<string>();
+  for (const f of body as FaultRecord[]) {
+    const s = Date.parse(f.start) / 1000;
+    const e = f.end ? Date.parse(f.end) / 1000 : Infinity;
+    if (!Number.isFinite(s) || s > end || e < start) continue;
+    types.add(f.type);
+    events.push({ time: s, component: f.service, kind: 'fault', event: `fault injected: ${f.type}${f.magnitude !== undefined ? ` ×${f.magnitude}` : ''} (${f.id})` });
+    if (Number.isFinite(e) && e <= end) events.push({ time: e, component: f.service, kind: 'fault', event: `fault ended: ${f.type} (${f.id})` });
+  }
+  return { events, types: [...types] };
+}

@@ -1,0 +1,232 @@
+// SLO → Prometheus rule groups (Sloth-compatible names and labels), one file per SLO.
+import { stringify } from 'yaml';
+import { burnConditions, SLI_WINDOWS, type BurnCondition } from './burn.js';
+import type { Labels, SloDef, TierOptions } from './model.js';
+import { num } from './promql.js';
+import { compileSli } from './sli.js';
+
+export interface RecordingRule {
+  record: string;
+  expr: string;
+  labels?: Labels;
+}
+export interface AlertingRule {
+  alert: string;
+  expr: string;
+  for?: string;
+  labels?: Labels;
+  annotations?: Labels;
+}
+export interface RuleGroup {
+  name: string;
+  interval?: string;
+  rules: (RecordingRule | AlertingRule)[];
+}
+
+export interface GenerateOptions {
+  /** Group evaluation interval (e.g. '30s'); omitted → Prometheus' global evaluation_interval. */
+  interval?: string;
+  /** Written into sloth_slo_info so dashboards can tell who generated the rules. */
+  version?: string;
+}
+
+export const GENERATOR_VERSION = 'foresight-0.1.0';
+
+export const groupNames = (id: string) => ({
+  sli: `sloth-slo-sli-recordings-${id}`,
+  meta: `sloth-slo-meta-recordings-${id}`,
+  alerts: `sloth-slo-alerts-${id}`,
+});
+
+export const ruleFileName = (id: string): string => `foresight-slo-${id}.yml`;
+
+/** Matcher that selects exactly this SLO's series (Sloth selects on these three labels). */
+export function idSelector(slo: SloDef): string {
+  return `{sloth_id="${slo.id}", sloth_service="${slo.service}", sloth_slo="${slo.name}"}`;
+}
+
+function idLabels(slo: SloDef): Labels {
+  return { sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name };
+}
+
+export function sliGroup(slo: SloDef, o: GenerateOptions = {}): RuleGroup {
+  const sli = compileSli(slo.sli);
+  const base = { ...slo.labels, ...idLabels(slo) };
+  const rules: RecordingRule[] = SLI_WINDOWS.map((w) => ({
+    record: `slo:sli_error:ratio_rate${w}`,
+    expr: sli.errorRatio(w),
+    labels: { ...base, sloth_window: w },
+  }));
+  const sel = idSelector(slo);
+  const period = slo.window.text;
+  if (sli.events) {
+    // Per-second event rates over 5m, so the SLO window's ratio can be computed from summed counts:
+    // sum_over_time(errors)/sum_over_time(total) weights every 5m slice by its traffic, unlike averaging the
+    // 5m ratios (which lets a quiet night with one failed request count as much as the busy day).
+    rules.push(
+      { record: 'slo:sli_error_events:rate5m', expr: `${sli.events.errors('5m')} or on() vector(0)`, labels: base },
+      { record: 'slo:sli_total_events:rate5m', expr: `${sli.events.total('5m')} or on() vector(0)`, labels: base },
+      {
+        record: `slo:sli_error:ratio_rate${period}`,
+        expr:
+          `sum_over_time(slo:sli_error_events:rate5m${sel}[${period}])\n` +
+          `  / (sum_over_time(slo:sli_total_events:rate5m${sel}[${period}]) > 0)\n` +
+          `or on() vector(0)`,
+        labels: { ...base, sloth_window: period },
+      },
+    );
+  } else {
+    // Raw ratios have no counts: the best available is the time average of the 5m ratio (Sloth's method).
+    rules.push({
+      record: `slo:sli_error:ratio_rate${period}`,
+      expr:
+        `sum_over_time(slo:sli_error:ratio_rate5m${sel}[${period}])\n` +
+        `  / ignoring (sloth_window) count_over_time(slo:sli_error:ratio_rate5m${sel}[${period}])`,
+      labels: { ...base, sloth_window: period },
+    });
+  }
+  return withInterval({ name: groupNames(slo.id).sli, rules }, o);
+}
+
+/** Like Sloth's, the burn-rate/remaining series keep the `sloth_window` label of the ratio they divide. */
+export function metaGroup(slo: SloDef, o: GenerateOptions = {}): RuleGroup {
+  const base = { ...slo.labels, ...idLabels(slo) };
+  const sel = idSelector(slo);
+  const budget = (100 - slo.objective) / 100;
+  const on = 'on (sloth_id, sloth_slo, sloth_service) group_left';
+  const rules: RecordingRule[] = [
+    { record: 'slo:objective:ratio', expr: `vector(${num(slo.objective / 100)})`, labels: base },
+    { record: 'slo:error_budget:ratio', expr: `vector(${num(budget)})`, labels: base },
+    { record: 'slo:time_period:days', expr: `vector(${slo.window.days})`, labels: base },
+    {
+      record: 'slo:current_burn_rate:ratio',
+      expr: `slo:sli_error:ratio_rate5m${sel}\n  / ${on}\nslo:error_budget:ratio${sel}`,
+      labels: base,
+    },
+    {
+      record: 'slo:period_burn_rate:ratio',
+      expr: `slo:sli_error:ratio_rate${slo.window.text}${sel}\n  / ${on}\nslo:error_budget:ratio${sel}`,
+      labels: base,
+    },
+    { record: 'slo:period_error_budget_remaining:ratio', expr: `1 - slo:period_burn_rate:ratio${sel}`, labels: base },
+    {
+      record: 'sloth_slo_info',
+      expr: 'vector(1)',
+      labels: {
+        ...base,
+        sloth_mode: 'cli-gen-foresight',
+        sloth_spec: slo.source.format,
+        sloth_version: o.version ?? GENERATOR_VERSION,
+        sloth_objective: num(slo.objective),
+        foresight_window: slo.window.kind === 'calendar' ? `calendar-${slo.window.unit}` : slo.window.text,
+      },
+    },
+  ];
+  return withInterval({ name: groupNames(slo.id).meta, rules }, o);
+}
+
+/** `max(a > x) without (sloth_window) and max(b > x) without (sloth_window)`, optionally min-events guarded. */
+function conditionExpr(slo: SloDef, c: BurnCondition): string {
+  const sel = idSelector(slo);
+  const threshold = `(${num(c.factor)} * ${num((100 - slo.objective) / 100)})`;
+  const part = (w: string) => `max(slo:sli_error:ratio_rate${w}${sel} > ${threshold}) without (sloth_window)`;
+  let expr = `(\n    ${part(c.short)}\n    and\n    ${part(c.long)}\n`;
+  if (slo.alerting.minEvents > 0 && slo.sli.kind !== 'raw') {
+    // Minimum-events guard: a handful of requests at 3 a.m. must not page anyone.
+    const secs = c.longHours * 3600;
+    expr += `    and on()\n    (avg_over_time(slo:sli_total_events:rate5m${sel}[${c.long}]) * ${secs} >= ${slo.alerting.minEvents})\n`;
+  }
+  return `${expr}  )`;
+}
+
+function tierAlert(slo: SloDef, tier: 'page' | 'ticket', opts: TierOptions): AlertingRule {
+  const conds = burnConditions(slo.window.days).filter((c) => c.tier === tier);
+  const a = slo.alerting;
+  const rule: AlertingRule = {
+    alert: a.name,
+    expr: conds.map((c) => conditionExpr(slo, c)).join('\nor\n'),
+    labels: {
+      ...slo.labels,
+      ...a.labels,
+      ...opts.labels,
+      ...idLabels(slo),
+      sloth_severity: tier,
+      severity: opts.severity,
+      foresight_tier: tier,
+      slo: slo.name,
+      service: slo.service,
+    },
+    annotations: {
+      title: `(${tier}) {{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is too fast.`,
+      summary: `{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected.`,
+      description: `Burn rate over ${conds.map((c) => `${c.long}/${c.short} > ${c.factor}x`).join(' or ')} of the ${num(slo.objective)}% objective's budget (${slo.window.text}).`,
+      ...(a.runbookUrl ? { runbook_url: a.runbookUrl } : {}),
+      ...(a.dashboardUrl ? { dashboard_url: a.dashboardUrl } : {}),
+      ...a.annotations,
+      ...opts.annotations,
+    },
+  };
+  if (opts.for) rule.for = opts.for;
+  return rule;
+}
+
+export function alertGroup(slo: SloDef, o: GenerateOptions = {}): RuleGroup {
+  const a = slo.alerting;
+  const rules: AlertingRule[] = [];
+  if (a.page.enabled) rules.push(tierAlert(slo, 'page', a.page));
+  if (a.ticket.enabled) rules.push(tierAlert(slo, 'ticket', a.ticket));
+  if (a.budget.enabled) {
+    const b: AlertingRule = {
+      alert: `${a.name}BudgetConsumed`,
+      expr: `slo:period_error_budget_remaining:ratio${idSelector(slo)} <= ${num(1 - a.budget.consumed)}`,
+      labels: {
+        ...slo.labels,
+        ...a.labels,
+        ...idLabels(slo),
+        sloth_severity: 'ticket',
+        severity: a.budget.severity,
+        foresight_tier: 'ticket',
+        foresight_alert: 'budget',
+        slo: slo.name,
+        service: slo.service,
+      },
+      annotations: {
+        title: `{{$labels.sloth_service}} {{$labels.sloth_slo}} has consumed ${num(a.budget.consumed * 100)}% of its error budget.`,
+        summary: `{{$labels.sloth_service}} {{$labels.sloth_slo}} error budget remaining is {{ $value | humanizePercentage }}.`,
+        ...(a.runbookUrl ? { runbook_url: a.runbookUrl } : {}),
+        ...(a.dashboardUrl ? { dashboard_url: a.dashboardUrl } : {}),
+        ...a.annotations,
+      },
+    };
+    if (a.budget.for) b.for = a.budget.for;
+    rules.push(b);
+  }
+  return withInterval({ name: groupNames(slo.id).alerts, rules }, o);
+}
+
+export function sloGroups(slo: SloDef, o: GenerateOptions = {}): RuleGroup[] {
+  const groups = [sliGroup(slo, o), metaGroup(slo, o)];
+  const alerts = alertGroup(slo, o);
+  if (alerts.rules.length > 0) groups.push(alerts);
+  return groups;
+}
+
+export function rulesYaml(groups: RuleGroup[], header?: string): string {
+  // No anchors/aliases: rule files are read by people and by tools that do not resolve YAML aliases.
+  const body = stringify({ groups }, { lineWidth: 0, aliasDuplicateObjects: false });
+  return header ? `${header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n')}\n${body}` : body;
+}
+
+/** file name → YAML for every SLO (one file each, so one bad SLO's rollback never touches the others). */
+export function generateRuleFiles(slos: SloDef[], o: GenerateOptions = {}): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const slo of slos) {
+    out[ruleFileName(slo.id)] = rulesYaml(
+      sloGroups(slo, o),
+      `Generated by Foresight from ${slo.source.format} (${slo.source.file}). Do not edit: regenerate instead.\nSLO ${slo.id}: ${num(slo.objective)}% over ${slo.window.kind === 'calendar' ? `calendar ${slo.window.unit}` : slo.window.text}.`,
+    );
+  }
+  return out;
+}
+
+const withInterval = (g: RuleGroup, o: GenerateOptions): RuleGroup => (o.interval ? { name: g.name, interval: o.interval, rules: g.rules } : g);

@@ -1,0 +1,83 @@
+// Reads SLO spec files of any supported format (detected per YAML document) into normalized SLOs, then validates.
+import { readFile } from 'node:fs/promises';
+import { parseAllDocuments } from 'yaml';
+import { parseForesightDoc } from './foresight-spec.js';
+import { SpecError, type Issue, type SloDef, type SloWindow } from './model.js';
+import { parseOpenSloDocs, type OpenSloDoc } from './openslo.js';
+import { parseSlothDoc } from './sloth.js';
+import { validateSlos } from './validate.js';
+import { parseRollingWindow } from './window.js';
+
+export interface LoadResult {
+  slos: SloDef[];
+  issues: Issue[];
+}
+
+export interface LoadOptions {
+  /** Period for formats without one in the spec (Sloth); default 30d like Sloth's --default-slo-period. */
+  defaultWindow?: string;
+}
+
+type Obj = Record<string, unknown>;
+const isObj = (v: unknown): v is Obj => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** Parses one file's text (possibly several `---` documents, possibly mixed formats). */
+export function parseSpecText(text: string, file: string, o: LoadOptions = {}): LoadResult {
+  const issues: Issue[] = [];
+  const slos: SloDef[] = [];
+  const w = parseRollingWindow(o.defaultWindow ?? '30d');
+  if (typeof w === 'string') throw new Error(`default window: ${w}`);
+  const window: SloWindow = w;
+  const docs = parseAllDocuments(text);
+  const openslo: OpenSloDoc[] = [];
+  docs.forEach((doc, i) => {
+    if (doc.errors.length > 0) {
+      for (const e of doc.errors) issues.push({ level: 'error', file, message: `YAML document #${i}: ${e.message}` });
+      return;
+    }
+    const v: unknown = doc.toJS();
+    if (v === null || v === undefined) return; // empty document (e.g. trailing ---)
+    if (!isObj(v)) return void issues.push({ level: 'error', file, message: `YAML document #${i} is not a mapping` });
+    if (v.version === 'foresight/v1') slos.push(...parseForesightDoc(v, file, issues));
+    else if (v.version === 'prometheus/v1') slos.push(...parseSlothDoc(v, file, 'sloth/prometheus-v1', issues, { window }));
+    else if (v.apiVersion === 'sloth.slok.dev/v1') {
+      if (v.kind !== 'PrometheusServiceLevel') return void issues.push({ level: 'error', file, field: 'kind', message: `'${String(v.kind)}' is not PrometheusServiceLevel` });
+      if (!isObj(v.spec)) return void issues.push({ level: 'error', file, field: 'spec', message: 'required mapping' });
+      slos.push(...parseSlothDoc(v.spec, file, 'sloth/k8s-v1', issues, { window }));
+    } else if (v.apiVersion === 'openslo/v1' || v.apiVersion === 'openslo/v1alpha') {
+      openslo.push(v as unknown as OpenSloDoc);
+    } else {
+      issues.push({
+        level: 'error',
+        file,
+        field: 'version',
+        message: `document #${i}: unknown format (expected version: foresight/v1 | prometheus/v1, or apiVersion: sloth.slok.dev/v1 | openslo/v1 | openslo/v1alpha)`,
+      });
+    }
+  });
+  if (openslo.length > 0) slos.push(...parseOpenSloDocs(openslo, file, issues));
+  return { slos, issues };
+}
+
+/** Parses and validates several sources together (duplicate ids are checked across all of them). */
+export function loadSpecs(sources: { file: string; text: string }[], o: LoadOptions = {}): LoadResult {
+  const all: LoadResult = { slos: [], issues: [] };
+  for (const s of sources) {
+    const r = parseSpecText(s.text, s.file, o);
+    all.slos.push(...r.slos);
+    all.issues.push(...r.issues);
+  }
+  all.issues.push(...validateSlos(all.slos));
+  return all;
+}
+
+export async function loadSpecFiles(files: string[], o: LoadOptions = {}): Promise<LoadResult> {
+  return loadSpecs(await Promise.all(files.map(async (file) => ({ file, text: await readFile(file, 'utf8') }))), o);
+}
+
+/** Like loadSpecs but throws a SpecError listing every error (warnings are returned). */
+export function loadSpecsOrThrow(sources: { file: string; text: string }[], o: LoadOptions = {}): LoadResult {
+  const r = loadSpecs(sources, o);
+  if (r.issues.some((i) => i.level === 'error')) throw new SpecError(r.issues);
+  return r;
+}

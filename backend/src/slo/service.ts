@@ -1,0 +1,68 @@
+// The SLO workflow shared by the CLI and the HTTP API: validate → generate (+ promtool check/test) → apply.
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { RulesPromApi } from '../rules/prom-api.js';
+import { promtoolCheckRules, promtoolTestRules } from '../rules/promtool.js';
+import { pushRuleGroups, type RulerOptions } from '../rules/ruler.js';
+import { applyRuleFiles } from '../rules/writer.js';
+import { generateRuleFiles, groupNames, type GenerateOptions } from './generate.js';
+import { loadSpecs, type LoadOptions } from './load.js';
+import { formatIssue, type Issue, type SloDef } from './model.js';
+import { ruleTestFiles } from './rule-tests.js';
+
+export interface Generated {
+  slos: SloDef[];
+  issues: Issue[];
+  /** rule file name → YAML */
+  files: Record<string, string>;
+  /** promtool test suites: file name → YAML (alerts-only rule files and test files) */
+  tests: Record<string, string>;
+}
+
+export class SloValidationError extends Error {
+  constructor(readonly issues: Issue[]) {
+    super(`SLO specs are invalid:\n${issues.filter((i) => i.level === 'error').map(formatIssue).join('\n')}`);
+    this.name = 'SloValidationError';
+  }
+}
+
+export function generateFromSources(sources: { file: string; text: string }[], o: LoadOptions & GenerateOptions = {}): Generated {
+  const { slos, issues } = loadSpecs(sources, o);
+  if (issues.some((i) => i.level === 'error')) throw new SloValidationError(issues);
+  const tests: Record<string, string> = {};
+  for (const slo of slos) {
+    const t = ruleTestFiles(slo, o);
+    tests[t.alerts.name] = t.alerts.yaml;
+    tests[t.test.name] = t.test.yaml;
+  }
+  return { slos, issues, files: generateRuleFiles(slos, o), tests };
+}
+
+/** Writes files to a temp dir and runs promtool check (rules) and test (suites) on them. */
+export async function checkGenerated(g: Generated): Promise<{ ok: boolean; check: string; test: string }> {
+  const dir = await mkdtemp(join(tmpdir(), 'foresight-slo-'));
+  try {
+    const write = async (files: Record<string, string>) =>
+      Promise.all(Object.entries(files).map(async ([n, y]) => (await writeFile(join(dir, n), y), join(dir, n))));
+    const rules = await write(g.files);
+    const suites = (await write(g.tests)).filter((p) => p.endsWith('.test.yml'));
+    const check = await promtoolCheckRules(rules);
+    const test = check.ok ? await promtoolTestRules(suites) : { ok: false, output: 'skipped: check failed' };
+    return { ok: check.ok && test.ok, check: check.output, test: test.output };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
+export type ApplyTarget = { kind: 'files'; rulesDir: string; prom: RulesPromApi; timeoutMs?: number } | { kind: 'ruler'; ruler: RulerOptions };
+
+export async function applyGenerated(g: Generated, target: ApplyTarget): Promise<{ applied: string[] }> {
+  if (target.kind === 'ruler') return { applied: (await pushRuleGroups(target.ruler, g.files)).pushed };
+  const expectGroups = g.slos.flatMap((s) => {
+    const n = groupNames(s.id);
+    const alerts = s.alerting.page.enabled || s.alerting.ticket.enabled || s.alerting.budget.enabled;
+    return alerts ? [n.sli, n.meta, n.alerts] : [n.sli, n.meta];
+  });
+  return applyRuleFiles({ rulesDir: target.rulesDir, files: g.files, prom: target.prom, expectGroups, timeoutMs: target.timeoutMs });
+}

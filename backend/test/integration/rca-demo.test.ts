@@ -1,0 +1,162 @@
+// RCA and health on the real stack: prometheus scraping the demo workload every second. A dependency
+// outage injected into payments must come back as an incident whose top candidate is payments, with the
+// injection and the firing alert on its timeline and the dependency-down runbook suggested; the health
+// scores must put payments last, with availability as the category costing the most.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { startDemoStack, type DemoStack } from '../../src/stack/index.js';
+import { parseRcaConfig, rcaConfigSchema } from '../../src/rca/config.js';
+import { investigate } from '../../src/rca/investigate.js';
+import { KnowledgeBase } from '../../src/rca/knowledge-base.js';
+import { HealthService } from '../../src/health/service.js';
+import { healthScoreProvider } from '../../src/health/ds-provider.js';
+import { healthServiceFor } from '../../src/api/health.js';
+import { decodeHealthScores } from '@foresight/contract';
+import type { PromReader, StoreLike, InstantSample, RangeSeries } from '../../src/health/ports.js';
+
+let dir: string;
+let stack: DemoStack;
+let injectedAt: number;
+
+/** Prometheus HTTP API reader (the PromReader slice of the shared client; real HTTP, no fakes). */
+function promReader(url: string): PromReader {
+  const get = async (path: string, params: Record<string, string>) => {
+    const res = await fetch(`${url}${path}?${new URLSearchParams(params)}`);
+    const body = (await res.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[] } };
+    if (body.status !== 'success') throw new Error(`${path}: ${body.error}`);
+    return body.data.result;
+  };
+  return {
+    async query(expr, time): Promise<InstantSample[]> {
+      const r = await get('/api/v1/query', { query: expr, ...(time !== undefined ? { time: String(time) } : {}) });
+      return r.map((x) => ({ labels: x.metric, timestamp: x.value![0], value: Number(x.value![1]) }));
+    },
+    async queryRange(expr, start, end, step): Promise<RangeSeries[]> {
+      const r = await get('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) });
+      return r.map((x) => ({ labels: x.metric, timestamps: Float64Array.from(x.values!.map((v) => v[0])), values: Float64Array.from(x.values!.map((v) => Number(v[1]))) }));
+    },
+  };
+}
+
+function memoryStore(): StoreLike & { close(): void } {
+  const db = new Database(':memory:');
+  db.exec('CREATE TABLE migrations (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+  return {
+    db,
+    migrate(feature, steps) {
+      const from = (db.prepare('SELECT version FROM migrations WHERE feature = ?').get(feature) as { version: number } | undefined)?.version ?? 0;
+      db.transaction(() => {
+        for (let i = from; i < steps.length; i++) db.exec(steps[i]!);
+        db.prepare('INSERT OR REPLACE INTO migrations VALUES (?, ?)').run(feature, steps.length);
+      })();
+    },
+    close: () => db.close(),
+  };
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function eventually<T>(what: string, timeoutMs: number, check: () => Promise<T | undefined>): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = await check().catch(() => undefined);
+    if (v !== undefined) return v;
+    if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
+    await sleep(500);
+  }
+}
+
+before(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'foresight-rca-test-'));
+  const rulesDir = join(dir, 'rules');
+  await mkdir(rulesDir, { recursive: true });
+  await writeFile(
+    join(rulesDir, 'rca.yml'),
+    'groups:\n  - name: rca-test\n    rules:\n      - alert: ServiceDown\n        expr: demo_up == 0\n        labels: {severity: page}\n',
+  );
+  stack = await startDemoStack({ dir, rulesDir, withCompanion: false, scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1 });
+  const prom = promReader(stack.prometheus.url);
+  // 40 s of healthy history for the baselines (the workload's values move on a 5 s grid: 8 steps).
+  await eventually('40 s of scraped history', 60_000, async () => {
+    const r = await prom.query('count_over_time(demo_up{service="payments"}[1m])');
+    return r[0] && r[0].value >= 40 ? true : undefined;
+  });
+  const res = await fetch(`${stack.workload.url}/faults`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ type: 'dependency_outage', service: 'payments', durationSeconds: 120 }),
+  });
+  assert.equal(res.status, 201, await res.clone().text());
+  injectedAt = Date.now() / 1000;
+  await sleep(20_000);
+});
+
+after(async () => {
+  await stack?.stop();
+  if (dir) await rm(dir, { recursive: true, force: true });
+});
+
+test('a dependency outage yields an incident blaming the failing dependency, with timeline and runbook', async () => {
+  const prom = promReader(stack.prometheus.url);
+  const defaults = rcaConfigSchema.parse({});
+  // One-second scrapes: short rate windows so onsets are seconds, not a minute, apart.
+  const config = parseRcaConfig({
+    stepSeconds: 1,
+    baselineMinutes: 40 / 60,
+    faultsUrl: stack.workload.url,
+    metrics: defaults.metrics.map((m) => ({ name: m.name, query: m.query.replaceAll('[1m]', '[10s]') })),
+  });
+  const store = memoryStore();
+  try {
+    const kb = new KnowledgeBase(store);
+    const inv = await investigate({ prom, config, kb }, { incidentTime: injectedAt });
+    assert.equal(inv.status, 'ranked', inv.reason);
+    assert.equal(inv.components[0]!.component, 'payments', JSON.stringify(inv.components.map((c) => [c.component, c.score, c.onset! - injectedAt, c.evidence]), null, 1));
+    assert.ok(inv.edges.some((e) => e.caller === 'checkout' && e.callee === 'payments'), 'topology inferred from the service graph');
+    assert.ok(Math.abs(inv.components[0]!.onset! - injectedAt) < 10, `onset ${inv.components[0]!.onset! - injectedAt}s from the injection`);
+    const kinds = new Set(inv.timeline.map((e) => e.kind));
+    assert.ok(inv.timeline.some((e) => e.kind === 'fault' && e.component === 'payments' && /dependency_outage/.test(e.event)), 'fault on the timeline');
+    assert.ok(inv.timeline.some((e) => e.kind === 'alert' && e.component === 'payments' && /ServiceDown/.test(e.event)), `alert on the timeline; kinds ${[...kinds]}`);
+    assert.ok(kinds.has('anomaly'));
+    for (let i = 1; i < inv.timeline.length; i++) assert.ok(inv.timeline[i - 1]!.time <= inv.timeline[i]!.time);
+    assert.equal(inv.runbooks[0]?.id, 'dependency-down', JSON.stringify(inv.runbooks));
+    // Saved in the knowledge base and findable by symptom.
+    assert.ok(inv.id);
+    assert.ok(kb.search({ symptom: 'payments:up' }).some((x) => x.id === inv.id));
+    // A scope that matches nothing is a clear error, not a ranking.
+    await assert.rejects(investigate({ prom, config }, { incidentTime: injectedAt, scope: { components: ['nope'] } }), /scope matches no component with data; known components: .*payments/);
+  } finally {
+    store.close();
+  }
+});
+
+test('health scores put the failing service last, availability costing the most', async () => {
+  const store = memoryStore();
+  try {
+    const svc = new HealthService({ prom: promReader(stack.prometheus.url), store, config: { baselineHours: 0.02, baselineStepSeconds: 1, baselineGapSeconds: 0 } });
+    const snap = await svc.runOnce();
+    assert.deepEqual(snap.errors, []);
+    const byName = new Map(snap.components.map((c) => [c.component, c]));
+    assert.equal(byName.size, 7);
+    const pay = byName.get('payments')!;
+    assert.equal(snap.worst, 'payments');
+    assert.ok(pay.score! < 60, `payments ${pay.score}`);
+    assert.match(pay.recommendations[0]!, /^availability costs/);
+    assert.ok(byName.get('catalogue')!.score! > pay.score!);
+    assert.equal(svc.history.scores('payments', 0).length, 1);
+    // The datasource query serves the same scores as contract frames.
+    const ctx = { config: { health: { baselineHours: 0.02, baselineStepSeconds: 1, baselineGapSeconds: 0 } }, prom: promReader(stack.prometheus.url), store };
+    await healthServiceFor(ctx).runOnce();
+    const decoded = decodeHealthScores(await healthScoreProvider({ refId: 'A', queryType: 'healthScore', component: 'payments' }, { from: 0, to: Date.now() + 60_000 }, ctx));
+    assert.equal(decoded.length, 1);
+    assert.equal(decoded[0]!.component, 'payments');
+    assert.ok(decoded[0]!.score < 60);
+    assert.ok(decoded[0]!.history.length >= 1);
+  } finally {
+    store.close();
+  }
+});

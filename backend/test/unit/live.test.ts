@@ -1,0 +1,194 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import Database from 'better-sqlite3';
+import express from 'express';
+import { Registry } from 'prom-client';
+import type { AddressInfo } from 'node:net';
+import { parseModelsConfig } from '../../src/live/config.js';
+import { ownsSeries, seriesHash } from '../../src/live/shard.js';
+import { ModelScheduler } from '../../src/live/scheduler.js';
+import type { PromRangeReader, RangeSeries, StoreLike, Labels } from '../../src/live/ports.js';
+import type { AnomalySeriesResult, CapacitySeriesResult } from '../../src/live/results.js';
+import { modelsRouter } from '../../src/api/models.js';
+import { rng } from '../../eval/lib/rng.js';
+
+/** Minimal store with the agreed migrate() semantics (steps applied from the recorded version on). */
+function memStore(db = new Database(':memory:')): StoreLike {
+  db.exec('CREATE TABLE IF NOT EXISTS schema_versions (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)');
+  return {
+    db,
+    migrate(feature, steps) {
+      const row = db.prepare('SELECT version FROM schema_versions WHERE feature = ?').get(feature) as { version: number } | undefined;
+      const from = row?.version ?? 0;
+      db.transaction(() => {
+        for (let i = from; i < steps.length; i++) db.exec(steps[i]!);
+        db.prepare('INSERT OR REPLACE INTO schema_versions (feature, version) VALUES (?, ?)').run(feature, steps.length);
+      })();
+    },
+  };
+}
+
+/** Deterministic in-memory series source answering query_range like Prometheus (points at start + k*step). */
+function fakeProm(series: { labels: Labels; f: (t: number) => number; expr?: string }[], calls: { start: number; end: number }[] = []): PromRangeReader {
+  return {
+    async queryRange(expr, start, end, step) {
+      calls.push({ start, end });
+      const out: RangeSeries[] = [];
+      for (const s of series) {
+        if ((s.expr ?? expr) !== expr && s.expr !== undefined) continue;
+        if (s.expr === undefined && expr === 'limit') continue;
+        const ts: number[] = [];
+        for (let t = Math.ceil(start / step) * step; t <= end; t += step) ts.push(t);
+        out.push({ labels: s.labels, timestamps: Float64Array.from(ts), values: Float64Array.from(ts, s.f) });
+      }
+      return out;
+    },
+  };
+}
+
+test('config: defaults, and errors that name the field', () => {
+  const c = parseModelsConfig({ targets: [{ name: 'a', query: 'up', kind: 'anomaly' }] });
+  assert.equal(c.intervalSeconds, 60);
+  assert.deepEqual(c.replica, { index: 0, count: 1 });
+  assert.equal(c.targets[0]!.step, 60);
+  assert.throws(() => parseModelsConfig({ targets: [{ name: 'disk', query: 'x', kind: 'capacity' }] }), /models\.targets\.0\.threshold: is required for kind capacity/);
+  assert.throws(() => parseModelsConfig({ replica: { index: 2, count: 2 } }), /models\.replica: replica\.index must be < replica\.count/);
+  assert.throws(() => parseModelsConfig({ targets: [{ name: 'a', query: 'x', kind: 'anomaly' }, { name: 'a', query: 'y', kind: 'anomaly' }] }), /duplicate target name 'a'/);
+  assert.throws(() => parseModelsConfig({ bogus: 1 }), /models\.\(root\)|Unrecognized key/);
+});
+
+test('sharding: stable hash of sorted labels; two replicas own every series exactly once', () => {
+  assert.equal(seriesHash({ a: '1', b: '2' }), seriesHash({ b: '2', a: '1' }));
+  assert.notEqual(seriesHash({ a: 'b,c' }), seriesHash({ a: 'b', c: '' }));
+  const r = rng(5);
+  let zero = 0;
+  for (let i = 0; i < 2000; i++) {
+    const l = { __name__: 'm', instance: `host-${r.int(0, 1e6)}:9100`, job: `j${i % 7}` };
+    const owners = [0, 1].filter((idx) => ownsSeries(l, idx, 2));
+    assert.equal(owners.length, 1);
+    if (owners[0] === 0) zero++;
+  }
+  assert.ok(zero > 850 && zero < 1150, `replica 0 owns ${zero} of 2000`);
+});
+
+const STEP = 60;
+const NOW = 1_700_006_400 + 3 * 86_400;
+const wave = (svc: number) => (t: number) => 100 + 10 * Math.sin((2 * Math.PI * t) / 3600) + ((t * 7919 + svc * 104729) % 13) / 13;
+
+test('anomaly target: primes the warm-up, flags a spike, exports, and resumes from the store after a restart', async () => {
+  const store = memStore();
+  let now = NOW;
+  const spikeAt = NOW + 10 * STEP;
+  const series = [0, 1, 2].map((i) => ({ labels: { __name__: 'lat', service: `s${i}` }, f: (t: number) => wave(i)(t) + (i === 1 && t === spikeAt ? 80 : 0) }));
+  const calls: { start: number; end: number }[] = [];
+  const cfg = { models: undefined, targets: [{ name: 'lat', query: 'lat', kind: 'anomaly', step: STEP, warmupPoints: 240 }] };
+  const reg = new Registry();
+  const s1 = new ModelScheduler({ prom: fakeProm(series, calls), store, registry: reg, config: { targets: cfg.targets }, now: () => now });
+  await s1.runOnce();
+  assert.equal(calls[0]!.end - calls[0]!.start, 240 * STEP, 'first cycle reads the warm-up window');
+  let res = s1.results('lat') as AnomalySeriesResult[];
+  assert.equal(res.length, 3);
+  assert.ok(res.every((r) => !r.warmup && r.periodSeconds === 3600), JSON.stringify(res.map((r) => [r.warmup, r.periodSeconds])));
+  for (let k = 1; k <= 10; k++) {
+    now = NOW + k * STEP;
+    await s1.runOnce();
+  }
+  assert.equal(calls[1]!.start, NOW + STEP, 'later cycles read only new points');
+  res = s1.results('lat') as AnomalySeriesResult[];
+  const spiked = res.find((r) => r.labels.service === 's1')!;
+  assert.equal(spiked.latest!.t, spikeAt);
+  assert.ok(spiked.latest!.anomaly, `score ${spiked.latest!.score}`);
+  assert.ok(res.filter((r) => r.labels.service !== 's1').every((r) => !r.latest!.anomaly));
+  const metrics = await reg.metrics();
+  assert.match(metrics, /foresight_anomaly_score\{target="lat",series="lat\{service=\\"s1\\"\}"\} (1|0\.[6-9]\d*)\n/);
+  const f = s1.findings();
+  assert.equal(f.length, 1);
+  assert.equal(f[0]!.component, 'service=s1');
+  await s1.stop();
+  // Restart on the same store: state restored, no second warm-up, incremental read continues.
+  const calls2: { start: number; end: number }[] = [];
+  now = NOW + 11 * STEP;
+  const s2 = new ModelScheduler({ prom: fakeProm(series, calls2), store, registry: new Registry(), config: { targets: cfg.targets }, now: () => now });
+  assert.equal(s2.results('lat').length, 3, 'last results served right after restart');
+  await s2.runOnce();
+  assert.equal(calls2[0]!.start, NOW + 11 * STEP);
+  const after = s2.results('lat') as AnomalySeriesResult[];
+  assert.ok(after.every((r) => !r.warmup && r.latest!.t === NOW + 11 * STEP));
+});
+
+test('capacity and forecast targets, series cap and two replicas splitting the series', async () => {
+  const grow = (i: number) => (t: number) => 50 + ((t - NOW) / 86_400) * 5 * (i + 1) + Math.sin(t / 977);
+  const series = Array.from({ length: 6 }, (_, i) => ({ labels: { __name__: 'disk', instance: `h${i}` }, f: grow(i) }));
+  const targets = [
+    { name: 'disk', query: 'disk', kind: 'capacity', threshold: 100, horizon: 30 * 86_400, step: 3600, lookback: 3 * 86_400, season: 0 },
+    { name: 'diskfc', query: 'disk', kind: 'forecast', horizon: 3600 * 6, step: 3600, lookback: 3 * 86_400 },
+  ];
+  const evaluated: string[][] = [];
+  for (const index of [0, 1]) {
+    const reg = new Registry();
+    const s = new ModelScheduler({ prom: fakeProm(series), store: memStore(), registry: reg, config: { targets, replica: { index, count: 2 } }, now: () => NOW });
+    const report = await s.runOnce();
+    assert.ok(report.targets.every((t) => t.error === null), JSON.stringify(report));
+    const caps = s.results('disk', 'capacity') as CapacitySeriesResult[];
+    evaluated.push(caps.map((c) => c.series));
+    for (const c of caps) {
+      const i = Number(c.labels.instance!.slice(1));
+      const expected = ((100 - c.current) / (5 * (i + 1))) * 86_400;
+      assert.ok(c.secondsToThreshold !== null && Math.abs(c.secondsToThreshold - expected) < 0.2 * expected + 7200, `${c.series}: ${c.secondsToThreshold} vs ${expected}`);
+      assert.ok(c.exhaustionTime! > NOW);
+    }
+    assert.match(await reg.metrics(), /foresight_capacity_seconds_to_threshold\{target="disk"/);
+    assert.match(await reg.metrics(), /foresight_forecast_value\{target="diskfc",series="disk\{instance=\\"h\d\\"\}",horizon="6h"\}/);
+  }
+  const all = [...evaluated[0]!, ...evaluated[1]!].sort();
+  assert.equal(all.length, 6);
+  assert.equal(new Set(all).size, 6, 'each series evaluated by exactly one replica');
+  // Series cap.
+  const reg = new Registry();
+  const capped = new ModelScheduler({ prom: fakeProm(series), store: memStore(), registry: reg, config: { targets: [targets[0]], maxSeriesPerTarget: 4 }, now: () => NOW });
+  const rep = await capped.runOnce();
+  assert.equal(rep.targets[0]!.dropped, 2);
+  assert.match(await reg.metrics(), /foresight_model_series_dropped_total\{target="disk",reason="series_cap"\} 2/);
+});
+
+test('capacity threshold from PromQL: each series gets the limit with the same labels', async () => {
+  const series = [
+    ...[0, 1].map((i) => ({ labels: { __name__: 'mem', service: `s${i}` }, f: (t: number) => 100 + ((t - NOW) / 3600) * (i + 1) })),
+    ...[0, 1].map((i) => ({ expr: 'limit', labels: { __name__: 'limit', service: `s${i}` }, f: () => 200 * (i + 1) })),
+  ];
+  const s = new ModelScheduler({ prom: fakeProm(series), store: memStore(), registry: new Registry(), config: { targets: [{ name: 'mem', query: 'mem', kind: 'capacity', threshold: 'limit', step: 3600, lookback: 86_400 * 2, horizon: 30 * 86_400, season: 0 }] }, now: () => NOW });
+  const rep = await s.runOnce();
+  assert.equal(rep.targets[0]!.error, null);
+  const caps = s.results('mem') as CapacitySeriesResult[];
+  assert.deepEqual(caps.map((c) => c.threshold).sort((a, b) => a - b), [200, 400]);
+  for (const c of caps) {
+    const i = Number(c.labels.service!.slice(1));
+    const expected = ((200 * (i + 1) - c.current) / (i + 1)) * 3600;
+    assert.ok(Math.abs(c.secondsToThreshold! - expected) <= 3600 + 0.05 * expected, `${c.secondsToThreshold} vs ${expected}`);
+  }
+});
+
+test('API: /api/models endpoints serve results and name unknown targets', async (t) => {
+  const store = memStore();
+  const series = [{ labels: { __name__: 'disk', instance: 'h0' }, f: (x: number) => 50 + (x - NOW) / 3600 }];
+  const ctx = { config: { models: { targets: [{ name: 'disk', query: 'disk', kind: 'capacity', threshold: 100, step: 3600, lookback: 86_400 * 2, season: 0 }] } }, prom: fakeProm(series), store, registry: new Registry() };
+  const app = express();
+  app.use('/api/models', modelsRouter(ctx));
+  const server = app.listen(0, '127.0.0.1');
+  t.after(() => new Promise<void>((r) => server.close(() => r())));
+  await new Promise((r) => server.once('listening', r));
+  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/models`;
+  const run = await (await fetch(`${base}/run`, { method: 'POST' })).json() as { targets: { error: string | null }[] };
+  assert.equal(run.targets[0]!.error, null);
+  const cap = await (await fetch(`${base}/capacity`)).json() as { results: CapacitySeriesResult[] };
+  assert.equal(cap.results.length, 1);
+  assert.ok(cap.results[0]!.points.length > 0);
+  assert.ok(cap.results[0]!.points.every((p) => p.lo95 <= p.forecast && p.forecast <= p.hi95));
+  const nf = await fetch(`${base}/capacity?target=nope`);
+  assert.equal(nf.status, 404);
+  assert.match(((await nf.json()) as { error: string }).error, /unknown models target 'nope'; known: disk/);
+  const rules = await (await fetch(`${base}/rules`)).text();
+  assert.match(rules, /ForesightCapacityDiskPredictedExhaustion/);
+  const root = await (await fetch(base)).json() as { targets: unknown[] };
+  assert.equal(root.targets.length, 1);
+});

@@ -1,0 +1,107 @@
+// Runs the detect/forecast commands as child processes (as users do) on files in a temp dir.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { rng } from '../../eval/lib/rng.js';
+
+const backend = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+
+/** Through bin/foresight.mjs once the command is registered there; else the module's run() via tsx. */
+async function cli(cmd: 'detect' | 'forecast', args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  const index = await readFile(join(backend, 'src/cli/commands/index.ts'), 'utf8');
+  const registered = new RegExp(`\\b${cmd}\\s*:`).test(index);
+  const argv = registered
+    ? [join(backend, 'bin/foresight.mjs'), cmd, ...args]
+    : ['--import', 'tsx', '-e', `import(${JSON.stringify(join(backend, `src/cli/commands/${cmd}.ts`))}).then((m) => m.run(process.argv.slice(1))).then((c) => { process.exitCode = c; })`, '--', ...args];
+  return new Promise((resolve) => {
+    execFile(process.execPath, argv, { cwd: backend, maxBuffer: 64 << 20 }, (err, stdout, stderr) => {
+      const code = err ? (typeof err.code === 'number' ? err.code : 1) : 0;
+      resolve({ code, stdout, stderr });
+    });
+  });
+}
+
+function series(n: number, iso: boolean, spikeAt: number): string {
+  const r = rng(31);
+  const t0 = Date.UTC(2024, 0, 1) / 1000;
+  const lines = ['timestamp,value'];
+  for (let i = 0; i < n; i++) {
+    const t = t0 + i * 300;
+    let v = 100 + 20 * Math.sin((2 * Math.PI * i) / 288) + 2 * r.gauss();
+    if (i === spikeAt) v += 40;
+    const ts = iso ? new Date(t * 1000).toISOString().replace('T', i % 2 ? 'T' : ' ').replace('.000Z', 'Z') : String(t);
+    lines.push(`${ts},${v.toFixed(3)}`);
+  }
+  return lines.join('\n') + '\n';
+}
+
+test('detect: one output row per input row, the injected spike flagged, 20k rows in a couple of seconds', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fs-detect-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const input = join(dir, 'in.csv');
+  await writeFile(input, series(20_000, true, 15_000));
+  const out = join(dir, 'out.csv');
+  const t0 = Date.now();
+  const res = await cli('detect', ['--input', input, '--output', out]);
+  const ms = Date.now() - t0;
+  assert.equal(res.code, 0, res.stderr);
+  const lines = (await readFile(out, 'utf8')).trim().split('\n');
+  assert.equal(lines[0], 'timestamp,value,score,anomaly');
+  assert.equal(lines.length, 20_001);
+  const row = lines[15_001]!.split(',');
+  assert.equal(row[3], '1', lines[15_001]);
+  const flagged = lines.slice(1).filter((l) => l.endsWith(',1')).length;
+  assert.ok(flagged < 60, `${flagged} rows flagged`);
+  assert.ok(lines.slice(1).every((l) => /,(0|1)\.\d{4},[01]$/.test(l)));
+  assert.ok(ms < 8000, `took ${ms} ms including process start`);
+});
+
+test('detect --json and malformed input reported with line numbers (exit 1)', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fs-detect-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const input = join(dir, 'in.csv');
+  await writeFile(input, series(200, false, 150));
+  const res = await cli('detect', ['--input', input, '--json']);
+  assert.equal(res.code, 0, res.stderr);
+  const j = JSON.parse(res.stdout) as { rows: { score: number }[] };
+  assert.equal(j.rows.length, 200);
+  const badFile = join(dir, 'bad.csv');
+  await writeFile(badFile, 'timestamp,value\n1700000000,1\n1700000300,oops\n1700000600\n');
+  const bad = await cli('detect', ['--input', badFile]);
+  assert.equal(bad.code, 1);
+  assert.match(bad.stderr, /bad\.csv:3: value 'oops' is not a number/);
+  assert.match(bad.stderr, /bad\.csv:4: expected 2 columns/);
+  const missing = await cli('detect', []);
+  assert.equal(missing.code, 2);
+});
+
+test('forecast: horizon rows with ordered bands, ISO timestamps continue the input grid', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fs-forecast-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const input = join(dir, 'in.csv');
+  await writeFile(input, series(2016, true, -1));
+  const res = await cli('forecast', ['--input', input, '--horizon', '288']);
+  assert.equal(res.code, 0, res.stderr);
+  const lines = res.stdout.trim().split('\n');
+  assert.equal(lines[0], 'step,timestamp,forecast,lo80,hi80,lo95,hi95');
+  assert.equal(lines.length, 289);
+  const first = lines[1]!.split(',');
+  assert.equal(first[0], '1');
+  assert.equal(first[1], new Date((Date.UTC(2024, 0, 1) / 1000 + 2016 * 300) * 1000).toISOString());
+  for (const l of lines.slice(1)) {
+    const [, , f, lo80, hi80, lo95, hi95] = l.split(',').map(Number);
+    assert.ok(lo95! <= lo80! && lo80! <= f! && f! <= hi80! && hi80! <= hi95!, l);
+  }
+  const js = await cli('forecast', ['--input', input, '--horizon', '3', '--season', '0', '--json']);
+  const j = JSON.parse(js.stdout) as { model: string; points: unknown[] };
+  assert.equal(j.points.length, 3);
+  assert.match(j.model, /ETS\(A,.*,N\)/);
+  const bad = await cli('forecast', ['--input', input, '--horizon', 'x']);
+  assert.equal(bad.code, 2);
+  assert.ok(existsSync(input));
+});

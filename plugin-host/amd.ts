@@ -1,0 +1,36 @@
+// A minimal AMD loader standing in for Grafana's SystemJS: a built plugin module calls
+// `define([deps], factory)`; deps are resolved from the shared modules the host provides (the same
+// packages Grafana exposes to plugins), plus `module` carrying the script's URL, from which the
+// plugin derives its public path for lazy chunks.
+type Factory = (...deps: unknown[]) => unknown;
+type Define = ((deps: string[], factory: Factory) => void) & { amd: object };
+
+export async function loadAmdModule(url: string, shared: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const captured: Array<{ deps: string[]; factory: Factory }> = [];
+  const define = ((deps: string[], factory: Factory) => captured.push({ deps, factory })) as Define;
+  define.amd = {};
+  const w = window as unknown as { define?: Define };
+  const previous = w.define;
+  w.define = define;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      const s = document.createElement('script');
+      s.src = url;
+      s.onload = () => resolve();
+      s.onerror = () => reject(new Error(`cannot load plugin module ${url}`));
+      document.head.appendChild(s);
+    });
+  } finally {
+    w.define = previous;
+  }
+  const def = captured[0];
+  if (!def) throw new Error(`${url} did not call define(): is it a built Grafana plugin module?`);
+  const absolute = new URL(url, window.location.href).pathname;
+  const args = def.deps.map((d) => {
+    if (d === 'module') return { uri: absolute, id: absolute };
+    if (d === 'exports') return {};
+    if (!(d in shared)) throw new Error(`${url} needs '${d}', which the plugin host does not provide`);
+    return shared[d];
+  });
+  return def.factory(...args) as Record<string, unknown>;
+}

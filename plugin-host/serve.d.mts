@@ -1,0 +1,8 @@
+// Types for serve.mjs, so the companion's TypeScript e2e tests can import it.
+export interface PluginHost {
+  url: string;
+  port: number;
+  stop(): Promise<void>;
+}
+export function startPluginHost(o: { companion: string; token?: string; port?: number; host?: string; dist?: string }): Promise<PluginHost>;
+export function buildHostBundle(): Promise<Uint8Array>;

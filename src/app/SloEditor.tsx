@@ -1,0 +1,142 @@
+// Create/edit an SLO: the spec (YAML) is validated live by the companion (`POST /api/slo/validate`),
+// the rules it would write are previewed (`POST /api/slo/generate`), and Apply writes them
+// (`POST /api/slo/apply`, which runs promtool, reloads Prometheus and rolls back on failure).
+import React, { useEffect, useState } from 'react';
+import { css } from '@emotion/css';
+import type { GrafanaTheme2 } from '@grafana/data';
+import { Alert, Button, Field, Stack, TextArea, useStyles2 } from '@grafana/ui';
+import { companion, describeFetchError } from './api';
+
+export const SLO_TEMPLATE = `version: foresight/v1
+service: checkout
+slos:
+  - name: availability
+    objective: 99.9
+    window: 30d
+    sli:
+      ratio:
+        errors: demo_http_requests_total{service="checkout",code=~"5.."}
+        total: demo_http_requests_total{service="checkout"}
+`;
+
+interface Issue {
+  path?: string;
+  field?: string;
+  message: string;
+}
+
+/** Pulls a list of issues out of whatever the validate endpoint answered (tolerant of its shape). */
+export function issuesOf(body: unknown): Issue[] {
+  const b = body as { issues?: unknown; errors?: unknown; error?: unknown } | null;
+  const list = Array.isArray(b?.issues)
+    ? b?.issues
+    : Array.isArray(b?.errors)
+      ? b?.errors
+      : typeof b?.error === 'string'
+        ? [{ message: b.error }]
+        : [];
+  return (list as unknown[]).map((i) => (typeof i === 'string' ? { message: i } : (i as Issue)));
+}
+
+/** The rule files of a generate answer: `{files: {name: yaml}}` or `{rules: yaml}`. */
+export function filesOf(body: unknown): Record<string, string> {
+  const b = body as { files?: Record<string, string>; rules?: string; yaml?: string } | null;
+  if (b?.files && typeof b.files === 'object') return b.files;
+  if (typeof b?.rules === 'string') return { 'rules.yaml': b.rules };
+  if (typeof b?.yaml === 'string') return { 'rules.yaml': b.yaml };
+  return {};
+}
+
+export function SloEditor({ initial = SLO_TEMPLATE, onDone }: { initial?: string; onDone: () => void }) {
+  const s = useStyles2(getStyles);
+  const [spec, setSpec] = useState(initial);
+  const [issues, setIssues] = useState<Issue[] | null>(null);
+  const [preview, setPreview] = useState<Record<string, string>>({});
+  const [status, setStatus] = useState<{ kind: 'error' | 'success'; text: string } | null>(null);
+  const [busy, setBusy] = useState(false);
+
+  // Live validation, debounced so typing does not flood the companion.
+  useEffect(() => {
+    const t = setTimeout(async () => {
+      try {
+        const v = await companion('/api/slo/validate', { method: 'POST', data: { spec } });
+        const found = issuesOf(v);
+        setIssues(found);
+        if (found.length === 0)
+          setPreview(filesOf(await companion('/api/slo/generate', { method: 'POST', data: { spec } })));
+      } catch (err) {
+        // A 400 from validate carries the issues in its body.
+        const e = err as { data?: unknown };
+        const found = issuesOf(e.data);
+        setIssues(found.length ? found : [{ message: describeFetchError(err) }]);
+        setPreview({});
+      }
+    }, 400);
+    return () => clearTimeout(t);
+  }, [spec]);
+
+  const apply = async () => {
+    setBusy(true);
+    setStatus(null);
+    try {
+      await companion('/api/slo/apply', { method: 'POST', data: { spec } });
+      setStatus({ kind: 'success', text: 'Rules applied: Prometheus reloaded and verified.' });
+    } catch (err) {
+      setStatus({ kind: 'error', text: `Apply failed (nothing was changed): ${describeFetchError(err)}` });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <div data-testid="page-slo-editor">
+      <Field label="SLO spec (YAML)" description="foresight/v1, Sloth or OpenSLO; validated as you type">
+        <TextArea
+          className={s.editor}
+          rows={14}
+          value={spec}
+          onChange={(e) => setSpec(e.currentTarget.value)}
+          aria-label="SLO spec"
+        />
+      </Field>
+      {issues === null ? null : issues.length === 0 ? (
+        <Alert severity="success" title="Valid" data-testid="slo-valid" />
+      ) : (
+        <Alert
+          severity="error"
+          title={`${issues.length} problem${issues.length > 1 ? 's' : ''}`}
+          data-testid="slo-issues"
+        >
+          <ul>
+            {issues.map((i, k) => (
+              <li key={k}>
+                {(i.path ?? i.field) ? <code>{i.path ?? i.field}</code> : null} {i.message}
+              </li>
+            ))}
+          </ul>
+        </Alert>
+      )}
+      {Object.entries(preview).map(([name, yaml]) => (
+        <Field key={name} label={`Rules preview: ${name}`}>
+          <pre className={s.preview} data-testid="slo-rules-preview">
+            {yaml}
+          </pre>
+        </Field>
+      ))}
+      {status && <Alert severity={status.kind} title={status.text} />}
+      <Stack>
+        <Button onClick={apply} disabled={busy || !issues || issues.length > 0} icon={busy ? 'spinner' : 'check'}>
+          Apply
+        </Button>
+        <Button variant="secondary" onClick={onDone}>
+          Back
+        </Button>
+      </Stack>
+    </div>
+  );
+}
+
+const getStyles = (theme: GrafanaTheme2) => ({
+  editor: css({ fontFamily: theme.typography.fontFamilyMonospace }),
+  preview: css({ width: '100%', maxHeight: 320, overflow: 'auto', fontSize: theme.typography.bodySmall.fontSize }),
+});

@@ -1,0 +1,148 @@
+// Each panel's states (data, partial data, no data, error), rendered outside Grafana.
+import React from 'react';
+import { render, screen, within } from '@testing-library/react';
+import { createTheme } from '@grafana/data';
+import { ThemeContext } from '@grafana/ui';
+import { anomaliesFrame, burnRateFrame } from '@foresight/contract';
+import { SloPanel, defaultSloOptions } from './slo/SloPanel';
+import { HealthPanel, defaultHealthOptions, trendOf } from './health/HealthPanel';
+import { CapacityPanel, defaultCapacityOptions, firstCrossing } from './capacity/CapacityPanel';
+import { RootCausePanel, defaultRootCauseOptions } from './rootcause/RootCausePanel';
+import { exploreUrl } from './rootcause/explore';
+import { bandPath, duration, pct } from './common/format';
+import { fixtures, forecast, panelData, slo } from '../test/fixtures';
+
+const size = { width: 800, height: 400 };
+const failed = panelData([], [{ refId: 'A', message: 'HTTP 502: prometheus unreachable' }]);
+
+describe('SLO panel', () => {
+  test('shows SLI vs objective, budget, time to exhaustion, burn-down and burn rates against thresholds', () => {
+    render(<SloPanel data={panelData(fixtures.sloFrames())} options={defaultSloOptions} {...size} />);
+    expect(screen.getByText('Checkout availability')).toBeInTheDocument();
+    expect(screen.getByTestId('slo-sli')).toHaveTextContent('99.812%');
+    expect(screen.getByText('objective 99.900%')).toBeInTheDocument();
+    expect(screen.getByText('below objective')).toBeInTheDocument();
+    expect(screen.getByTestId('slo-budget')).toHaveTextContent('42.3%');
+    expect(screen.getByTestId('slo-tte')).toHaveTextContent('1d 2h');
+    expect(screen.getByTestId('slo-burndown').querySelector('path')?.getAttribute('d')).toMatch(/^M.*L.*L/);
+    const rows = screen.getAllByTestId('slo-burnrate-row');
+    expect(rows.map((r) => r.textContent)).toEqual(['1h16.40×14.4×', '6h2.50×6.0×']);
+  });
+
+  test('burn rates alone (partial data) still render, with a note about the missing status', () => {
+    render(<SloPanel data={panelData([burnRateFrame([{ slo: 'x', window: '5m', rate: 1, threshold: 14.4 }])], [{ refId: 'B', message: 'status unavailable' }])} options={defaultSloOptions} {...size} />);
+    expect(screen.getByText(/No status for this SLO/)).toBeInTheDocument();
+    expect(screen.getByTestId('panel-warnings')).toHaveTextContent('status unavailable');
+    expect(screen.getAllByTestId('slo-burnrate-row')).toHaveLength(1);
+  });
+
+  test('no data and errors are explained', () => {
+    const { unmount } = render(<SloPanel data={panelData([])} options={defaultSloOptions} {...size} />);
+    expect(screen.getByTestId('panel-empty')).toHaveTextContent('No SLOs defined yet');
+    unmount();
+    render(<SloPanel data={failed} options={{ ...defaultSloOptions, slo: 'nope' }} {...size} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('HTTP 502: prometheus unreachable');
+  });
+
+  test('the SLO filter option picks one SLO (with template variables)', () => {
+    render(<SloPanel data={panelData(fixtures.sloFrames())} options={{ ...defaultSloOptions, slo: '$slo' }} replaceVariables={() => 'other'} {...size} />);
+    expect(screen.getByTestId('panel-empty')).toHaveTextContent("No SLO 'other' in the result");
+  });
+});
+
+describe('Health panel', () => {
+  test('shows score, grade, trend, sparkline and weighted categories', () => {
+    render(<HealthPanel data={panelData(fixtures.healthFrames())} options={defaultHealthOptions} {...size} />);
+    expect(screen.getByTestId('health-score')).toHaveTextContent('64');
+    expect(screen.getByTestId('health-grade')).toHaveTextContent('D');
+    expect(screen.getByTestId('health-trend-down')).toHaveTextContent('-7.5');
+    expect(screen.getByTestId('health-sparkline')).toBeInTheDocument();
+    const cats = within(screen.getByTestId('health-categories')).getAllByRole('row');
+    expect(cats.map((r) => r.textContent)).toEqual(['uptime30%100', 'performance25%40', 'errors25%35', 'resources20%88']);
+    expect(trendOf(1, 2)).toBe('flat');
+    expect(trendOf(3, 2)).toBe('up');
+  });
+  test('renders in the light theme too', () => {
+    render(
+      <ThemeContext.Provider value={createTheme({ colors: { mode: 'light' } })}>
+        <HealthPanel data={panelData(fixtures.healthFrames())} options={defaultHealthOptions} {...size} />
+      </ThemeContext.Provider>,
+    );
+    expect(screen.getByTestId('health-grade')).toHaveTextContent('D');
+  });
+  test('no data and errors', () => {
+    const { unmount } = render(<HealthPanel data={panelData([anomaliesFrame([])])} options={defaultHealthOptions} {...size} />);
+    expect(screen.getByTestId('panel-empty')).toHaveTextContent('No health scores yet');
+    unmount();
+    render(<HealthPanel data={failed} options={defaultHealthOptions} {...size} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('prometheus unreachable');
+  });
+});
+
+describe('Capacity panel', () => {
+  test('draws history, forecast, both bands, threshold and crossing, with headroom and recommendation', () => {
+    render(<CapacityPanel data={panelData(fixtures.forecastFrames())} options={defaultCapacityOptions} {...size} />);
+    for (const id of ['capacity-history', 'capacity-forecast-line', 'forecast-band-80', 'forecast-band-95']) {
+      expect(screen.getByTestId(id).getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+L/);
+    }
+    expect(screen.getByTestId('capacity-threshold')).toBeInTheDocument();
+    expect(screen.getByTestId('capacity-crossing')).toBeInTheDocument();
+    expect(screen.getByTestId('capacity-crossing-time')).toHaveTextContent('2026-11-25 03:00 UTC');
+    expect(screen.getByTestId('capacity-headroom')).toHaveTextContent('17.0%');
+    expect(screen.getByTestId('capacity-recommendation')).toHaveTextContent('Grow the db volume within 5 days');
+  });
+  test('threshold override recomputes the crossing; bands can be hidden', () => {
+    render(<CapacityPanel data={panelData(fixtures.forecastFrames())} options={{ showBands: false, thresholdOverride: 80 }} {...size} />);
+    expect(screen.queryByTestId('forecast-band-95')).toBeNull();
+    expect(screen.getByTestId('capacity-crossing-time')).toHaveTextContent('2026-11-24 22:00 UTC');
+    expect(firstCrossing(forecast(), 1000)).toBeNull();
+  });
+  test('no data and errors', () => {
+    const { unmount } = render(<CapacityPanel data={panelData([])} options={defaultCapacityOptions} {...size} />);
+    expect(screen.getByTestId('panel-empty')).toHaveTextContent('No forecast in the result');
+    unmount();
+    render(<CapacityPanel data={failed} options={defaultCapacityOptions} {...size} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('HTTP 502');
+  });
+});
+
+describe('Root-cause panel', () => {
+  test('ranks candidates with score, evidence, Explore links and a timeline', () => {
+    render(<RootCausePanel data={panelData(fixtures.rootCauseFrames())} options={defaultRootCauseOptions} {...size} />);
+    const rows = screen.getAllByTestId('rootcause-row');
+    expect(rows).toHaveLength(2);
+    expect(rows[0]).toHaveTextContent('payments');
+    expect(rows[0]).toHaveTextContent('demo_up went 1 → 0');
+    expect(within(rows[0]!).getByTestId('rootcause-score')).toHaveTextContent('0.91');
+    const link = within(rows[0]!).getByText('Explore').closest('a');
+    expect(decodeURIComponent(link?.getAttribute('href') ?? '')).toContain('"expr":"demo_up{service=\\"payments\\"}"');
+    expect(screen.getByTestId('rootcause-timeline')).toHaveTextContent('checkout errors rose');
+    expect(screen.getByText('Incident inc-42')).toBeInTheDocument();
+  });
+  test('no data and errors', () => {
+    const { unmount } = render(<RootCausePanel data={panelData([])} options={defaultRootCauseOptions} {...size} />);
+    expect(screen.getByTestId('panel-empty')).toHaveTextContent('No incident to explain');
+    unmount();
+    render(<RootCausePanel data={panelData([], [{ refId: 'A', message: 'query type rootCause is not available yet' }])} options={defaultRootCauseOptions} {...size} />);
+    expect(screen.getByRole('alert')).toHaveTextContent('query type rootCause is not available yet');
+  });
+});
+
+describe('pure helpers', () => {
+  test('formatters', () => {
+    expect(pct(0.99812, 3)).toBe('99.812%');
+    expect(pct(null)).toBe('—');
+    expect(duration(93784)).toBe('1d 2h');
+    expect(duration(59)).toBe('59s');
+  });
+  test('band path skips gaps and closes each run', () => {
+    const id = (v: number) => v;
+    expect(bandPath([0, 1, 2, 3], [null, 1, 1, null], [null, 2, 3, null], id, id)).toBe('M1.0,2.0L2.0,3.0L2.0,1.0L1.0,1.0Z');
+  });
+  test('Explore URL carries expression, datasource and a window around the onset', () => {
+    const url = exploreUrl('up', 'prom', 3_600_000, 0);
+    const panes = JSON.parse(decodeURIComponent(url.split('panes=')[1]!));
+    expect(panes.fs).toEqual({ datasource: 'prom', queries: [{ refId: 'A', expr: 'up', datasource: { type: 'prometheus', uid: 'prom' } }], range: { from: '1800000', to: '5400000' } });
+  });
+  test('fixture SLO is below its objective', () => expect(slo.sli! < slo.objective).toBe(true));
+});
