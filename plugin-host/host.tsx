@@ -64,17 +64,36 @@ function report(err: unknown) {
 async function loadDatasource(): Promise<DataSourceApi> {
   const mod = await loadAmdModule(`${BASE}/datasource/module.js`, shared);
   const plugin = mod.plugin as DataSourcePlugin<DataSourceApi>;
-  const settings = { id: 1, uid: DS_UID, type: 'foresight-companion-datasource', name: 'Foresight', url: `/api/datasources/proxy/uid/${DS_UID}`, access: 'proxy', jsonData: {}, meta: { id: 'foresight-companion-datasource' }, readOnly: false } as unknown as DataSourceInstanceSettings;
+  const settings = {
+    id: 1,
+    uid: DS_UID,
+    type: 'foresight-companion-datasource',
+    name: 'Foresight',
+    url: `/api/datasources/proxy/uid/${DS_UID}`,
+    access: 'proxy',
+    jsonData: {},
+    meta: { id: 'foresight-companion-datasource' },
+    readOnly: false,
+  } as unknown as DataSourceInstanceSettings;
   return new plugin.DataSourceClass(settings);
 }
 
 /** The queries each panel is shown with (template variables first resolved through the datasource). */
 async function panelQueries(name: string, ds: DataSourceApi): Promise<Json[]> {
-  const first = async (kind: string) => ((await ds.metricFindQuery?.(kind)) ?? []).map((v) => String(v.value ?? v.text));
+  const first = async (kind: string) =>
+    ((await ds.metricFindQuery?.(kind)) ?? []).map((v) => String(v.value ?? v.text));
   switch (name) {
     case 'slo': {
       const slos = await first('slos');
-      return [{ refId: 'A', queryType: 'sloStatus' }, ...(slos[0] ? [{ refId: 'B', queryType: 'budgetHistory', slo: slos[0] }, { refId: 'C', queryType: 'burnRates', slo: slos[0] }] : [])];
+      return [
+        { refId: 'A', queryType: 'sloStatus' },
+        ...(slos[0]
+          ? [
+              { refId: 'B', queryType: 'budgetHistory', slo: slos[0] },
+              { refId: 'C', queryType: 'burnRates', slo: slos[0] },
+            ]
+          : []),
+      ];
     }
     case 'health':
       return [{ refId: 'A', queryType: 'healthScore' }];
@@ -91,14 +110,32 @@ async function panelQueries(name: string, ds: DataSourceApi): Promise<Json[]> {
 
 async function runPanel(name: string, ds: DataSourceApi): Promise<PanelData> {
   const targets = await panelQueries(name, ds);
-  const req = { targets, range, scopedVars: {}, maxDataPoints: 500, interval: '1m', intervalMs: 60_000, timezone: 'utc', app: 'panel-host', requestId: name, startTime: Date.now() } as unknown as DataQueryRequest;
+  const req = {
+    targets,
+    range,
+    scopedVars: {},
+    maxDataPoints: 500,
+    interval: '1m',
+    intervalMs: 60_000,
+    timezone: 'utc',
+    app: 'panel-host',
+    requestId: name,
+    startTime: Date.now(),
+  } as unknown as DataQueryRequest;
   const res = await ds.query(req);
   const resolved = res instanceof Rxjs.Observable ? await Rxjs.lastValueFrom(res) : await res;
-  return { state: resolved.errors?.length ? LoadingState.Error : LoadingState.Done, series: resolved.data, errors: resolved.errors, timeRange: range };
+  return {
+    state: resolved.errors?.length ? LoadingState.Error : LoadingState.Done,
+    series: resolved.data,
+    errors: resolved.errors,
+    timeRange: range,
+  };
 }
 
 function PanelView({ name }: { name: string }) {
-  const [state, setState] = useState<{ Panel: ComponentType<PanelProps>; options: Json; data: PanelData } | { error: string } | null>(null);
+  const [state, setState] = useState<
+    { Panel: ComponentType<PanelProps>; options: Json; data: PanelData } | { error: string } | null
+  >(null);
   useEffect(() => {
     (async () => {
       const mod = await loadAmdModule(`${BASE}/panels/${name}/module.js`, shared);
@@ -114,15 +151,50 @@ function PanelView({ name }: { name: string }) {
   const { Panel, options, data } = state;
   const width = 900;
   const height = name === 'capacity' ? 560 : 440;
-  const props = { data, options, width, height, id: 1, title: name, timeRange: range, timeZone: 'utc', transparent: false, renderCounter: 1, fieldConfig: { defaults: {}, overrides: [] }, replaceVariables: (v: string) => v, onOptionsChange: () => undefined, onFieldConfigChange: () => undefined, onChangeTimeRange: () => undefined, eventBus: undefined } as unknown as PanelProps;
+  const props = {
+    data,
+    options,
+    width,
+    height,
+    id: 1,
+    title: name,
+    timeRange: range,
+    timeZone: 'utc',
+    transparent: false,
+    renderCounter: 1,
+    fieldConfig: { defaults: {}, overrides: [] },
+    replaceVariables: (v: string) => v,
+    onOptionsChange: () => undefined,
+    onFieldConfigChange: () => undefined,
+    onChangeTimeRange: () => undefined,
+    eventBus: undefined,
+  } as unknown as PanelProps;
   return (
-    <div className="host-panel" data-host-ready data-panel={name} style={{ width, height, border: `1px solid ${theme.colors.border.weak}`, background: theme.colors.background.primary, padding: 8 }}>
+    <div
+      className="host-panel"
+      data-host-ready
+      data-panel={name}
+      style={{
+        width,
+        height,
+        border: `1px solid ${theme.colors.border.weak}`,
+        background: theme.colors.background.primary,
+        padding: 8,
+      }}
+    >
       <Panel {...props} />
     </div>
   );
 }
 
-const PAGE_PATHS: Record<string, string> = { overview: 'overview', slos: 'slos', 'slo-new': 'slos/new', capacity: 'capacity', anomalies: 'anomalies', incidents: 'incidents' };
+const PAGE_PATHS: Record<string, string> = {
+  overview: 'overview',
+  slos: 'slos',
+  'slo-new': 'slos/new',
+  capacity: 'capacity',
+  anomalies: 'anomalies',
+  incidents: 'incidents',
+};
 
 function PageView({ name }: { name: string }) {
   const [plugin, setPlugin] = useState<AppPlugin | { error: string } | null>(null);
@@ -133,7 +205,18 @@ function PageView({ name }: { name: string }) {
   }, []);
   if (!plugin) return <div>Loading app…</div>;
   if ('error' in plugin) return <div data-host-error>{plugin.error}</div>;
-  const meta = { id: APP_ID, name: 'Foresight', type: PluginType.app, enabled: true, pinned: true, jsonData: { companionUrl: (window as unknown as { __hostConfig?: Json }).__hostConfig?.companionUrl ?? '' }, secureJsonFields: { apiToken: true }, info: {}, module: `${BASE}/module.js`, baseUrl: BASE } as unknown as GrafanaData.AppPluginMeta;
+  const meta = {
+    id: APP_ID,
+    name: 'Foresight',
+    type: PluginType.app,
+    enabled: true,
+    pinned: true,
+    jsonData: { companionUrl: (window as unknown as { __hostConfig?: Json }).__hostConfig?.companionUrl ?? '' },
+    secureJsonFields: { apiToken: true },
+    info: {},
+    module: `${BASE}/module.js`,
+    baseUrl: BASE,
+  } as unknown as GrafanaData.AppPluginMeta;
   if (name === 'config') {
     const Body = plugin.configPages?.[0]?.body as ComponentType<{ plugin: AppPlugin; query: Json }> | undefined;
     if (!Body) return <div data-host-error>the app has no configuration page</div>;
@@ -151,7 +234,18 @@ function PageView({ name }: { name: string }) {
     <div data-host-ready data-page={name}>
       <MemoryRouter initialEntries={[`/a/${APP_ID}/${path}`]}>
         <Routes>
-          <Route path={`/a/${APP_ID}/*`} element={<Root meta={meta} basename={`/a/${APP_ID}`} path={`/a/${APP_ID}`} query={{}} onNavChanged={() => undefined} />} />
+          <Route
+            path={`/a/${APP_ID}/*`}
+            element={
+              <Root
+                meta={meta}
+                basename={`/a/${APP_ID}`}
+                path={`/a/${APP_ID}`}
+                query={{}}
+                onNavChanged={() => undefined}
+              />
+            }
+          />
         </Routes>
       </MemoryRouter>
     </div>
@@ -159,8 +253,14 @@ function PageView({ name }: { name: string }) {
 }
 
 function DatasourceEditorView({ name }: { name: string }) {
-  const [st, setSt] = useState<{ plugin: DataSourcePlugin<DataSourceApi>; ds: DataSourceApi } | { error: string } | null>(null);
-  const [options, setOptions] = useState<Json>({ jsonData: { companionUrl: 'http://companion:8787' }, secureJsonFields: { apiToken: true }, secureJsonData: {} });
+  const [st, setSt] = useState<
+    { plugin: DataSourcePlugin<DataSourceApi>; ds: DataSourceApi } | { error: string } | null
+  >(null);
+  const [options, setOptions] = useState<Json>({
+    jsonData: { companionUrl: 'http://companion:8787' },
+    secureJsonFields: { apiToken: true },
+    secureJsonData: {},
+  });
   const [query, setQuery] = useState<Json>({ refId: 'A', queryType: 'forecast', target: 'disk', horizon: '7d' });
   useEffect(() => {
     (async () => {
@@ -175,7 +275,9 @@ function DatasourceEditorView({ name }: { name: string }) {
   return (
     <div data-host-ready data-page={`datasource-${name}`} style={{ padding: 16 }}>
       {name === 'config' && Config && <Config options={options} onOptionsChange={setOptions} />}
-      {name === 'query' && Query && <Query datasource={st.ds} query={query} onChange={setQuery} onRunQuery={() => undefined} />}
+      {name === 'query' && Query && (
+        <Query datasource={st.ds} query={query} onChange={setQuery} onRunQuery={() => undefined} />
+      )}
       <pre data-testid="editor-state">{JSON.stringify(name === 'config' ? options : query)}</pre>
     </div>
   );
@@ -184,7 +286,10 @@ function DatasourceEditorView({ name }: { name: string }) {
 function Index() {
   const links = [
     ...['slo', 'health', 'capacity', 'rootcause'].map((p) => [`panel/${p}`, `${p} panel`]),
-    ...['overview', 'slos', 'slo-new', 'capacity', 'anomalies', 'incidents', 'config'].map((p) => [`page/${p}`, `${p} page`]),
+    ...['overview', 'slos', 'slo-new', 'capacity', 'anomalies', 'incidents', 'config'].map((p) => [
+      `page/${p}`,
+      `${p} page`,
+    ]),
     ['datasource/config', 'datasource config editor'],
     ['datasource/query', 'datasource query editor'],
   ];
@@ -195,7 +300,8 @@ function Index() {
       <ul>
         {links.map(([v, label]) => (
           <li key={v}>
-            <a href={`?view=${v}&theme=${mode}`}>{label}</a> (<a href={`?view=${v}&theme=${mode === 'dark' ? 'light' : 'dark'}`}>{mode === 'dark' ? 'light' : 'dark'}</a>)
+            <a href={`?view=${v}&theme=${mode}`}>{label}</a> (
+            <a href={`?view=${v}&theme=${mode === 'dark' ? 'light' : 'dark'}`}>{mode === 'dark' ? 'light' : 'dark'}</a>)
           </li>
         ))}
       </ul>
@@ -207,8 +313,27 @@ function Host() {
   const [kind, name = ''] = view.split('/');
   return (
     <ThemeContext.Provider value={theme}>
-      <div style={{ padding: 12, minHeight: '100vh', background: theme.colors.background.canvas, color: theme.colors.text.primary, fontFamily: theme.typography.fontFamily, fontSize: theme.typography.fontSize }}>
-        <Suspense fallback={<div>Loading…</div>}>{kind === 'panel' ? <PanelView name={name} /> : kind === 'page' ? <PageView name={name} /> : kind === 'datasource' ? <DatasourceEditorView name={name} /> : <Index />}</Suspense>
+      <div
+        style={{
+          padding: 12,
+          minHeight: '100vh',
+          background: theme.colors.background.canvas,
+          color: theme.colors.text.primary,
+          fontFamily: theme.typography.fontFamily,
+          fontSize: theme.typography.fontSize,
+        }}
+      >
+        <Suspense fallback={<div>Loading…</div>}>
+          {kind === 'panel' ? (
+            <PanelView name={name} />
+          ) : kind === 'page' ? (
+            <PageView name={name} />
+          ) : kind === 'datasource' ? (
+            <DatasourceEditorView name={name} />
+          ) : (
+            <Index />
+          )}
+        </Suspense>
       </div>
     </ThemeContext.Provider>
   );
@@ -218,7 +343,21 @@ function Host() {
 // Grafana registers its option editors at startup; panel option builders look them up by id. The host
 // never shows option editors, so each id gets an empty editor.
 GrafanaData.standardEditorsRegistry.setInit(() =>
-  ['boolean', 'color', 'dashboard-uid', 'field-name', 'multi-select', 'number', 'radio', 'select', 'slider', 'strings', 'text', 'timezone', 'unit'].map((id) => ({ id, name: id, editor: () => null })),
+  [
+    'boolean',
+    'color',
+    'dashboard-uid',
+    'field-name',
+    'multi-select',
+    'number',
+    'radio',
+    'select',
+    'slider',
+    'strings',
+    'text',
+    'timezone',
+    'unit',
+  ].map((id) => ({ id, name: id, editor: () => null }))
 );
 setBackendSrv(backendSrv);
 setTemplateSrv(templateSrv({}));

@@ -4,5 +4,11 @@ export interface PluginHost {
   port: number;
   stop(): Promise<void>;
 }
-export function startPluginHost(o: { companion: string; token?: string; port?: number; host?: string; dist?: string }): Promise<PluginHost>;
+export function startPluginHost(o: {
+  companion: string;
+  token?: string;
+  port?: number;
+  host?: string;
+  dist?: string;
+}): Promise<PluginHost>;
 export function buildHostBundle(): Promise<Uint8Array>;

@@ -14,8 +14,21 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = resolve(here, '..');
 const require = createRequire(import.meta.url);
 const APP_ID = 'foresight-foresight-app';
-const TYPES = { '.js': 'text/javascript', '.json': 'application/json', '.svg': 'image/svg+xml', '.html': 'text/html', '.map': 'application/json', '.png': 'image/png', '.css': 'text/css', '.woff2': 'font/woff2', '.md': 'text/markdown' };
-const PROXY = [new RegExp('^/api/datasources/proxy/uid/[^/]+/companion(/.*)$'), new RegExp(`^/api/plugin-proxy/${APP_ID}/companion(/.*)$`)];
+const TYPES = {
+  '.js': 'text/javascript',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.html': 'text/html',
+  '.map': 'application/json',
+  '.png': 'image/png',
+  '.css': 'text/css',
+  '.woff2': 'font/woff2',
+  '.md': 'text/markdown',
+};
+const PROXY = [
+  new RegExp('^/api/datasources/proxy/uid/[^/]+/companion(/.*)$'),
+  new RegExp(`^/api/plugin-proxy/${APP_ID}/companion(/.*)$`),
+];
 
 /** Bundles host.tsx (react, @grafana/* from node_modules) with esbuild, in memory. */
 export async function buildHostBundle() {
@@ -31,20 +44,31 @@ export async function buildHostBundle() {
     sourcemap: false,
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
-    loader: { '.css': 'empty', '.svg': 'dataurl', '.woff': 'dataurl', '.woff2': 'dataurl', '.ttf': 'dataurl', '.png': 'dataurl' },
+    loader: {
+      '.css': 'empty',
+      '.svg': 'dataurl',
+      '.woff': 'dataurl',
+      '.woff2': 'dataurl',
+      '.ttf': 'dataurl',
+      '.png': 'dataurl',
+    },
     absWorkingDir: root,
   });
   return out.outputFiles[0].contents;
 }
 
 // Icons @grafana/ui asks for but does not ship (e.g. `spinner`, which Grafana special-cases): a plain ring.
-const FALLBACK_ICON = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="2"/></svg>';
+const FALLBACK_ICON =
+  '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><circle cx="12" cy="12" r="9" fill="none" stroke="currentColor" stroke-width="2"/></svg>';
 
 async function sendFile(res, file, fallback) {
   try {
     const s = await stat(file);
     if (!s.isFile()) throw new Error('not a file');
-    res.writeHead(200, { 'content-type': TYPES[extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-store' });
+    res.writeHead(200, {
+      'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
     res.end(await readFile(file));
   } catch {
     if (fallback) {
@@ -71,7 +95,12 @@ async function proxy(req, res, companion, token, path) {
   try {
     const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
     if (req.headers['content-type']) headers['content-type'] = req.headers['content-type'];
-    const r = await fetch(new URL(path, companion), { method: req.method, headers, body: ['GET', 'HEAD'].includes(req.method) ? undefined : body, signal: AbortSignal.timeout(30_000) });
+    const r = await fetch(new URL(path, companion), {
+      method: req.method,
+      headers,
+      body: ['GET', 'HEAD'].includes(req.method) ? undefined : body,
+      signal: AbortSignal.timeout(30_000),
+    });
     res.writeHead(r.status, { 'content-type': r.headers.get('content-type') ?? 'application/json' });
     res.end(Buffer.from(await r.arrayBuffer()));
   } catch (err) {
@@ -84,7 +113,13 @@ async function proxy(req, res, companion, token, path) {
  * Starts the host. `companion` is the companion's base URL, `token` its API token.
  * @returns {Promise<{ url: string, port: number, stop(): Promise<void> }>}
  */
-export async function startPluginHost({ companion, token = '', port = 0, host = '127.0.0.1', dist = join(root, 'dist') }) {
+export async function startPluginHost({
+  companion,
+  token = '',
+  port = 0,
+  host = '127.0.0.1',
+  dist = join(root, 'dist'),
+}) {
   if (!companion) throw new Error('plugin host: --companion URL is required');
   try {
     await stat(join(dist, 'module.js'));
@@ -92,6 +127,9 @@ export async function startPluginHost({ companion, token = '', port = 0, host = 
     throw new Error(`plugin host: ${join(dist, 'module.js')} is missing: run \`npm run build:plugin\` first`);
   }
   const bundle = await buildHostBundle();
+  // The bundle is fixed for this server's life: let browsers cache it under a per-start version.
+  const version = Date.now().toString(36);
+  const indexHtml = (await readFile(join(here, 'index.html'), 'utf8')).replace('/host.js', `/host.js?v=${version}`);
   const uiPublic = join(dirname(require.resolve('@grafana/ui/package.json')), 'dist', 'public');
   const settings = { enabled: true, jsonData: { companionUrl: companion } };
   const server = http.createServer(async (req, res) => {
@@ -101,9 +139,12 @@ export async function startPluginHost({ companion, token = '', port = 0, host = 
       const m = re.exec(p);
       if (m) return proxy(req, res, companion, token, m[1] + url.search);
     }
-    if (p === '/' || p === '/index.html') return sendFile(res, join(here, 'index.html'));
+    if (p === '/' || p === '/index.html') {
+      res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' });
+      return res.end(indexHtml);
+    }
     if (p === '/host.js') {
-      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+      res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'public, max-age=86400, immutable' });
       return res.end(bundle);
     }
     if (p === '/host-config.json') {
@@ -133,7 +174,9 @@ export async function startPluginHost({ companion, token = '', port = 0, host = 
     res.end('not found');
   });
   await new Promise((ok, fail) => {
-    server.once('error', (err) => fail(err.code === 'EADDRINUSE' ? new Error(`plugin host: port ${port} is in use`) : err));
+    server.once('error', (err) =>
+      fail(err.code === 'EADDRINUSE' ? new Error(`plugin host: port ${port} is in use`) : err)
+    );
     server.listen(port, host, ok);
   });
   const actual = server.address().port;

@@ -23,7 +23,17 @@ function doFetch<T>(req: BackendSrvRequest): Observable<FetchResponse<T>> {
         } catch {
           // not JSON: keep the text
         }
-        const response = { data: data as T, status: res.status, statusText: res.statusText, ok: res.ok, headers: res.headers, redirected: res.redirected, type: res.type, url: res.url, config: req } as FetchResponse<T>;
+        const response = {
+          data: data as T,
+          status: res.status,
+          statusText: res.statusText,
+          ok: res.ok,
+          headers: res.headers,
+          redirected: res.redirected,
+          type: res.type,
+          url: res.url,
+          config: req,
+        } as FetchResponse<T>;
         if (!res.ok) sub.error({ ...response, message: `HTTP ${res.status}` });
         else {
           sub.next(response);
@@ -36,13 +46,16 @@ function doFetch<T>(req: BackendSrvRequest): Observable<FetchResponse<T>> {
 }
 
 async function promise<T>(req: BackendSrvRequest): Promise<T> {
-  return new Promise<T>((resolve, reject) => doFetch<T>(req).subscribe({ next: (r) => resolve(r.data), error: reject }));
+  return new Promise<T>((resolve, reject) =>
+    doFetch<T>(req).subscribe({ next: (r) => resolve(r.data), error: reject })
+  );
 }
 
 export const backendSrv = {
   fetch: doFetch,
   request: promise,
-  datasourceRequest: <T>(req: BackendSrvRequest) => new Promise<FetchResponse<T>>((resolve, reject) => doFetch<T>(req).subscribe({ next: resolve, error: reject })),
+  datasourceRequest: <T>(req: BackendSrvRequest) =>
+    new Promise<FetchResponse<T>>((resolve, reject) => doFetch<T>(req).subscribe({ next: resolve, error: reject })),
   get: <T>(url: string, params?: Record<string, string>) => promise<T>({ url, params, method: 'GET' }),
   post: <T>(url: string, data?: unknown) => promise<T>({ url, data, method: 'POST' }),
   put: <T>(url: string, data?: unknown) => promise<T>({ url, data, method: 'PUT' }),
@@ -53,7 +66,8 @@ export const backendSrv = {
 
 /** Template variables of the host page: `$name` → value. */
 export function templateSrv(vars: Record<string, string>): TemplateSrv {
-  const replace = (target?: string) => (target ?? '').replace(/\$(\w+)|\$\{(\w+)\}/g, (m, a: string, b: string) => vars[a ?? b] ?? m);
+  const replace = (target?: string) =>
+    (target ?? '').replace(/\$(\w+)|\$\{(\w+)\}/g, (m, a: string, b: string) => vars[a ?? b] ?? m);
   return {
     getVariables: () => [],
     replace,

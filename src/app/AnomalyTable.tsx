@@ -28,7 +28,9 @@ export function AnomalyTable({
     (l) => l.length === 0,
     'No anomalies in this range'
   );
-  if (view.kind !== 'data') return <PanelMessage kind={view.kind} message={view.message} />;
+  if (view.kind !== 'data') {
+    return <PanelMessage kind={view.kind} message={view.message} />;
+  }
   return (
     <>
       <PanelWarnings warnings={view.warnings} />
@@ -54,7 +56,11 @@ export function AnomalyTable({
               <td>{compact(a.value)}</td>
               <td>{compact(a.expected)}</td>
               <td>
-                <TextLink href={exploreUrl(a.series, prometheusUid, a.time, Date.now())} external icon="compass">
+                <TextLink
+                  href={exploreUrl(a.series, prometheusUid, a.time, data.timeRange.to.valueOf())}
+                  external
+                  icon="compass"
+                >
                   Explore
                 </TextLink>
               </td>

@@ -1,9 +1,8 @@
 // A titled block on an app page holding one panel body, sized to the available width.
 import React, { useRef, useState, useLayoutEffect, type ReactNode } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2, PanelData } from '@grafana/data';
+import { LoadingState, type GrafanaTheme2, type PanelData } from '@grafana/data';
 import { LoadingPlaceholder, useStyles2 } from '@grafana/ui';
-import { LoadingState } from '@grafana/data';
 
 export function Section({
   title,
@@ -23,9 +22,13 @@ export function Section({
   const [width, setWidth] = useState(600);
   useLayoutEffect(() => {
     const el = ref.current;
-    if (!el) return;
+    if (!el) {
+      return;
+    }
     setWidth(el.clientWidth || 600);
-    if (typeof ResizeObserver === 'undefined') return;
+    if (typeof ResizeObserver === 'undefined') {
+      return;
+    }
     const ro = new ResizeObserver(() => setWidth(el.clientWidth || 600));
     ro.observe(el);
     return () => ro.disconnect();

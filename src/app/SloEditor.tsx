@@ -1,6 +1,7 @@
 // Create/edit an SLO: the spec (YAML) is validated live by the companion (`POST /api/slo/validate`),
 // the rules it would write are previewed (`POST /api/slo/generate`), and Apply writes them
 // (`POST /api/slo/apply`, which runs promtool, reloads Prometheus and rolls back on failure).
+// Bodies are the SLO API's `{ sources: [{ file, text }] }`; answers carry `issues` ({level, field, message}).
 import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
@@ -15,15 +16,20 @@ slos:
     window: 30d
     sli:
       ratio:
-        errors: demo_http_requests_total{service="checkout",code=~"5.."}
-        total: demo_http_requests_total{service="checkout"}
+        errors: sum(rate(demo_http_requests_total{service="checkout",code=~"5.."}[{{.window}}]))
+        total: sum(rate(demo_http_requests_total{service="checkout"}[{{.window}}]))
 `;
 
 interface Issue {
+  level?: 'error' | 'warning';
   path?: string;
   field?: string;
+  slo?: string;
   message: string;
 }
+
+const EDITOR_FILE = 'grafana-editor.yml';
+const body = (spec: string) => ({ sources: [{ file: EDITOR_FILE, text: spec }] });
 
 /** Pulls a list of issues out of whatever the validate endpoint answered (tolerant of its shape). */
 export function issuesOf(body: unknown): Issue[] {
@@ -41,11 +47,19 @@ export function issuesOf(body: unknown): Issue[] {
 /** The rule files of a generate answer: `{files: {name: yaml}}` or `{rules: yaml}`. */
 export function filesOf(body: unknown): Record<string, string> {
   const b = body as { files?: Record<string, string>; rules?: string; yaml?: string } | null;
-  if (b?.files && typeof b.files === 'object') return b.files;
-  if (typeof b?.rules === 'string') return { 'rules.yaml': b.rules };
-  if (typeof b?.yaml === 'string') return { 'rules.yaml': b.yaml };
+  if (b?.files && typeof b.files === 'object') {
+    return b.files;
+  }
+  if (typeof b?.rules === 'string') {
+    return { 'rules.yaml': b.rules };
+  }
+  if (typeof b?.yaml === 'string') {
+    return { 'rules.yaml': b.yaml };
+  }
   return {};
 }
+
+const isError = (i: Issue) => i.level !== 'warning';
 
 export function SloEditor({ initial = SLO_TEMPLATE, onDone }: { initial?: string; onDone: () => void }) {
   const s = useStyles2(getStyles);
@@ -59,13 +73,14 @@ export function SloEditor({ initial = SLO_TEMPLATE, onDone }: { initial?: string
   useEffect(() => {
     const t = setTimeout(async () => {
       try {
-        const v = await companion('/api/slo/validate', { method: 'POST', data: { spec } });
+        const v = await companion('/api/slo/validate', { method: 'POST', data: body(spec) });
         const found = issuesOf(v);
         setIssues(found);
-        if (found.length === 0)
-          setPreview(filesOf(await companion('/api/slo/generate', { method: 'POST', data: { spec } })));
+        if (!found.some(isError)) {
+          setPreview(filesOf(await companion('/api/slo/generate', { method: 'POST', data: body(spec) })));
+        }
       } catch (err) {
-        // A 400 from validate carries the issues in its body.
+        // A 422 from validate carries the issues in its body.
         const e = err as { data?: unknown };
         const found = issuesOf(e.data);
         setIssues(found.length ? found : [{ message: describeFetchError(err) }]);
@@ -79,7 +94,7 @@ export function SloEditor({ initial = SLO_TEMPLATE, onDone }: { initial?: string
     setBusy(true);
     setStatus(null);
     try {
-      await companion('/api/slo/apply', { method: 'POST', data: { spec } });
+      await companion('/api/slo/apply', { method: 'POST', data: body(spec) });
       setStatus({ kind: 'success', text: 'Rules applied: Prometheus reloaded and verified.' });
     } catch (err) {
       setStatus({ kind: 'error', text: `Apply failed (nothing was changed): ${describeFetchError(err)}` });
@@ -99,17 +114,18 @@ export function SloEditor({ initial = SLO_TEMPLATE, onDone }: { initial?: string
           aria-label="SLO spec"
         />
       </Field>
-      {issues === null ? null : issues.length === 0 ? (
-        <Alert severity="success" title="Valid" data-testid="slo-valid" />
-      ) : (
+      {issues !== null && !issues.some(isError) && <Alert severity="success" title="Valid" data-testid="slo-valid" />}
+      {issues && issues.length > 0 && (
         <Alert
-          severity="error"
-          title={`${issues.length} problem${issues.length > 1 ? 's' : ''}`}
+          severity={issues.some(isError) ? 'error' : 'warning'}
+          title={`${issues.length} issue${issues.length > 1 ? 's' : ''}`}
           data-testid="slo-issues"
         >
           <ul>
             {issues.map((i, k) => (
               <li key={k}>
+                {i.level === 'warning' ? 'warning: ' : ''}
+                {i.slo ? <b>{i.slo} </b> : null}
                 {(i.path ?? i.field) ? <code>{i.path ?? i.field}</code> : null} {i.message}
               </li>
             ))}
@@ -125,7 +141,7 @@ export function SloEditor({ initial = SLO_TEMPLATE, onDone }: { initial?: string
       ))}
       {status && <Alert severity={status.kind} title={status.text} />}
       <Stack>
-        <Button onClick={apply} disabled={busy || !issues || issues.length > 0} icon={busy ? 'spinner' : 'check'}>
+        <Button onClick={apply} disabled={busy || !issues || issues.some(isError)} icon={busy ? 'spinner' : 'check'}>
           Apply
         </Button>
         <Button variant="secondary" onClick={onDone}>

@@ -8,18 +8,20 @@ const loading: PanelData = { state: LoadingState.Loading, series: [], timeRange:
 /** Runs `queries` (re-running when their JSON changes) and returns the latest PanelData. */
 export function usePanelData(queries: Query[] | null): PanelData {
   const key = JSON.stringify(queries);
-  const [data, setData] = useState<PanelData>(loading);
+  // Results are kept with the key they answer, so a change of queries reads as loading until it is answered.
+  const [result, setResult] = useState<{ key: string; data: PanelData } | null>(null);
   useEffect(() => {
-    if (!queries) return;
+    if (!queries) {
+      return;
+    }
     let live = true;
-    setData(loading);
-    runQueries(queries).then((d) => live && setData(d));
+    runQueries(queries).then((data) => live && setResult({ key, data }));
     return () => {
       live = false;
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `key` is the queries' identity
   }, [key]);
-  return data;
+  return result && result.key === key ? result.data : loading;
 }
 
 /** Options for a template-variable kind, e.g. every SLO id. */

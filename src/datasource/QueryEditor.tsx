@@ -43,8 +43,11 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
   const values = query as unknown as Record<string, string | number | undefined>;
   const set = (key: string, raw: string) => {
     const next: FsQuery & Record<string, unknown> = { ...query };
-    if (raw === '') delete next[key];
-    else next[key] = key === 'minScore' ? Number(raw) : raw;
+    if (raw === '') {
+      delete next[key];
+    } else {
+      next[key] = key === 'minScore' ? Number(raw) : raw;
+    }
     onChange(next);
   };
   return (

@@ -1,7 +1,13 @@
 // The datasource against a fake backendSrv: which URL and body it sends, and how it reads answers.
 import { of, throwError } from 'rxjs';
 import { dateTime, type DataQueryRequest, type DataSourceInstanceSettings } from '@grafana/data';
-import { setBackendSrv, setTemplateSrv, type BackendSrv, type BackendSrvRequest, type TemplateSrv } from '@grafana/runtime';
+import {
+  setBackendSrv,
+  setTemplateSrv,
+  type BackendSrv,
+  type BackendSrvRequest,
+  type TemplateSrv,
+} from '@grafana/runtime';
 import { sloStatusFrames } from '@foresight/contract';
 import { CompanionDataSource } from './datasource';
 import type { FsOptions, FsQuery } from './types';
@@ -19,21 +25,47 @@ setBackendSrv({
     }
   },
 } as unknown as BackendSrv);
-setTemplateSrv({ replace: (v?: string) => (v ?? '').replace('$slo', 'checkout-availability') } as unknown as TemplateSrv);
+setTemplateSrv({
+  replace: (v?: string) => (v ?? '').replace('$slo', 'checkout-availability'),
+} as unknown as TemplateSrv);
 
-const ds = new CompanionDataSource({ id: 1, uid: 'fs', type: 'foresight-companion-datasource', name: 'Foresight', url: '/api/datasources/proxy/uid/fs', jsonData: {} } as unknown as DataSourceInstanceSettings<FsOptions>);
+const ds = new CompanionDataSource({
+  id: 1,
+  uid: 'fs',
+  type: 'foresight-companion-datasource',
+  name: 'Foresight',
+  url: '/api/datasources/proxy/uid/fs',
+  jsonData: {},
+} as unknown as DataSourceInstanceSettings<FsOptions>);
 const request = (targets: FsQuery[]) =>
-  ({ targets, range: { from: dateTime(1000), to: dateTime(5000), raw: { from: 'now-1h', to: 'now' } }, scopedVars: {}, maxDataPoints: 300 }) as unknown as DataQueryRequest<FsQuery>;
+  ({
+    targets,
+    range: { from: dateTime(1000), to: dateTime(5000), raw: { from: 'now-1h', to: 'now' } },
+    scopedVars: {},
+    maxDataPoints: 300,
+  }) as unknown as DataQueryRequest<FsQuery>;
 
 beforeEach(() => (calls.length = 0));
 
 test('query posts the contract body to the proxy route and returns frames', async () => {
   answer = () => ({ results: { A: { frames: sloStatusFrames([slo]) }, B: { error: 'boom' } } });
-  const res = await ds.query(request([{ refId: 'A', queryType: 'sloStatus', slo: '$slo' }, { refId: 'B', queryType: 'healthScore' }]));
+  const res = await ds.query(
+    request([
+      { refId: 'A', queryType: 'sloStatus', slo: '$slo' },
+      { refId: 'B', queryType: 'healthScore' },
+    ])
+  );
   expect(calls).toHaveLength(1);
   expect(calls[0]?.url).toBe('/api/datasources/proxy/uid/fs/companion/api/ds/query');
   expect(calls[0]?.method).toBe('POST');
-  expect(calls[0]?.data).toEqual({ range: { from: 1000, to: 5000 }, maxDataPoints: 300, queries: [{ refId: 'A', queryType: 'sloStatus', slo: 'checkout-availability' }, { refId: 'B', queryType: 'healthScore' }] });
+  expect(calls[0]?.data).toEqual({
+    range: { from: 1000, to: 5000 },
+    maxDataPoints: 300,
+    queries: [
+      { refId: 'A', queryType: 'sloStatus', slo: 'checkout-availability' },
+      { refId: 'B', queryType: 'healthScore' },
+    ],
+  });
   expect(res.data).toHaveLength(2);
   expect(res.errors).toEqual([{ refId: 'B', message: 'boom' }]);
 });
@@ -47,7 +79,10 @@ test('HTTP failures become a readable error', async () => {
 });
 
 test('metricFindQuery and testDatasource use the options and info endpoints', async () => {
-  answer = (req) => (String(req.url).endsWith('/options/slos') ? { options: [{ value: 'x', text: 'X' }] } : { name: 'foresight', version: '0.1.0' });
+  answer = (req) =>
+    String(req.url).endsWith('/options/slos')
+      ? { options: [{ value: 'x', text: 'X' }] }
+      : { name: 'foresight', version: '0.1.0' };
   expect(await ds.metricFindQuery('slos')).toEqual([{ value: 'x', text: 'X' }]);
   expect(calls[0]?.url).toBe('/api/datasources/proxy/uid/fs/companion/api/ds/options/slos');
   expect(await ds.testDatasource()).toEqual({ status: 'success', message: 'Connected to foresight 0.1.0' });

@@ -55,7 +55,9 @@ export class CompanionDataSource extends DataSourceApi<FsQuery, FsOptions> {
       options.maxDataPoints,
       (v) => v
     );
-    if (!request) return { data: [], errors, error: errors[0] };
+    if (!request) {
+      return { data: [], errors, error: errors[0] };
+    }
     try {
       const shaped = shapeResponse(await this.fetchJson('/api/ds/query', { method: 'POST', data: request }));
       const all = [...errors, ...shaped.errors];
@@ -74,11 +76,12 @@ export class CompanionDataSource extends DataSourceApi<FsQuery, FsOptions> {
   async testDatasource(): Promise<TestDataSourceResponse> {
     try {
       const info = infoResponseSchema.safeParse(await this.fetchJson('/api/info'));
-      if (!info.success)
+      if (!info.success) {
         return {
           status: 'error',
           message: 'The companion answered /api/info with an unexpected body: is the URL right?',
         };
+      }
       return { status: 'success', message: `Connected to ${info.data.name} ${info.data.version}` };
     } catch (err) {
       return { status: 'error', message: `Cannot reach the companion: ${describeFetchError(err)}` };
@@ -96,8 +99,12 @@ export function describeFetchError(err: unknown): string {
       message?: string;
     };
     const detail = e.data?.error ?? e.data?.message ?? e.message ?? e.statusText;
-    if (e.status) return `HTTP ${e.status}${detail ? `: ${detail}` : ''}`;
-    if (detail) return detail;
+    if (e.status) {
+      return `HTTP ${e.status}${detail ? `: ${detail}` : ''}`;
+    }
+    if (detail) {
+      return detail;
+    }
   }
   return String(err);
 }

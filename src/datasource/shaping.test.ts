@@ -1,6 +1,13 @@
 import { FieldType } from '@grafana/data';
 import { decodeForecasts, decodeSloStatus, forecastFrame, sloStatusFrames } from '@foresight/contract';
-import { buildRequest, interpolateQuery, parseVariableQuery, shapeOptions, shapeResponse, toDataFrame } from './shaping';
+import {
+  buildRequest,
+  interpolateQuery,
+  parseVariableQuery,
+  shapeOptions,
+  shapeResponse,
+  toDataFrame,
+} from './shaping';
 import { forecast, slo } from '../test/fixtures';
 
 const vars: Record<string, string> = { $slo: 'checkout-availability', $svc: '' };
@@ -16,7 +23,7 @@ describe('buildRequest', () => {
       ],
       { from: 1000.4, to: 2000.6 },
       500,
-      interpolate,
+      interpolate
     );
     expect(errors).toEqual([]);
     expect(request).toEqual({
@@ -37,7 +44,7 @@ describe('buildRequest', () => {
       ],
       { from: 0, to: 1 },
       undefined,
-      interpolate,
+      interpolate
     );
     expect(request?.queries).toEqual([{ refId: 'B', queryType: 'healthScore' }]);
     expect(request?.maxDataPoints).toBeUndefined();
@@ -45,23 +52,37 @@ describe('buildRequest', () => {
   });
 
   test('no valid query means no request', () => {
-    const { request, errors } = buildRequest([{ refId: 'A', queryType: 'forecast', horizon: 'soon' }], { from: 0, to: 1 }, 10, interpolate);
+    const { request, errors } = buildRequest(
+      [{ refId: 'A', queryType: 'forecast', horizon: 'soon' }],
+      { from: 0, to: 1 },
+      10,
+      interpolate
+    );
     expect(request).toBeNull();
     expect(errors[0]?.message).toMatch(/target: Required.*horizon: a duration/);
   });
 
   test('a missing query type defaults to SLO status', () => {
-    expect(buildRequest([{ refId: 'A' }], { from: 0, to: 1 }, 0, interpolate).request?.queries).toEqual([{ refId: 'A', queryType: 'sloStatus' }]);
+    expect(buildRequest([{ refId: 'A' }], { from: 0, to: 1 }, 0, interpolate).request?.queries).toEqual([
+      { refId: 'A', queryType: 'sloStatus' },
+    ]);
   });
 
   test('interpolateQuery leaves non-string fields alone', () => {
-    expect(interpolateQuery({ refId: 'A', queryType: 'anomalies', minScore: 3, target: '$slo' }, interpolate)).toEqual({ refId: 'A', queryType: 'anomalies', minScore: 3, target: 'checkout-availability' });
+    expect(interpolateQuery({ refId: 'A', queryType: 'anomalies', minScore: 3, target: '$slo' }, interpolate)).toEqual({
+      refId: 'A',
+      queryType: 'anomalies',
+      minScore: 3,
+      target: 'checkout-availability',
+    });
   });
 });
 
 describe('shapeResponse', () => {
   test('frames become DataFrames with types, units and refIds; errors stay per refId', () => {
-    const { data, errors } = shapeResponse({ results: { A: { frames: sloStatusFrames([slo]) }, B: { error: 'query type rootCause is not available yet' } } });
+    const { data, errors } = shapeResponse({
+      results: { A: { frames: sloStatusFrames([slo]) }, B: { error: 'query type rootCause is not available yet' } },
+    });
     expect(errors).toEqual([{ refId: 'B', message: 'query type rootCause is not available yet' }]);
     expect(data).toHaveLength(2);
     expect(data[0]?.refId).toBe('A');
@@ -79,7 +100,20 @@ describe('shapeResponse', () => {
   });
 
   test('a body that breaks the contract is one clear error', () => {
-    const { data, errors } = shapeResponse({ results: { A: { frames: [{ fields: [{ name: 'x', type: 'number', values: [1] }, { name: 'y', type: 'number', values: [] }] }] } } });
+    const { data, errors } = shapeResponse({
+      results: {
+        A: {
+          frames: [
+            {
+              fields: [
+                { name: 'x', type: 'number', values: [1] },
+                { name: 'y', type: 'number', values: [] },
+              ],
+            },
+          ],
+        },
+      },
+    });
     expect(data).toEqual([]);
     expect(errors[0]?.message).toMatch(/does not match the contract: results\.A.*fields\.1\.values/);
     expect(shapeResponse('<html>').errors[0]?.message).toMatch(/does not match the contract/);

@@ -23,8 +23,11 @@ export function interpolateQuery(q: FsQuery, interpolate: Interpolate): FsQuery 
     const v = out[k];
     if (typeof v === 'string') {
       const r = interpolate(v).trim();
-      if (r === '') delete out[k];
-      else out[k] = r;
+      if (r === '') {
+        delete out[k];
+      } else {
+        out[k] = r;
+      }
     }
   }
   return out;
@@ -49,16 +52,25 @@ export function buildRequest(
   const errors: DataQueryError[] = [];
   const queries: Query[] = [];
   for (const t of targets) {
-    if (t.hide) continue;
+    if (t.hide) {
+      continue;
+    }
     const q = interpolateQuery({ ...t, queryType: t.queryType ?? 'sloStatus' }, interpolate);
     const { datasource: _ds, key: _key, ...rest } = q as FsQuery & { key?: string };
     const parsed = querySchema.safeParse(rest);
-    if (parsed.success) queries.push(parsed.data);
-    else errors.push({ refId: t.refId, message: `query ${t.refId}: ${describeZodError(parsed.error)}` });
+    if (parsed.success) {
+      queries.push(parsed.data);
+    } else {
+      errors.push({ refId: t.refId, message: `query ${t.refId}: ${describeZodError(parsed.error)}` });
+    }
   }
-  if (queries.length === 0) return { request: null, errors };
+  if (queries.length === 0) {
+    return { request: null, errors };
+  }
   const request: DsQueryRequest = { range: { from: Math.floor(range.from), to: Math.ceil(range.to) }, queries };
-  if (maxDataPoints && maxDataPoints > 0) request.maxDataPoints = Math.floor(maxDataPoints);
+  if (maxDataPoints && maxDataPoints > 0) {
+    request.maxDataPoints = Math.floor(maxDataPoints);
+  }
   return { request, errors };
 }
 
@@ -102,8 +114,11 @@ export function shapeResponse(body: unknown): ShapedResponse {
   const data: DataFrame[] = [];
   const errors: DataQueryError[] = [];
   for (const [refId, result] of Object.entries(parsed.data.results)) {
-    if ('error' in result) errors.push({ refId, message: result.error });
-    else data.push(...result.frames.map((f) => toDataFrame(f, refId)));
+    if ('error' in result) {
+      errors.push({ refId, message: result.error });
+    } else {
+      data.push(...result.frames.map((f) => toDataFrame(f, refId)));
+    }
   }
   return { data, errors };
 }
@@ -111,7 +126,9 @@ export function shapeResponse(body: unknown): ShapedResponse {
 /** Options answer → Grafana's MetricFindValue list. */
 export function shapeOptions(body: unknown): Array<{ text: string; value: string }> {
   const opts = (body as { options?: Array<{ value?: unknown; text?: unknown }> } | null)?.options;
-  if (!Array.isArray(opts)) throw new Error('the companion answered the options request without an `options` list');
+  if (!Array.isArray(opts)) {
+    throw new Error('the companion answered the options request without an `options` list');
+  }
   return opts
     .filter((o) => typeof o.value === 'string')
     .map((o) => ({ value: String(o.value), text: typeof o.text === 'string' ? o.text : String(o.value) }));
@@ -126,6 +143,8 @@ export function parseVariableQuery(query: unknown): 'services' | 'slos' | 'targe
         ? String((query as { kind?: unknown; query?: unknown }).kind ?? (query as { query?: unknown }).query ?? '')
         : '';
   const kind = raw.replace(/^options\//, '');
-  if (kind === 'services' || kind === 'slos' || kind === 'targets' || kind === 'components') return kind;
+  if (kind === 'services' || kind === 'slos' || kind === 'targets' || kind === 'components') {
+    return kind;
+  }
   throw new Error(`unknown variable query '${raw}': use one of services, slos, targets, components`);
 }

@@ -30,7 +30,16 @@ describe('SLO panel', () => {
   });
 
   test('burn rates alone (partial data) still render, with a note about the missing status', () => {
-    render(<SloPanel data={panelData([burnRateFrame([{ slo: 'x', window: '5m', rate: 1, threshold: 14.4 }])], [{ refId: 'B', message: 'status unavailable' }])} options={defaultSloOptions} {...size} />);
+    render(
+      <SloPanel
+        data={panelData(
+          [burnRateFrame([{ slo: 'x', window: '5m', rate: 1, threshold: 14.4 }])],
+          [{ refId: 'B', message: 'status unavailable' }]
+        )}
+        options={defaultSloOptions}
+        {...size}
+      />
+    );
     expect(screen.getByText(/No status for this SLO/)).toBeInTheDocument();
     expect(screen.getByTestId('panel-warnings')).toHaveTextContent('status unavailable');
     expect(screen.getAllByTestId('slo-burnrate-row')).toHaveLength(1);
@@ -45,7 +54,14 @@ describe('SLO panel', () => {
   });
 
   test('the SLO filter option picks one SLO (with template variables)', () => {
-    render(<SloPanel data={panelData(fixtures.sloFrames())} options={{ ...defaultSloOptions, slo: '$slo' }} replaceVariables={() => 'other'} {...size} />);
+    render(
+      <SloPanel
+        data={panelData(fixtures.sloFrames())}
+        options={{ ...defaultSloOptions, slo: '$slo' }}
+        replaceVariables={() => 'other'}
+        {...size}
+      />
+    );
     expect(screen.getByTestId('panel-empty')).toHaveTextContent("No SLO 'other' in the result");
   });
 });
@@ -58,7 +74,12 @@ describe('Health panel', () => {
     expect(screen.getByTestId('health-trend-down')).toHaveTextContent('-7.5');
     expect(screen.getByTestId('health-sparkline')).toBeInTheDocument();
     const cats = within(screen.getByTestId('health-categories')).getAllByRole('row');
-    expect(cats.map((r) => r.textContent)).toEqual(['uptime30%100', 'performance25%40', 'errors25%35', 'resources20%88']);
+    expect(cats.map((r) => r.textContent)).toEqual([
+      'uptime30%100',
+      'performance25%40',
+      'errors25%35',
+      'resources20%88',
+    ]);
     expect(trendOf(1, 2)).toBe('flat');
     expect(trendOf(3, 2)).toBe('up');
   });
@@ -66,12 +87,14 @@ describe('Health panel', () => {
     render(
       <ThemeContext.Provider value={createTheme({ colors: { mode: 'light' } })}>
         <HealthPanel data={panelData(fixtures.healthFrames())} options={defaultHealthOptions} {...size} />
-      </ThemeContext.Provider>,
+      </ThemeContext.Provider>
     );
     expect(screen.getByTestId('health-grade')).toHaveTextContent('D');
   });
   test('no data and errors', () => {
-    const { unmount } = render(<HealthPanel data={panelData([anomaliesFrame([])])} options={defaultHealthOptions} {...size} />);
+    const { unmount } = render(
+      <HealthPanel data={panelData([anomaliesFrame([])])} options={defaultHealthOptions} {...size} />
+    );
     expect(screen.getByTestId('panel-empty')).toHaveTextContent('No health scores yet');
     unmount();
     render(<HealthPanel data={failed} options={defaultHealthOptions} {...size} />);
@@ -92,7 +115,13 @@ describe('Capacity panel', () => {
     expect(screen.getByTestId('capacity-recommendation')).toHaveTextContent('Grow the db volume within 5 days');
   });
   test('threshold override recomputes the crossing; bands can be hidden', () => {
-    render(<CapacityPanel data={panelData(fixtures.forecastFrames())} options={{ showBands: false, thresholdOverride: 80 }} {...size} />);
+    render(
+      <CapacityPanel
+        data={panelData(fixtures.forecastFrames())}
+        options={{ showBands: false, thresholdOverride: 80 }}
+        {...size}
+      />
+    );
     expect(screen.queryByTestId('forecast-band-95')).toBeNull();
     expect(screen.getByTestId('capacity-crossing-time')).toHaveTextContent('2026-11-24 22:00 UTC');
     expect(firstCrossing(forecast(), 1000)).toBeNull();
@@ -123,7 +152,13 @@ describe('Root-cause panel', () => {
     const { unmount } = render(<RootCausePanel data={panelData([])} options={defaultRootCauseOptions} {...size} />);
     expect(screen.getByTestId('panel-empty')).toHaveTextContent('No incident to explain');
     unmount();
-    render(<RootCausePanel data={panelData([], [{ refId: 'A', message: 'query type rootCause is not available yet' }])} options={defaultRootCauseOptions} {...size} />);
+    render(
+      <RootCausePanel
+        data={panelData([], [{ refId: 'A', message: 'query type rootCause is not available yet' }])}
+        options={defaultRootCauseOptions}
+        {...size}
+      />
+    );
     expect(screen.getByRole('alert')).toHaveTextContent('query type rootCause is not available yet');
   });
 });
@@ -137,12 +172,18 @@ describe('pure helpers', () => {
   });
   test('band path skips gaps and closes each run', () => {
     const id = (v: number) => v;
-    expect(bandPath([0, 1, 2, 3], [null, 1, 1, null], [null, 2, 3, null], id, id)).toBe('M1.0,2.0L2.0,3.0L2.0,1.0L1.0,1.0Z');
+    expect(bandPath([0, 1, 2, 3], [null, 1, 1, null], [null, 2, 3, null], id, id)).toBe(
+      'M1.0,2.0L2.0,3.0L2.0,1.0L1.0,1.0Z'
+    );
   });
   test('Explore URL carries expression, datasource and a window around the onset', () => {
     const url = exploreUrl('up', 'prom', 3_600_000, 0);
     const panes = JSON.parse(decodeURIComponent(url.split('panes=')[1]!));
-    expect(panes.fs).toEqual({ datasource: 'prom', queries: [{ refId: 'A', expr: 'up', datasource: { type: 'prometheus', uid: 'prom' } }], range: { from: '1800000', to: '5400000' } });
+    expect(panes.fs).toEqual({
+      datasource: 'prom',
+      queries: [{ refId: 'A', expr: 'up', datasource: { type: 'prometheus', uid: 'prom' } }],
+      range: { from: '1800000', to: '5400000' },
+    });
   });
   test('fixture SLO is below its objective', () => expect(slo.sli! < slo.objective).toBe(true));
 });

@@ -72,8 +72,22 @@ export function forecast(): Forecast {
 export const rootCause: RootCauseResult = {
   incident: 'inc-42',
   candidates: [
-    { component: 'payments', metric: 'demo_up', score: 0.91, onset: T0, evidence: 'demo_up went 1 → 0', series: 'demo_up{service="payments"}' },
-    { component: 'checkout', metric: 'demo_http_requests_total', score: 0.55, onset: T0 + 60_000, evidence: '5xx ratio rose to 30%', series: 'rate(demo_http_requests_total{service="checkout",code=~"5.."}[5m])' },
+    {
+      component: 'payments',
+      metric: 'demo_up',
+      score: 0.91,
+      onset: T0,
+      evidence: 'demo_up went 1 → 0',
+      series: 'demo_up{service="payments"}',
+    },
+    {
+      component: 'checkout',
+      metric: 'demo_http_requests_total',
+      score: 0.55,
+      onset: T0 + 60_000,
+      evidence: '5xx ratio rose to 30%',
+      series: 'rate(demo_http_requests_total{service="checkout",code=~"5.."}[5m])',
+    },
   ],
   timeline: [
     { time: T0, component: 'payments', event: 'down' },
@@ -82,7 +96,23 @@ export const rootCause: RootCauseResult = {
 };
 
 export function panelData(frames: Frame[], errors: DataQueryError[] = []): PanelData {
-  return { state: errors.length ? LoadingState.Error : LoadingState.Done, series: frames.map((f) => toDataFrame(f, 'A')), errors, timeRange: getDefaultTimeRange() };
+  return {
+    state: errors.length ? LoadingState.Error : LoadingState.Done,
+    series: frames.map((f) => toDataFrame(f, 'A')),
+    errors,
+    timeRange: getDefaultTimeRange(),
+  };
 }
 
-export const fixtures = { sloFrames: () => [...sloStatusFrames([slo]), budgetHistoryFrame(slo.id, [0, 1, 2].map((i) => ({ time: T0 + i * 3600_000, budgetRemaining: 1 - i * 0.2 })))], healthFrames: () => healthScoreFrames([health]), forecastFrames: () => [forecastFrame(forecast())], rootCauseFrames: () => rootCauseFrames(rootCause) };
+export const fixtures = {
+  sloFrames: () => [
+    ...sloStatusFrames([slo]),
+    budgetHistoryFrame(
+      slo.id,
+      [0, 1, 2].map((i) => ({ time: T0 + i * 3600_000, budgetRemaining: 1 - i * 0.2 }))
+    ),
+  ],
+  healthFrames: () => healthScoreFrames([health]),
+  forecastFrames: () => [forecastFrame(forecast())],
+  rootCauseFrames: () => rootCauseFrames(rootCause),
+};

@@ -18,7 +18,11 @@ import {
 } from '@foresight/contract';
 import type { AppContext } from '../context.js';
 
-export type QueryProvider<T extends QueryType> = (q: QueryOf<T>, range: TimeRange & { maxDataPoints?: number }, ctx: AppContext) => Promise<Frame[]>;
+export type QueryProvider<T extends QueryType> = (
+  q: QueryOf<T>,
+  range: TimeRange & { maxDataPoints?: number },
+  ctx: AppContext
+) => Promise<Frame[]>;
 
 export type DatasourceProviders = { [T in QueryType]: QueryProvider<T> } & {
   options(kind: OptionKind, ctx: AppContext): Promise<Option[]>;
@@ -29,7 +33,7 @@ export async function answerQuery<T extends QueryType>(
   q: QueryOf<T>,
   range: TimeRange & { maxDataPoints?: number },
   ctx: AppContext,
-  providers: Partial<DatasourceProviders>,
+  providers: Partial<DatasourceProviders>
 ): Promise<QueryResult> {
   const provider = providers[q.queryType] as QueryProvider<T> | undefined;
   if (!provider) return { error: `query type ${q.queryType} is not available yet` };
@@ -38,7 +42,10 @@ export async function answerQuery<T extends QueryType>(
     // Check providers against the contract here, so a drifting provider fails loudly at the source.
     for (const [i, fr] of frames.entries()) {
       const r = frameSchema.safeParse(fr);
-      if (!r.success) return { error: `${q.queryType} provider returned an invalid frame ${i} (${fr.name ?? 'unnamed'}): ${describeZodError(r.error)}` };
+      if (!r.success)
+        return {
+          error: `${q.queryType} provider returned an invalid frame ${i} (${fr.name ?? 'unnamed'}): ${describeZodError(r.error)}`,
+        };
     }
     return { frames: frames.map((fr) => ({ ...fr, refId: q.refId })) };
   } catch (err) {
@@ -67,7 +74,11 @@ export function datasourceRouter(ctx: AppContext, providers: Partial<DatasourceP
   router.get('/options/:kind', async (req, res) => {
     const kind = optionKindSchema.safeParse(req.params.kind);
     if (!kind.success) {
-      res.status(404).json({ error: `unknown option kind '${req.params.kind}': expected one of ${optionKindSchema.options.join(', ')}` });
+      res
+        .status(404)
+        .json({
+          error: `unknown option kind '${req.params.kind}': expected one of ${optionKindSchema.options.join(', ')}`,
+        });
       return;
     }
     if (!providers.options) {
@@ -78,7 +89,9 @@ export function datasourceRouter(ctx: AppContext, providers: Partial<DatasourceP
       res.json({ options: await providers.options(kind.data, ctx) });
     } catch (err) {
       ctx.log.warn({ err, kind: kind.data }, 'datasource options failed');
-      res.status(502).json({ error: `options ${kind.data} failed: ${err instanceof Error ? err.message : String(err)}` });
+      res
+        .status(502)
+        .json({ error: `options ${kind.data} failed: ${err instanceof Error ? err.message : String(err)}` });
     }
   });
 

@@ -2,9 +2,12 @@
 // Bodies: JSON `{ sources: [{ file, text }] }` (text = any supported spec YAML), or a raw YAML body
 // (Content-Type application/yaml or text/*) treated as one source named by `?file=` (default 'request.yml').
 import express, { type Request, type Response, type Router } from 'express';
+import type { Registry } from 'prom-client';
+import { z } from 'zod';
 import type { QueryPromApi, RulesPromApi } from '../rules/prom-api.js';
 import type { RulerOptions } from '../rules/ruler.js';
 import { computeBudget } from '../slo/budget.js';
+import { registerSloMetrics, startBudgetUpdates } from '../slo/budget-metrics.js';
 import { groupNames } from '../slo/generate.js';
 import { loadSpecs } from '../slo/load.js';
 import { applyGenerated, checkGenerated, generateFromSources, SloValidationError } from '../slo/service.js';
@@ -15,19 +18,47 @@ export interface SloRouterContext {
   prom: QueryPromApi & RulesPromApi;
   store: SloStoreLike;
   log: { info(obj: object, msg?: string): void; warn(obj: object, msg?: string): void };
-  /** Reads `config.slo.rulesDir` / `config.rulesDir` and `config.slo.ruler` when present. */
+  /** Reads `config.slo` (see sloSection) and `config.rules.dir`. */
   config: unknown;
+  /** When given, budgets are exported as foresight_slo_* series on it, refreshed every slo.budgetIntervalSeconds. */
+  registry?: Registry;
 }
 
-interface SloConfig {
-  rulesDir?: string;
-  ruler?: RulerOptions;
-  defaultWindow?: string;
-}
+/** The `slo:` section of the companion config (the shared schema passes it through for the feature to parse). */
+const sloSection = z
+  .object({
+    /** overrides `rules.dir` for SLO rule files */
+    rulesDir: z.string().min(1).optional(),
+    /** push to a Mimir/Cortex ruler instead of writing files */
+    ruler: z
+      .object({
+        url: z.string().url(),
+        namespace: z.string().min(1).default('foresight-slo'),
+        tenant: z.string().optional(),
+        prefix: z.string().optional(),
+        bearerToken: z.string().optional(),
+        basicAuth: z.object({ username: z.string(), password: z.string() }).strict().optional(),
+        headers: z.record(z.string(), z.string()).optional(),
+      })
+      .strict()
+      .optional(),
+    /** period for specs without one (Sloth) */
+    defaultWindow: z.string().optional(),
+    /** how often budgets are recomputed for the foresight_slo_* series (0 = never) */
+    budgetIntervalSeconds: z.number().nonnegative().default(60),
+  })
+  .strict();
+
+type SloConfig = z.infer<typeof sloSection> & { rulesDir?: string; ruler?: RulerOptions };
 
 function sloConfig(config: unknown): SloConfig {
-  const c = (typeof config === 'object' && config !== null ? config : {}) as { slo?: SloConfig; rulesDir?: string; rules?: { dir?: string } };
-  return { rulesDir: c.slo?.rulesDir ?? c.rulesDir ?? c.rules?.dir, ruler: c.slo?.ruler, defaultWindow: c.slo?.defaultWindow };
+  const c = (typeof config === 'object' && config !== null ? config : {}) as { slo?: unknown; rules?: { dir?: string } };
+  const parsed = sloSection.safeParse(c.slo ?? {});
+  if (!parsed.success) {
+    const e = parsed.error.issues[0]!;
+    throw new Error(`config: ${['slo', ...e.path].join('.')}: ${e.message}`);
+  }
+  return { ...parsed.data, rulesDir: parsed.data.rulesDir ?? c.rules?.dir };
 }
 
 class BadRequest extends Error {}
@@ -48,6 +79,17 @@ export function sloRouter(ctx: SloRouterContext): Router {
   const repo = new SloRepository(ctx.store);
   const cfg = sloConfig(ctx.config);
   const opts = { defaultWindow: cfg.defaultWindow };
+  if (ctx.registry && cfg.budgetIntervalSeconds > 0) {
+    // Timer is unref'd: it never keeps the companion alive on its own.
+    const loop = startBudgetUpdates({
+      slos: () => repo.load(opts).slos,
+      prom: ctx.prom,
+      gauges: registerSloMetrics(ctx.registry),
+      intervalMs: cfg.budgetIntervalSeconds * 1000,
+      log: ctx.log,
+    });
+    void loop.tick().catch(() => undefined);
+  }
   router.use(express.json({ limit: '5mb' }), express.text({ type: ['application/yaml', 'application/x-yaml', 'text/*'], limit: '5mb' }));
 
   const handle = (fn: (req: Request, res: Response) => Promise<void> | void) => async (req: Request, res: Response) => {

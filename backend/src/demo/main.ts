@@ -1,5 +1,5 @@
 // `node --import tsx backend/src/demo/main.ts [--port N] [--time-scale N] [--seed N] [--host H]`:
-// runs the demo workload until SIGINT/SIGTERM.
+// runs the demo workload until SIGINT/SIGTERM (or, with --exit-with-parent, until its parent is gone).
 import { parseArgs } from 'node:util';
 import { startWorkloadServer } from './server.js';
 
@@ -23,6 +23,7 @@ async function main(): Promise<void> {
         seed: { type: 'string' },
         host: { type: 'string' },
         help: { type: 'boolean' },
+        'exit-with-parent': { type: 'boolean' },
       },
     }));
   } catch (err) {
@@ -43,6 +44,13 @@ async function main(): Promise<void> {
   };
   process.on('SIGINT', shutdown);
   process.on('SIGTERM', shutdown);
+  if (values['exit-with-parent']) {
+    // Started by the stack: if that parent dies without stopping us (SIGKILL), we are re-parented; leave too.
+    const parent = process.ppid;
+    setInterval(() => {
+      if (process.ppid !== parent) shutdown();
+    }, 1000).unref();
+  }
 }
 
 main().catch((err: unknown) => {

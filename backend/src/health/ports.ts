@@ -1,23 +1,8 @@
-// The slices of the shared Prometheus client and store the health scorer needs (shared interfaces 3 and
-// 4), stated structurally so the scorer is tested against any implementation of them.
-import type { Database } from 'better-sqlite3';
+// The slices of the shared Prometheus client and store (shared interfaces 3 and 4) that health and RCA
+// use: narrow, so any implementation of these methods (the real PromClient, a Mimir/Thanos reader) fits.
+import type { PromClient } from '../prom/client.js';
+import type { Store } from '../store/db.js';
 
-export type Labels = Record<string, string>;
-export interface InstantSample {
-  labels: Labels;
-  timestamp: number;
-  value: number;
-}
-export interface RangeSeries {
-  labels: Labels;
-  timestamps: Float64Array;
-  values: Float64Array;
-}
-export interface PromReader {
-  query(expr: string, time?: number): Promise<InstantSample[]>;
-  queryRange(expr: string, start: number, end: number, step: number): Promise<RangeSeries[]>;
-}
-export interface StoreLike {
-  db: Database;
-  migrate(feature: string, steps: string[]): void;
-}
+export type { Labels, InstantSample, RangeSeries } from '../prom/client.js';
+export type PromReader = Pick<PromClient, 'query' | 'queryRange'>;
+export type StoreLike = Pick<Store, 'db' | 'migrate'>;

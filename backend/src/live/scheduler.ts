@@ -2,7 +2,9 @@
 // `concurrency` at once), on the series this replica owns (hashmod sharding), at most
 // `maxSeriesPerTarget` each (the rest dropped and counted). Anomaly detectors keep learning
 // incrementally: only points newer than each series' last one are fed, and their state is saved to the
-// store every cycle and restored on restart. Forecast and capacity targets refit on their lookback.
+// store every cycle and restored on restart. The first cycle reads `lookback` (default warmupPoints *
+// step) to prime the warm-up; later cycles read only from the oldest series' last point on, so a series
+// that appears later warms up live. Forecast and capacity targets refit on their lookback each cycle.
 import type { Registry } from 'prom-client';
 import { OnlineAnomalyDetector } from '../models/anomaly/detector.js';
 import { groupAnomalies, seriesKey, type Finding, type SeriesAnomaly } from '../models/anomaly/group.js';
@@ -203,9 +205,12 @@ export class ModelScheduler {
     }
     this.state.saveAnomalyStates(t.name, changed, end);
     this.state.saveResults(t.name, 'anomaly', new Map([...changed.keys()].map((k) => [k, { ...results.get(k)!, recent: [] }])), end);
-    // Series gone from the query (or moved to another replica) stop being exported and served.
-    this.exporter.retain(t.name, seen, 'anomaly');
-    for (const k of [...results.keys()]) if (!seen.has(k) && raw.length > 0) results.delete(k);
+    // Series gone from the query (or moved to another replica) stop being exported and served; an empty
+    // answer (Prometheus briefly without data) changes nothing.
+    if (raw.length > 0) {
+      this.exporter.retain(t.name, seen, 'anomaly');
+      for (const k of [...results.keys()]) if (!seen.has(k)) results.delete(k);
+    }
     st.series = keep.length;
     st.dropped = dropped;
     this.exporter.seriesGauge.set({ target: t.name }, keep.length);

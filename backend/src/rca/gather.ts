@@ -45,7 +45,11 @@ export async function gatherCandidates(
   if (!components.length) {
     throw new ScopeError(
       `no series for any component between ${iso(o.start)} and ${iso(o.end)}` +
-        (failedQueries.length ? ` (failed queries: ${failedQueries.join('; ')})` : ` (label '${cfg.componentLabel}' absent from every query result)`),
+        (failedQueries.length === cfg.metrics.length
+          ? ` (all ${failedQueries.length} queries failed, e.g. ${failedQueries[0]})`
+          : failedQueries.length
+            ? ` (failed queries: ${failedQueries.join('; ')})`
+            : ` (label '${cfg.componentLabel}' absent from every query result)`),
     );
   }
   let scoped = components;

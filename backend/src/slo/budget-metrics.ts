@@ -14,8 +14,9 @@ export interface SloGauges {
 
 export function registerSloMetrics(registry: Registry): SloGauges {
   const l = ['slo_id', 'service', 'slo'] as const;
-  const g = (name: string, help: string, labelNames: readonly string[] = l) =>
-    new Gauge({ name, help, labelNames: [...labelNames], registers: [registry] });
+  // Reuse gauges already on this registry (a second router/CLI instance must not throw "already registered").
+  const g = (name: string, help: string, labelNames: readonly string[] = l): Gauge =>
+    (registry.getSingleMetric(name) as Gauge | undefined) ?? new Gauge({ name, help, labelNames: [...labelNames], registers: [registry] });
   const objective = g('foresight_slo_objective_ratio', 'SLO objective as a ratio (0.999).');
   const sli = g('foresight_slo_sli_ratio', 'SLI over the budgeting window so far (1 - error ratio).');
   const remaining = g('foresight_slo_error_budget_remaining_ratio', 'Error budget remaining over the window: 1 untouched, 0 spent, <0 overspent.');

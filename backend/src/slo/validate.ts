@@ -48,13 +48,16 @@ export function validateSlos(slos: SloDef[]): Issue[] {
     const e = promqlSyntaxError(compileSli(s.sli).errorRatio('5m'));
     if (e && !issues.some((i) => i.level === 'error' && i.slo === s.name && i.file === s.source.file)) err('sli', `generated query does not parse: ${e}`);
 
+    // The SLO window gets its own ratio rule next to the 5m…3d ones; ≤ 3d would collide with them, and the
+    // multi-window tiers (up to 3d long windows) would not fit inside the budgeting period.
+    if (s.window.days <= 3) err('window', `${s.window.text} is too short: SLO windows must be longer than 3d (the longest burn-rate window), e.g. 7d, 28d, 30d`);
     const budget = (100 - s.objective) / 100;
     for (const c of burnConditions(s.window.days)) {
       const on = c.tier === 'page' ? s.alerting.page.enabled : s.alerting.ticket.enabled;
       if (on && c.factor * budget >= 1) warn(`alerting.${c.tier}`, `burn factor ${c.factor} × budget ${budget} ≥ 1: the ${c.long}/${c.short} condition can never fire`);
     }
     if (s.alerting.minEvents > 0 && s.sli.kind === 'raw') warn('alerting.minEvents', 'a raw error-ratio SLI has no event counts; the minimum-events guard is not applied');
-    if (s.window.kind === 'rolling' && s.window.days * 86400 > 0 && s.window.days > 90) warn('window', `${s.window.text}: the period rule sums ${s.window.days} days of 5m samples per evaluation`);
+    if (s.window.days > 90) warn('window', `${s.window.text}: the period rule sums ${s.window.days} days of 5m samples per evaluation`);
   }
   return issues;
 }

@@ -11,15 +11,6 @@ export function parseDuration(text: string): number | undefined {
   return total > 0 ? total : undefined;
 }
 
-/** Shortest Prometheus duration text for whole seconds (86400 → "1d", 5400 → "90m"). */
-export function formatDuration(seconds: number): string {
-  for (const [u, s] of [['w', 604800], ['d', 86400], ['h', 3600], ['m', 60]] as const) {
-    if (u === 'w') continue; // days read better than weeks in rule names ("28d", Sloth's style)
-    if (seconds % s === 0) return `${seconds / s}${u}`;
-  }
-  return `${seconds}s`;
-}
-
 /** A rolling SLO window: a whole number of days between 1 and 365 (e.g. "7d", "28d", "30d", "4w"). */
 export function parseRollingWindow(text: string): SloWindow | string {
   const s = parseDuration(text);

@@ -18,7 +18,7 @@ export interface StartWorkloadOptions {
 
 export async function startWorkload(o: StartWorkloadOptions = {}): Promise<Managed> {
   const port = await resolvePort(o.port, 'startWorkload');
-  const args = ['--import', 'tsx', join(backendDir, 'src', 'demo', 'main.ts'), '--port', String(port)];
+  const args = ['--import', 'tsx', join(backendDir, 'src', 'demo', 'main.ts'), '--port', String(port), '--exit-with-parent'];
   if (o.timeScale !== undefined) args.push('--time-scale', String(o.timeScale));
   if (o.seed !== undefined) args.push('--seed', String(o.seed));
   const p = spawnSupervised({ name: `demo workload (port ${port})`, cmd: process.execPath, args, cwd: backendDir, logFile: o.logFile });

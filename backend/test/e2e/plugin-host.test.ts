@@ -11,8 +11,15 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromium, type Browser, type Page } from 'playwright-core';
-import { decodeForecasts, decodeHealthScores, decodeRootCause, decodeSloStatus, dsQueryResponseSchema, type Query } from '@foresight/contract';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import {
+  decodeForecasts,
+  decodeHealthScores,
+  decodeRootCause,
+  decodeSloStatus,
+  dsQueryResponseSchema,
+  type Query,
+} from '@foresight/contract';
 import { startDemoStack, type DemoStack } from '../../src/stack/index.js';
 import { startPluginHost, type PluginHost } from '../../../plugin-host/serve.mjs';
 import { startTestCompanion } from './support/test-companion.js';
@@ -25,6 +32,7 @@ let stack: DemoStack | undefined;
 let companion: { url: string; stop(): Promise<void> } | undefined;
 let host: PluginHost | undefined;
 let browser: Browser | undefined;
+let context: BrowserContext | undefined; // one context: pages share the HTTP cache (the host bundle is ~8 MB)
 
 async function companionQuery(queries: Query[]) {
   const now = Date.now();
@@ -40,25 +48,49 @@ async function companionQuery(queries: Query[]) {
 
 /** Opens a host view, waits for it to render, saves a screenshot and returns the page (console errors fail the test). */
 async function open(view: string, ready: string, theme: 'dark' | 'light' = 'dark', allow?: RegExp): Promise<Page> {
-  const page = await browser!.newPage({ viewport: { width: 1000, height: 760 } });
+  const page = await context!.newPage();
   const errors: string[] = [];
-  page.on('console', (m) => m.type() === 'error' && !(allow && allow.test(`${m.text()} ${m.location().url}`)) && errors.push(`${m.text()} (${m.location().url})`));
+  page.on(
+    'console',
+    (m) =>
+      m.type() === 'error' &&
+      !(allow && allow.test(`${m.text()} ${m.location().url}`)) &&
+      errors.push(`${m.text()} (${m.location().url})`)
+  );
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${host!.url}/?view=${view}&theme=${theme}`);
   await page.waitForSelector(ready, { timeout: 20_000 }).catch(async (err) => {
-    throw new Error(`${view}: '${ready}' never appeared (${err.message}); console errors: ${errors.join(' | ')}; body: ${(await page.textContent('body'))?.slice(0, 500)}`);
+    throw new Error(
+      `${view}: '${ready}' never appeared (${err.message}); console errors: ${errors.join(' | ')}; body: ${(await page.textContent('body'))?.slice(0, 500)}`
+    );
   });
   await page.waitForTimeout(300); // let icons and late layout settle before the screenshot
-  await page.screenshot({ path: join(shots, `${view.replace('/', '-')}${theme === 'light' ? '-light' : ''}.png`), fullPage: true });
+  await page.screenshot({
+    path: join(shots, `${view.replace('/', '-')}${theme === 'light' ? '-light' : ''}.png`),
+    fullPage: true,
+  });
   assert.deepEqual(errors, [], `${view}: console errors`);
   return page;
 }
 
 before(async () => {
-  if (!existsSync(join(repo, 'dist', 'module.js'))) execFileSync('npm', ['run', 'build:plugin'], { cwd: repo, stdio: 'inherit' });
+  if (!existsSync(join(repo, 'dist', 'module.js')))
+    execFileSync('npm', ['run', 'build:plugin'], { cwd: repo, stdio: 'inherit' });
   mkdirSync(shots, { recursive: true });
-  stack = await startDemoStack({ withCompanion: false, scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1, timeScale: 60, seed: 7 });
-  const inject = (spec: object) => fetch(`${stack!.workload.url}/faults`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(spec) }).then((r) => assert.equal(r.status < 300, true, `inject ${JSON.stringify(spec)}: HTTP ${r.status}`));
+  stack = await startDemoStack({
+    withCompanion: false,
+    scrapeIntervalSeconds: 1,
+    evaluationIntervalSeconds: 1,
+    timeScale: 60,
+    seed: 7,
+  });
+  const inject = (spec: object) =>
+    fetch(`${stack!.workload.url}/faults`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify(spec),
+    }).then((r) => assert.equal(r.status < 300, true, `inject ${JSON.stringify(spec)}: HTTP ${r.status}`));
+  const injectedAt = Date.now();
   await inject({ type: 'disk_fill', service: 'db', durationSeconds: 600, magnitude: 0.3 });
   await inject({ type: 'error_burst', service: 'payments', durationSeconds: 600, magnitude: 0.5 });
   companion = await startTestCompanion({ prometheusUrl: stack.prometheus.url, token: TOKEN });
@@ -66,10 +98,19 @@ before(async () => {
   browser = await chromium.launch({
     executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
     // launch() gives Chromium a fresh temporary user-data-dir of its own (and removes it on close).
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--no-first-run',
+    ],
   });
-  // Enough scrapes for rates over 1m windows and a disk trend.
-  await new Promise((r) => setTimeout(r, 12_000));
+  context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+  // Enough scrapes after the faults for rates over 1m windows and a disk trend.
+  await new Promise((r) => setTimeout(r, Math.max(0, injectedAt + 12_000 - Date.now())));
 });
 
 after(async () => {
@@ -93,7 +134,10 @@ test('SLO panel shows each SLO with the SLI and budget the companion reports', a
   const page = await open('panel/slo', '[data-testid="slo-card"]');
   const api = decodeSloStatus(await companionQuery([{ refId: 'A', queryType: 'sloStatus' }]));
   const names = await page.locator('[data-testid="slo-card"] header strong').allTextContents();
-  assert.deepEqual(names, api.map((s) => s.name));
+  assert.deepEqual(
+    names,
+    api.map((s) => s.name)
+  );
   const shownBudget = await page.locator('[data-testid="slo-budget"]').allTextContents();
   shownBudget.forEach((txt, i) => {
     const shown = Number.parseFloat(txt) / 100;
@@ -121,7 +165,9 @@ test('Health panel shows a grade and scores matching the companion', async () =>
   }
   // The worst component is shown first, as in the API's lowest score.
   const worst = [...api].sort((a, b) => a.score - b.score)[0]!;
-  assert.ok(Math.abs(Number(await cards.first().locator('[data-testid="health-score"]').textContent()) - worst.score) <= 10);
+  assert.ok(
+    Math.abs(Number(await cards.first().locator('[data-testid="health-score"]').textContent()) - worst.score) <= 10
+  );
   await page.close();
   (await open('panel/health', '[data-testid="health-card"]', 'light')).close();
 });
@@ -149,8 +195,14 @@ test('Root-cause panel ranks the faulty service with evidence and Explore links'
   const api = decodeRootCause(await companionQuery([{ refId: 'A', queryType: 'rootCause' }]));
   const shown = await rows.locator('td:nth-child(2) b').allTextContents();
   // Live data: the ranking may move between the page's query and ours, but the top stays near the top.
-  assert.ok(api && api.candidates.slice(0, 2).some((c) => c.component === shown[0]), `shown ${shown} vs API ${api?.candidates.map((c) => c.component)}`);
-  assert.ok(shown.every((c) => ['payments', 'checkout', 'frontend'].includes(c)), `only services on the faulty path are blamed: ${shown}`);
+  assert.ok(
+    api && api.candidates.slice(0, 2).some((c) => c.component === shown[0]),
+    `shown ${shown} vs API ${api?.candidates.map((c) => c.component)}`
+  );
+  assert.ok(
+    shown.every((c) => ['payments', 'checkout', 'frontend'].includes(c)),
+    `only services on the faulty path are blamed: ${shown}`
+  );
   assert.match((await rows.first().locator('a').getAttribute('href')) ?? '', /^\/explore\?schemaVersion=1/);
   await page.close();
 });
@@ -158,13 +210,18 @@ test('Root-cause panel ranks the faulty service with evidence and Explore links'
 test('app pages render with live data', async () => {
   const overview = await open('page/overview', '[data-testid="overview-slos"] [data-testid="slo-card"]');
   await overview.waitForSelector('[data-testid="overview-health"] [data-testid="health-grade"]');
-  await overview.waitForSelector('[data-testid="overview-forecasts"] [data-testid="capacity-forecast"], [data-testid="overview-forecasts"] span');
+  await overview.waitForSelector(
+    '[data-testid="overview-forecasts"] [data-testid="capacity-forecast"], [data-testid="overview-forecasts"] span'
+  );
   await overview.screenshot({ path: join(shots, 'page-overview.png'), fullPage: true });
   await overview.close();
   for (const [view, sel] of [
     ['page/slos', '[data-testid="page-slos"] [data-testid="slo-card"]'],
     ['page/capacity', '[data-testid="page-capacity"] [data-testid="forecast-band-95"]'],
-    ['page/anomalies', '[data-testid="page-anomalies"] table, [data-testid="page-anomalies"] [data-testid="panel-empty"]'],
+    [
+      'page/anomalies',
+      '[data-testid="page-anomalies"] table, [data-testid="page-anomalies"] [data-testid="panel-empty"]',
+    ],
     ['page/incidents', '[data-testid="page-incidents"] [data-testid="rootcause-row"]'],
     ['page/config', '[data-testid="page-config"] input'],
     ['datasource/config', '[data-page="datasource-config"] input'],
@@ -172,8 +229,15 @@ test('app pages render with live data', async () => {
   ] as const) {
     (await open(view, sel)).close();
   }
-  // The SLO editor calls the companion's /api/slo/* (not part of the test companion): only those 404s are allowed.
-  const editor = await open('page/slo-new', '[data-testid="page-slo-editor"] textarea', 'dark', /\/api\/slo\//);
-  await editor.waitForSelector('[data-testid="slo-issues"], [data-testid="slo-valid"]');
+  // The SLO editor: the companion's real SLO API validates the template and previews the rules it writes.
+  const editor = await open('page/slo-new', '[data-testid="page-slo-editor"] textarea');
+  await editor.waitForSelector('[data-testid="slo-valid"]', { timeout: 15_000 });
+  await editor.waitForSelector('[data-testid="slo-rules-preview"]', { timeout: 15_000 });
+  assert.match((await editor.textContent('[data-testid="slo-rules-preview"]')) ?? '', /slo:sli_error:ratio_rate5m/);
+  // A broken objective is reported by the companion, naming the field; the page logs the 422 as a failed load.
+  await editor.fill('textarea', (await editor.inputValue('textarea')).replace('objective: 99.9', 'objective: 250'));
+  await editor.waitForSelector('[data-testid="slo-issues"]', { timeout: 15_000 });
+  assert.match((await editor.textContent('[data-testid="slo-issues"]')) ?? '', /objective/);
+  await editor.screenshot({ path: join(shots, 'page-slo-new.png'), fullPage: true });
   await editor.close();
 });

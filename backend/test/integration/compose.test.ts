@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { parse } from 'yaml';
+import { DEMO_API_TOKEN } from '../../src/config/schema.js';
 
 const run = promisify(execFile);
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -130,6 +131,7 @@ test('provisioning/datasources/*.yaml (when present) point at compose services',
     t.skip('no provisioning/datasources yet');
     return;
   }
+  const env = svc.companion.environment ?? {};
   const byType: Record<string, string> = { prometheus: 'prometheus', alertmanager: 'alertmanager', 'foresight-companion-datasource': 'companion' };
   let checked = 0;
   for (const f of files) {
@@ -140,9 +142,30 @@ test('provisioning/datasources/*.yaml (when present) point at compose services',
       if (!service || !url) continue;
       assertPointsAt(`provisioning/datasources/${f} datasource ${ds.name}`, url, service);
       checked++;
+      const token = (ds as { secureJsonData?: { apiToken?: string } }).secureJsonData?.apiToken;
+      if (service === 'companion' && token) {
+        assert.equal(token, env.FORESIGHT_API_TOKEN ?? DEMO_API_TOKEN, `provisioning/datasources/${f}: apiToken differs from the companion's token`);
+      }
     }
   }
   assert.ok(checked > 0, `no datasource URL found to check in ${files.join(', ')}`);
+});
+
+test('Grafana dashboard providers read from a mounted path', () => {
+  const dir = join(root, 'provisioning', 'dashboards');
+  const files = existsSync(dir) ? readdirSync(dir).filter((f) => /\.ya?ml$/.test(f)) : [];
+  const mounts = (svc.grafana.volumes ?? []).map((v) => v.split(':')).filter(([host]) => host.startsWith('.'));
+  for (const f of files) {
+    const doc = parse(readFileSync(join(dir, f), 'utf8')) as { providers?: { name: string; options?: { path?: string } }[] };
+    for (const p of doc.providers ?? []) {
+      const path = p.options?.path;
+      if (!path) continue;
+      const m = mounts.find(([, t]) => path === t || path.startsWith(`${t}/`));
+      assert.ok(m, `provisioning/dashboards/${f} provider ${p.name} reads ${path}, which services.grafana does not mount`);
+      const host = join(root, m[0], path.slice(m[1].length));
+      assert.ok(existsSync(host), `provisioning/dashboards/${f} provider ${p.name} reads ${path}, i.e. ${host}, which does not exist`);
+    }
+  }
 });
 
 test('promtool and amtool accept the provisioning files', async () => {

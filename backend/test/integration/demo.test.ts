@@ -3,6 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -60,7 +61,10 @@ test('scripts/demo.mjs comes up, prints its URLs, and stops cleanly on SIGINT', 
   });
 
   const ports = [...new Set([...out.matchAll(/http:\/\/127\.0\.0\.1:(\d+)/g)].map((m) => Number(m[1])))];
-  for (const part of ['Prometheus', 'Alertmanager', 'Demo workload', 'Fault API']) assert.match(out, new RegExp(`^  ${part} `, 'm'));
+  const parts = ['Prometheus', 'Alertmanager', 'Demo workload', 'Fault API'];
+  // The companion runs whenever this checkout has it (demo.mjs says so otherwise).
+  if (existsSync(join(root, 'backend', 'src', 'cli', 'commands', 'companion.ts'))) parts.push('Companion');
+  for (const part of parts) assert.match(out, new RegExp(`^  ${part} `, 'm'));
   assert.ok(ports.length >= 3, `ports printed: ${ports}`);
   for (const p of ports) assert.equal(await isPortOpen(p), true, `port ${p} printed but not open`);
   assert.ok((await processesMentioning(dir)).length >= 2, 'prometheus and alertmanager run with configs in the state dir');
@@ -74,4 +78,27 @@ test('scripts/demo.mjs comes up, prints its URLs, and stops cleanly on SIGINT', 
   assert.match(out, /Foresight demo stopped/);
   for (const p of ports) assert.equal(await isPortOpen(p), false, `port ${p} still open after stop`);
   assert.deepEqual(await processesMentioning(dir), [], 'no process left behind');
+});
+
+test('scripts/demo.mjs rejects a bad flag with one clear line and exit code 1', async () => {
+  const child = spawn(process.execPath, [join(root, 'scripts', 'demo.mjs'), '--no-install', '--no-build', '--time-scale', 'fast'], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+  let err = '';
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  assert.equal(code, 1);
+  assert.equal(err.trim(), 'demo: --time-scale must be a number > 0; got "fast"');
+});
+
+test('scripts/demo.mjs without the Prometheus binaries prints the apt line and exits 1', async () => {
+  // An empty PATH hides /usr/bin/prometheus; node itself is started by absolute path.
+  const child = spawn(process.execPath, [join(root, 'scripts', 'demo.mjs'), '--no-install', '--no-build', '--ports-free'], {
+    cwd: root,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, PATH: '/nonexistent' },
+  });
+  let err = '';
+  child.stderr.on('data', (b: Buffer) => (err += b.toString()));
+  const code = await new Promise<number | null>((r) => child.on('exit', (c) => r(c)));
+  assert.equal(code, 1);
+  assert.match(err, /^demo: prometheus and prometheus-alertmanager are needed; run: sudo apt-get install -y prometheus prometheus-alertmanager\n$/);
 });

@@ -8,35 +8,19 @@ import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
 import { Registry } from 'prom-client';
 import { startPrometheus, startWorkload, freePort } from '../../src/stack/index.js';
 import { ModelScheduler } from '../../src/live/scheduler.js';
 import { applyCapacityRules } from '../../src/live/rules.js';
 import { parseModelsConfig } from '../../src/live/config.js';
-import { httpQueryApi, httpRulesApi } from '../../src/rules/prom-api.js';
-import type { StoreLike } from '../../src/live/ports.js';
+import { PromClient } from '../../src/prom/client.js';
+import { openStore } from '../../src/store/db.js';
 import type { AnomalySeriesResult, CapacitySeriesResult } from '../../src/live/results.js';
 
 const cleanups: (() => Promise<unknown>)[] = [];
 after(async () => {
   for (const c of cleanups.reverse()) await c().catch(() => undefined);
 });
-
-function memStore(): StoreLike {
-  const db = new Database(':memory:');
-  db.exec('CREATE TABLE schema_versions (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-  return {
-    db,
-    migrate(feature, steps) {
-      const row = db.prepare('SELECT version FROM schema_versions WHERE feature = ?').get(feature) as { version: number } | undefined;
-      db.transaction(() => {
-        for (let i = row?.version ?? 0; i < steps.length; i++) db.exec(steps[i]!);
-        db.prepare('INSERT OR REPLACE INTO schema_versions VALUES (?, ?)').run(feature, steps.length);
-      })();
-    },
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -57,8 +41,9 @@ test('memory leak -> exhaustion forecast and predictive alert before the thresho
     port: promPort,
   });
   cleanups.push(() => prom.stop());
-  const q = httpQueryApi(prom.url);
-  const reader = { queryRange: q.queryRange.bind(q), instant: (e: string) => q.query(e) };
+  // The companion's own Prometheus client (shared interface 4) for queries, rules and reload.
+  const client = new PromClient({ url: prom.url });
+  const reader = { queryRange: client.queryRange.bind(client), instant: (e: string) => client.query(e) };
   const latencyQuery = 'sum by (service) (rate(demo_http_request_duration_seconds_sum[4s])) / sum by (service) (rate(demo_http_request_duration_seconds_count[4s]))';
   const targets = [
     { name: 'latency', query: latencyQuery, kind: 'anomaly', step: 1, warmupPoints: 20, lookback: 40 },
@@ -66,9 +51,9 @@ test('memory leak -> exhaustion forecast and predictive alert before the thresho
     { name: 'cart-memory', query: 'demo_memory_usage_bytes{service="cart"}', kind: 'capacity', threshold: '0.9 * demo_memory_limit_bytes{service="cart"}', step: 1, lookback: 15, horizon: 120, season: 0, within: 60 },
   ];
   // Predictive alert rules through the one rules writer (promtool check, write, reload, verify).
-  const applied = await applyCapacityRules({ rulesDir, prom: httpRulesApi(prom.url), targets: parseModelsConfig({ targets }).targets, interval: '1s', lookback: '20s', for: '0s', mode: 'predict_linear' });
+  const applied = await applyCapacityRules({ rulesDir, prom: client, targets: parseModelsConfig({ targets }).targets, interval: '1s', lookback: '20s', for: '0s', mode: 'predict_linear' });
   assert.deepEqual(applied.applied.length, 1);
-  const mk = (index: number, count: number) => new ModelScheduler({ prom: reader, store: memStore(), registry: new Registry(), config: { targets, replica: { index, count } } });
+  const mk = (index: number, count: number) => new ModelScheduler({ prom: client, store: openStore(':memory:'), registry: new Registry(), config: { targets, replica: { index, count } } });
   const single = mk(0, 1);
   const replicas = [mk(0, 2), mk(1, 2)];
   // Warm-up: 28 s of scrapes.

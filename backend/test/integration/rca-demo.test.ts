@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import { openStore } from '../../src/store/db.js';
 import { startDemoStack, type DemoStack } from '../../src/stack/index.js';
 import { parseRcaConfig, rcaConfigSchema } from '../../src/rca/config.js';
 import { investigate } from '../../src/rca/investigate.js';
@@ -16,47 +16,13 @@ import { HealthService } from '../../src/health/service.js';
 import { healthScoreProvider } from '../../src/health/ds-provider.js';
 import { healthServiceFor } from '../../src/api/health.js';
 import { decodeHealthScores } from '@foresight/contract';
-import type { PromReader, StoreLike, InstantSample, RangeSeries } from '../../src/health/ports.js';
+import { PromClient } from '../../src/prom/client.js';
 
 let dir: string;
 let stack: DemoStack;
 let injectedAt: number;
 
-/** Prometheus HTTP API reader (the PromReader slice of the shared client; real HTTP, no fakes). */
-function promReader(url: string): PromReader {
-  const get = async (path: string, params: Record<string, string>) => {
-    const res = await fetch(`${url}${path}?${new URLSearchParams(params)}`);
-    const body = (await res.json()) as { status: string; error?: string; data: { result: { metric: Record<string, string>; value?: [number, string]; values?: [number, string][] }[] } };
-    if (body.status !== 'success') throw new Error(`${path}: ${body.error}`);
-    return body.data.result;
-  };
-  return {
-    async query(expr, time): Promise<InstantSample[]> {
-      const r = await get('/api/v1/query', { query: expr, ...(time !== undefined ? { time: String(time) } : {}) });
-      return r.map((x) => ({ labels: x.metric, timestamp: x.value![0], value: Number(x.value![1]) }));
-    },
-    async queryRange(expr, start, end, step): Promise<RangeSeries[]> {
-      const r = await get('/api/v1/query_range', { query: expr, start: String(start), end: String(end), step: String(step) });
-      return r.map((x) => ({ labels: x.metric, timestamps: Float64Array.from(x.values!.map((v) => v[0])), values: Float64Array.from(x.values!.map((v) => Number(v[1]))) }));
-    },
-  };
-}
 
-function memoryStore(): StoreLike & { close(): void } {
-  const db = new Database(':memory:');
-  db.exec('CREATE TABLE migrations (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-  return {
-    db,
-    migrate(feature, steps) {
-      const from = (db.prepare('SELECT version FROM migrations WHERE feature = ?').get(feature) as { version: number } | undefined)?.version ?? 0;
-      db.transaction(() => {
-        for (let i = from; i < steps.length; i++) db.exec(steps[i]!);
-        db.prepare('INSERT OR REPLACE INTO migrations VALUES (?, ?)').run(feature, steps.length);
-      })();
-    },
-    close: () => db.close(),
-  };
-}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -79,7 +45,7 @@ before(async () => {
     'groups:\n  - name: rca-test\n    rules:\n      - alert: ServiceDown\n        expr: demo_up == 0\n        labels: {severity: page}\n',
   );
   stack = await startDemoStack({ dir, rulesDir, withCompanion: false, scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1 });
-  const prom = promReader(stack.prometheus.url);
+  const prom = new PromClient({ url: stack.prometheus.url });
   // 40 s of healthy history for the baselines (the workload's values move on a 5 s grid: 8 steps).
   await eventually('40 s of scraped history', 60_000, async () => {
     const r = await prom.query('count_over_time(demo_up{service="payments"}[1m])');
@@ -101,7 +67,7 @@ after(async () => {
 });
 
 test('a dependency outage yields an incident blaming the failing dependency, with timeline and runbook', async () => {
-  const prom = promReader(stack.prometheus.url);
+  const prom = new PromClient({ url: stack.prometheus.url });
   const defaults = rcaConfigSchema.parse({});
   // One-second scrapes: short rate windows so onsets are seconds, not a minute, apart.
   const config = parseRcaConfig({
@@ -110,7 +76,7 @@ test('a dependency outage yields an incident blaming the failing dependency, wit
     faultsUrl: stack.workload.url,
     metrics: defaults.metrics.map((m) => ({ name: m.name, query: m.query.replaceAll('[1m]', '[10s]') })),
   });
-  const store = memoryStore();
+  const store = openStore(':memory:');
   try {
     const kb = new KnowledgeBase(store);
     const inv = await investigate({ prom, config, kb }, { incidentTime: injectedAt });
@@ -135,9 +101,9 @@ test('a dependency outage yields an incident blaming the failing dependency, wit
 });
 
 test('health scores put the failing service last, availability costing the most', async () => {
-  const store = memoryStore();
+  const store = openStore(':memory:');
   try {
-    const svc = new HealthService({ prom: promReader(stack.prometheus.url), store, config: { baselineHours: 0.02, baselineStepSeconds: 1, baselineGapSeconds: 0 } });
+    const svc = new HealthService({ prom: new PromClient({ url: stack.prometheus.url }), store, config: { baselineHours: 0.02, baselineStepSeconds: 1, baselineGapSeconds: 0 } });
     const snap = await svc.runOnce();
     assert.deepEqual(snap.errors, []);
     const byName = new Map(snap.components.map((c) => [c.component, c]));
@@ -149,7 +115,7 @@ test('health scores put the failing service last, availability costing the most'
     assert.ok(byName.get('catalogue')!.score! > pay.score!);
     assert.equal(svc.history.scores('payments', 0).length, 1);
     // The datasource query serves the same scores as contract frames.
-    const ctx = { config: { health: { baselineHours: 0.02, baselineStepSeconds: 1, baselineGapSeconds: 0 } }, prom: promReader(stack.prometheus.url), store };
+    const ctx = { config: { health: { baselineHours: 0.02, baselineStepSeconds: 1, baselineGapSeconds: 0 } }, prom: new PromClient({ url: stack.prometheus.url }), store };
     await healthServiceFor(ctx).runOnce();
     const decoded = decodeHealthScores(await healthScoreProvider({ refId: 'A', queryType: 'healthScore', component: 'payments' }, { from: 0, to: Date.now() + 60_000 }, ctx));
     assert.equal(decoded.length, 1);

@@ -6,7 +6,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startPrometheus } from '../../src/stack/prometheus.js';
-import { httpRulesApi } from '../../src/rules/prom-api.js';
+import { PromClient } from '../../src/prom/client.js';
 import { applyRuleFiles, removeRuleFiles } from '../../src/rules/writer.js';
 
 const group = (name: string, record: string) => `groups:\n  - name: ${name}\n    rules:\n      - record: ${record}\n        expr: vector(1)\n`;
@@ -25,7 +25,7 @@ after(async () => {
 });
 
 test('applies a file, reloads, and sees the group loaded', async () => {
-  const api = httpRulesApi(prom!.url);
+  const api = new PromClient({ url: prom!.url });
   const r = await applyRuleFiles({ rulesDir, files: { 'a.yml': group('ga', 'foresight:test:one') }, prom: api, expectGroups: ['ga'] });
   assert.deepEqual(r.applied, ['a.yml']);
   assert.ok((await api.rules()).some((g) => g.name === 'ga'));
@@ -33,7 +33,7 @@ test('applies a file, reloads, and sees the group loaded', async () => {
 });
 
 test('failed verification rolls back the changed file and removes the new one, then reloads', async () => {
-  const api = httpRulesApi(prom!.url);
+  const api = new PromClient({ url: prom!.url });
   const before = readFileSync(join(rulesDir, 'a.yml'), 'utf8');
   await assert.rejects(
     applyRuleFiles({
@@ -52,7 +52,7 @@ test('failed verification rolls back the changed file and removes the new one, t
 });
 
 test('promtool rejection writes nothing', async () => {
-  const api = httpRulesApi(prom!.url);
+  const api = new PromClient({ url: prom!.url });
   await assert.rejects(
     applyRuleFiles({ rulesDir, files: { 'c.yml': 'groups:\n  - name: gc\n    rules:\n      - record: x\n        expr: sum(\n' }, prom: api, expectGroups: ['gc'] }),
     /promtool check rules rejected the new files, nothing written/,
@@ -62,13 +62,13 @@ test('promtool rejection writes nothing', async () => {
 
 test('rejects file names that would escape the rules dir', async () => {
   await assert.rejects(
-    applyRuleFiles({ rulesDir, files: { '../x.yml': group('gx', 'x') }, prom: httpRulesApi(prom!.url), expectGroups: [] }),
+    applyRuleFiles({ rulesDir, files: { '../x.yml': group('gx', 'x') }, prom: new PromClient({ url: prom!.url }), expectGroups: [] }),
     /must be a plain \*\.yml/,
   );
 });
 
 test('removeRuleFiles unloads the groups', async () => {
-  const api = httpRulesApi(prom!.url);
+  const api = new PromClient({ url: prom!.url });
   await removeRuleFiles({ rulesDir, names: ['a.yml'], prom: api, goneGroups: ['ga'] });
   assert.deepEqual((await api.rules()).map((g) => g.name), []);
 });

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import express from 'express';
 import { sloRouter } from '../../src/api/slo.js';
-import { httpQueryApi, httpRulesApi } from '../../src/rules/prom-api.js';
+import { PromClient } from '../../src/prom/client.js';
 import { freePort, startPrometheus } from '../../src/stack/index.js';
 import type { SloStoreLike } from '../../src/slo/store.js';
 import { Registry } from 'prom-client';
@@ -55,7 +55,7 @@ before(async () => {
   };
   const app = express();
   app.use('/api/slo', sloRouter({
-    prom: { ...httpQueryApi(prom.url), ...httpRulesApi(prom.url) },
+    prom: new PromClient({ url: prom.url }),
     store,
     log: { info: () => undefined, warn: () => undefined },
     config: { slo: { rulesDir } },
@@ -118,7 +118,7 @@ test('budget updates export foresight_slo_* series from Prometheus', async () =>
   const registry = new Registry();
   const loop = startBudgetUpdates({
     slos: () => loadSpecsOrThrow([{ file: 'prom.yml', text: SPEC }]).slos,
-    prom: httpQueryApi(prom!.url),
+    prom: new PromClient({ url: prom!.url }),
     gauges: registerSloMetrics(registry),
     intervalMs: 3_600_000,
   });
@@ -132,5 +132,11 @@ test('budget updates export foresight_slo_* series from Prometheus', async () =>
   } finally {
     loop.stop();
   }
+});
+
+test('a bad slo config section is a clear error naming the field', () => {
+  const ctx = { prom: new PromClient({ url: prom!.url }), store: { db: db!, migrate: () => undefined }, log: { info: () => undefined, warn: () => undefined } };
+  assert.throws(() => sloRouter({ ...ctx, config: { slo: { ruler: { url: 'not a url' } } } }), /config: slo\.ruler\.url: Invalid url/);
+  assert.throws(() => sloRouter({ ...ctx, config: { slo: { bogus: 1 } } }), /config: slo: Unrecognized key\(s\) in object: 'bogus'/);
 });
 

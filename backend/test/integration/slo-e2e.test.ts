@@ -4,7 +4,7 @@
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startDemoStack, type DemoStack } from '../../src/stack/index.js';
-import { httpQueryApi, httpRulesApi } from '../../src/rules/prom-api.js';
+import { PromClient } from '../../src/prom/client.js';
 import { computeBudget } from '../../src/slo/budget.js';
 import { applyGenerated, generateFromSources, type Generated } from '../../src/slo/service.js';
 
@@ -57,7 +57,7 @@ const json = async <T>(url: string, init?: RequestInit): Promise<T> => {
 
 test('error burst → page alert firing in Prometheus → received by Alertmanager', { timeout: 120_000 }, async () => {
   const s = stack!;
-  const r = await applyGenerated(g, { kind: 'files', rulesDir: s.prometheus.rulesDir, prom: httpRulesApi(s.prometheus.url) });
+  const r = await applyGenerated(g, { kind: 'files', rulesDir: s.prometheus.rulesDir, prom: new PromClient({ url: s.prometheus.url }) });
   assert.deepEqual(r.applied, ['foresight-slo-checkout-requests-availability.yml']);
 
   // Healthy baseline first: no page while the workload runs normally.
@@ -117,7 +117,7 @@ test('budget served matches a hand computation from the raw counters (within 0.1
     const counts = await hand(at, 30 * 86400);
     return counts.errors >= 50 ? { at, counts } : undefined;
   });
-  const report = await computeBudget(httpQueryApi(s.prometheus.url), slo, at);
+  const report = await computeBudget(new PromClient({ url: s.prometheus.url }), slo, at);
   assert.equal(at - report.window.start, 30 * 86400);
   const handSli = 1 - counts.errors / counts.total;
   const handRemaining = 1 - counts.errors / counts.total / 0.01;

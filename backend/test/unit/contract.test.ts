@@ -54,27 +54,53 @@ test('request schema accepts every query type and names the failing field', () =
     ],
   });
   assert.equal(ok.success, true);
-  const bad = dsQueryRequestSchema.safeParse({ range: { from: 1, to: 2 }, queries: [{ refId: 'A', queryType: 'budgetHistory' }] });
+  const bad = dsQueryRequestSchema.safeParse({
+    range: { from: 1, to: 2 },
+    queries: [{ refId: 'A', queryType: 'budgetHistory' }],
+  });
   assert.equal(bad.success, false);
   if (!bad.success) assert.match(describeZodError(bad.error), /queries\.0\.slo/);
-  const unknown = dsQueryRequestSchema.safeParse({ range: { from: 1, to: 2 }, queries: [{ refId: 'A', queryType: 'nope' }] });
+  const unknown = dsQueryRequestSchema.safeParse({
+    range: { from: 1, to: 2 },
+    queries: [{ refId: 'A', queryType: 'nope' }],
+  });
   assert.equal(unknown.success, false);
   if (!unknown.success) assert.match(describeZodError(unknown.error), /queries\.0\.queryType/);
-  const dup = dsQueryRequestSchema.safeParse({ range: { from: 1, to: 2 }, queries: [{ refId: 'A', queryType: 'rootCause' }, { refId: 'A', queryType: 'rootCause' }] });
+  const dup = dsQueryRequestSchema.safeParse({
+    range: { from: 1, to: 2 },
+    queries: [
+      { refId: 'A', queryType: 'rootCause' },
+      { refId: 'A', queryType: 'rootCause' },
+    ],
+  });
   assert.equal(dup.success, false);
   if (!dup.success) assert.match(describeZodError(dup.error), /duplicate refId 'A'/);
-  const backwards = dsQueryRequestSchema.safeParse({ range: { from: 5, to: 2 }, queries: [{ refId: 'A', queryType: 'rootCause' }] });
+  const backwards = dsQueryRequestSchema.safeParse({
+    range: { from: 5, to: 2 },
+    queries: [{ refId: 'A', queryType: 'rootCause' }],
+  });
   assert.equal(backwards.success, false);
 });
 
 test('frames with fields of unequal length are rejected', () => {
-  const r = frameSchema.safeParse({ fields: [{ name: 'a', type: 'number', values: [1, 2] }, { name: 'b', type: 'number', values: [1] }] });
+  const r = frameSchema.safeParse({
+    fields: [
+      { name: 'a', type: 'number', values: [1, 2] },
+      { name: 'b', type: 'number', values: [1] },
+    ],
+  });
   assert.equal(r.success, false);
   if (!r.success) assert.match(describeZodError(r.error), /fields\.1\.values: field 'b' has 1 values/);
 });
 
 test('SLO status round-trips through frames, keeping burn rates per SLO', () => {
-  const other: SloStatus = { ...slo, id: 'cart-latency', service: 'cart', burnRates: [{ window: '1h', rate: 0.5, threshold: 14.4 }], secondsToExhaustion: 3600 };
+  const other: SloStatus = {
+    ...slo,
+    id: 'cart-latency',
+    service: 'cart',
+    burnRates: [{ window: '1h', rate: 0.5, threshold: 14.4 }],
+    secondsToExhaustion: 3600,
+  };
   const frames = sloStatusFrames([slo, other]);
   for (const fr of frames) assert.equal(frameSchema.safeParse(fr).success, true);
   assert.deepEqual(decodeSloStatus(frames), [slo, other]);
@@ -129,19 +155,42 @@ test('forecast round-trips and its schema checks array lengths', () => {
 test('anomalies, budget history and root cause round-trip', () => {
   const an = [{ time: 5, target: 'latency', series: 'x{a="b"}', score: 4.2, value: 3, expected: 1 }];
   assert.deepEqual(decodeAnomalies([anomaliesFrame(an)]), an);
-  const pts = [{ time: 1, budgetRemaining: 1 }, { time: 2, budgetRemaining: null }];
+  const pts = [
+    { time: 1, budgetRemaining: 1 },
+    { time: 2, budgetRemaining: null },
+  ];
   assert.deepEqual(decodeBudgetHistory([budgetHistoryFrame('s', pts)]), [{ slo: 's', points: pts }]);
   const rc = {
     incident: 'inc-1',
-    candidates: [{ component: 'payments', metric: 'demo_up', score: 0.9, onset: 100, evidence: 'went to 0', series: 'demo_up{service="payments"}' }],
-    timeline: [{ time: 200, component: 'checkout', event: 'errors rose' }, { time: 100, component: 'payments', event: 'down' }],
+    candidates: [
+      {
+        component: 'payments',
+        metric: 'demo_up',
+        score: 0.9,
+        onset: 100,
+        evidence: 'went to 0',
+        series: 'demo_up{service="payments"}',
+      },
+    ],
+    timeline: [
+      { time: 200, component: 'checkout', event: 'errors rose' },
+      { time: 100, component: 'payments', event: 'down' },
+    ],
   };
   const back = decodeRootCause(rootCauseFrames(rc));
   assert.equal(back?.candidates[0]?.component, 'payments');
-  assert.deepEqual(back?.timeline.map((t) => t.time), [100, 200], 'timeline is sorted by time');
+  assert.deepEqual(
+    back?.timeline.map((t) => t.time),
+    [100, 200],
+    'timeline is sorted by time'
+  );
   assert.equal(decodeRootCause([]), null);
 });
 
 test('decoders name the missing field', () => {
-  assert.throws(() => decodeSloStatus([{ name: 'x', meta: { type: 'foresight.sloStatus' }, fields: [{ name: 'id', values: ['a'] }] }]), /frame 'x' has no field 'service'/);
+  assert.throws(
+    () =>
+      decodeSloStatus([{ name: 'x', meta: { type: 'foresight.sloStatus' }, fields: [{ name: 'id', values: ['a'] }] }]),
+    /frame 'x' has no field 'service'/
+  );
 });

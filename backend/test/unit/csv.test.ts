@@ -63,3 +63,15 @@ test('period detection: finds 24 in hourly data, nothing in noise or a constant'
   const noise = Array.from({ length: 300 }, () => ((x = (x * 16807) % 2147483647) / 2147483647) - 0.5);
   assert.equal(detectPeriod(noise, { candidates: [24] }), null);
 });
+
+test('period detection on long series: short periods at full resolution, long ones via the coarse scan', () => {
+  let x = 7;
+  const noise = () => ((x = (x * 16807) % 2147483647) / 2147483647) - 0.5;
+  const long = Array.from({ length: 3000 }, (_, i) => Math.sin((2 * Math.PI * i) / 200) + 0.3 * noise());
+  assert.equal(detectPeriod(long)?.period, 200);
+  const short = Array.from({ length: 3000 }, (_, i) => Math.sin((2 * Math.PI * i) / 12) + 0.3 * noise());
+  assert.equal(detectPeriod(short)?.period, 12);
+  const odd = Array.from({ length: 3000 }, (_, i) => Math.sin((2 * Math.PI * i) / 333) + 0.3 * noise());
+  const p = detectPeriod(odd)?.period ?? 0;
+  assert.ok(Math.abs(p - 333) <= 1, String(p));
+});

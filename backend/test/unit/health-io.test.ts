@@ -1,29 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
+import { openStore } from '../../src/store/db.js';
 import { Registry } from 'prom-client';
 import { parseHealthConfig, fillTemplate } from '../../src/health/config.js';
 import { HealthHistory } from '../../src/health/history.js';
 import { createHealthMetrics } from '../../src/health/exporter.js';
 import { toHealthScoreDto } from '../../src/health/contract-shape.js';
 import { scoreComponent, scoreSystem } from '../../src/models/health/index.js';
-import type { StoreLike } from '../../src/health/ports.js';
 
-function memoryStore(): StoreLike & { close(): void } {
-  const db = new Database(':memory:');
-  db.exec('CREATE TABLE migrations (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-  return {
-    db,
-    migrate(feature, steps) {
-      const from = (db.prepare('SELECT version FROM migrations WHERE feature = ?').get(feature) as { version: number } | undefined)?.version ?? 0;
-      db.transaction(() => {
-        for (let i = from; i < steps.length; i++) db.exec(steps[i]!);
-        db.prepare('INSERT OR REPLACE INTO migrations VALUES (?, ?)').run(feature, steps.length);
-      })();
-    },
-    close: () => db.close(),
-  };
-}
 
 const health = (component: string, errorRatio: number) =>
   scoreComponent({ component, indicators: { errors: [{ name: 'error_ratio', value: errorRatio, betterWhen: 'lower', slo: 0.01 }] } });
@@ -43,7 +27,7 @@ test('config: defaults fit the demo workload; bad fields are named', () => {
 });
 
 test('history keeps scores per component and the system, and prunes by age', () => {
-  const store = memoryStore();
+  const store = openStore(':memory:');
   try {
     const h = new HealthHistory(store);
     h.record(scoreSystem([health('a', 0), health('b', 0.02)]), 1000);

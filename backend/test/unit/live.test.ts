@@ -1,32 +1,28 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
 import express from 'express';
 import { Registry } from 'prom-client';
 import type { AddressInfo } from 'node:net';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { parseModelsConfig } from '../../src/live/config.js';
 import { ownsSeries, seriesHash } from '../../src/live/shard.js';
 import { ModelScheduler } from '../../src/live/scheduler.js';
 import type { PromRangeReader, RangeSeries, StoreLike, Labels } from '../../src/live/ports.js';
 import type { AnomalySeriesResult, CapacitySeriesResult } from '../../src/live/results.js';
-import { modelsRouter } from '../../src/api/models.js';
+import { modelsRouter, type ModelsRouterContext } from '../../src/api/models.js';
+import { openStore } from '../../src/store/db.js';
+import type { AppContext } from '../../src/context.js';
 import { rng } from '../../eval/lib/rng.js';
 
-/** Minimal store with the agreed migrate() semantics (steps applied from the recorded version on). */
-function memStore(db = new Database(':memory:')): StoreLike {
-  db.exec('CREATE TABLE IF NOT EXISTS schema_versions (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-  return {
-    db,
-    migrate(feature, steps) {
-      const row = db.prepare('SELECT version FROM schema_versions WHERE feature = ?').get(feature) as { version: number } | undefined;
-      const from = row?.version ?? 0;
-      db.transaction(() => {
-        for (let i = from; i < steps.length; i++) db.exec(steps[i]!);
-        db.prepare('INSERT OR REPLACE INTO schema_versions (feature, version) VALUES (?, ?)').run(feature, steps.length);
-      })();
-    },
-  };
+/** The companion's real store, in memory. */
+function memStore(): StoreLike {
+  return openStore(':memory:');
 }
+
+// Compile-time check that the companion's AppContext can be handed to modelsRouter as is.
+export const appContextFits = (ctx: AppContext): ModelsRouterContext => ctx;
 
 /** Deterministic in-memory series source answering query_range like Prometheus (points at start + k*step). */
 function fakeProm(series: { labels: Labels; f: (t: number) => number; expr?: string }[], calls: { start: number; end: number }[] = []): PromRangeReader {
@@ -75,8 +71,12 @@ const STEP = 60;
 const NOW = 1_700_006_400 + 3 * 86_400;
 const wave = (svc: number) => (t: number) => 100 + 10 * Math.sin((2 * Math.PI * t) / 3600) + ((t * 7919 + svc * 104729) % 13) / 13;
 
-test('anomaly target: primes the warm-up, flags a spike, exports, and resumes from the store after a restart', async () => {
-  const store = memStore();
+test('anomaly target: primes the warm-up, flags a spike, exports, and resumes from the store after a restart', async (t) => {
+  // A file store, closed and reopened, as a restarted companion would see it.
+  const dir = await mkdtemp(join(tmpdir(), 'fs-live-store-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const file = join(dir, 'foresight.db');
+  let store = openStore(file);
   let now = NOW;
   const spikeAt = NOW + 10 * STEP;
   const series = [0, 1, 2].map((i) => ({ labels: { __name__: 'lat', service: `s${i}` }, f: (t: number) => wave(i)(t) + (i === 1 && t === spikeAt ? 80 : 0) }));
@@ -105,6 +105,9 @@ test('anomaly target: primes the warm-up, flags a spike, exports, and resumes fr
   assert.equal(f.length, 1);
   assert.equal(f[0]!.component, 'service=s1');
   await s1.stop();
+  (store as ReturnType<typeof openStore>).close();
+  store = openStore(file);
+  t.after(() => (store as ReturnType<typeof openStore>).close());
   // Restart on the same store: state restored, no second warm-up, incremental read continues.
   const calls2: { start: number; end: number }[] = [];
   now = NOW + 11 * STEP;

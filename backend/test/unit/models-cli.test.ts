@@ -58,7 +58,9 @@ test('detect: one output row per input row, the injected spike flagged, 20k rows
   const flagged = lines.slice(1).filter((l) => l.endsWith(',1')).length;
   assert.ok(flagged < 60, `${flagged} rows flagged`);
   assert.ok(lines.slice(1).every((l) => /,(0|1)\.\d{4},[01]$/.test(l)));
-  assert.ok(ms < 8000, `took ${ms} ms including process start`);
+  t.diagnostic(`detect on 20,000 rows: ${ms} ms wall including process start and tsx`);
+  // Generous bound: shared CI machines are slow; the real figure is printed above (~0.5 s idle).
+  assert.ok(ms < 15_000, `took ${ms} ms including process start`);
 });
 
 test('detect --json and malformed input reported with line numbers (exit 1)', async (t) => {

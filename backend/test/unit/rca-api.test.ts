@@ -2,40 +2,19 @@ import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
-import Database from 'better-sqlite3';
+import { openStore } from '../../src/store/db.js';
 import { rcaRouter, knowledgeBaseFor } from '../../src/api/rca.js';
 import { healthRouter, healthServiceFor } from '../../src/api/health.js';
-import type { PromReader, StoreLike } from '../../src/health/ports.js';
+import { PromClient } from '../../src/prom/client.js';
+import { freePort } from '../../src/stack/index.js';
 import { rootCauseProvider } from '../../src/rca/ds-provider.js';
 import { decodeRootCause, frameSchema } from '@foresight/contract';
 
-function memoryStore(): StoreLike & { close(): void } {
-  const db = new Database(':memory:');
-  db.exec('CREATE TABLE migrations (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-  return {
-    db,
-    migrate(feature, steps) {
-      const from = (db.prepare('SELECT version FROM migrations WHERE feature = ?').get(feature) as { version: number } | undefined)?.version ?? 0;
-      db.transaction(() => {
-        for (let i = from; i < steps.length; i++) db.exec(steps[i]!);
-        db.prepare('INSERT OR REPLACE INTO migrations VALUES (?, ?)').run(feature, steps.length);
-      })();
-    },
-    close: () => db.close(),
-  };
-}
 
-/** Nothing listens on port 9 (discard) on loopback: every query fails like an unreachable Prometheus. */
-const unreachable: PromReader = {
-  query: async () => {
-    throw new Error('connect ECONNREFUSED 127.0.0.1:9');
-  },
-  queryRange: async () => {
-    throw new Error('connect ECONNREFUSED 127.0.0.1:9');
-  },
-};
+/** A free port nobody listens on: every query fails like an unreachable Prometheus. */
+const unreachable = new PromClient({ url: `http://127.0.0.1:${await freePort()}`, retries: 0, timeoutMs: 2000 });
 
-const store = memoryStore();
+const store = openStore(':memory:');
 const ctx = { config: { rca: { stepSeconds: 15 } }, prom: unreachable, store };
 const app = express();
 app.use(express.json());
@@ -64,7 +43,7 @@ test('POST /investigations validates the body and names the bad field', async ()
   // An unreachable Prometheus: no data at all is a clear 422, not a ranking.
   r = await post('/api/rca/investigations', { incidentTime: 1_700_000_000 });
   assert.equal(r.status, 422);
-  assert.match(((await r.json()) as { error: string }).error, /no series for any component .*failed queries: request_rate: connect ECONNREFUSED/);
+  assert.match(((await r.json()) as { error: string }).error, /no series for any component .*all 9 queries failed, e\.g\. request_rate: .*ECONNREFUSED/);
 });
 
 test('incidents are searchable by symptom and an operator can confirm the cause', async () => {

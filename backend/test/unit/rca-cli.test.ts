@@ -4,6 +4,8 @@ import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
+import { openStore } from '../../src/store/db.js';
+import { KnowledgeBase } from '../../src/rca/knowledge-base.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'rca-cli-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -81,4 +83,23 @@ test('bad input gets a clear message and a non-zero exit', async () => {
   writeFileSync(bad, 'time,a_x\n1,2\n2,oops\n');
   r = await cli(['--input', bad, '--fault-time', '1']);
   assert.match(r.err, /line 3, column 'a_x': 'oops' is not a number/);
+});
+
+test('incidents: the knowledge base is searchable by symptom from the CLI', async () => {
+  const file = join(dir, 'kb.db');
+  const store = openStore(file);
+  const kb = new KnowledgeBase(store);
+  const a = kb.save({ incidentTime: 1_767_225_600, title: 'payments down', symptoms: ['up', 'payments:up'], topComponent: 'payments', topMetric: 'up', result: {} });
+  kb.save({ incidentTime: 1_767_229_200, title: 'slow catalogue', symptoms: ['latency_p95_seconds'], topComponent: 'catalogue', result: {} });
+  kb.confirm(a, { component: 'payments', metric: 'up', resolution: 'restarted the payments pod' });
+  store.close();
+  let r = await cli(['incidents', '--store', file, '--symptom', 'payments:up', '--json']);
+  assert.equal(r.code, 0, r.err);
+  const rows = JSON.parse(r.out) as { id: string; confirmed: { resolution: string } }[];
+  assert.deepEqual(rows.map((x) => x.id), [a]);
+  r = await cli(['incidents', '--store', file, '--symptom', 'restarted']);
+  assert.match(r.out, /payments down\n\s+confirmed: payments\/up; resolution: restarted the payments pod/);
+  r = await cli(['incidents', '--store', join(dir, 'none.db')]);
+  assert.equal(r.code, 2);
+  assert.match(r.err, /no such file/);
 });

@@ -1,31 +1,13 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import Database from 'better-sqlite3';
+import { openStore } from '../../src/store/db.js';
 import { fileURLToPath } from 'node:url';
 import { loadRunbooks, matchRunbooks, parseRunbook, runbookForExpr } from '../../src/rca/runbooks.js';
 import { KnowledgeBase } from '../../src/rca/knowledge-base.js';
 import { neighbourhood } from '../../src/rca/topology.js';
 import { parseRcaConfig } from '../../src/rca/config.js';
 import { requestFromAlerts, requestFromAnomalies } from '../../src/rca/from-alerts.js';
-import type { StoreLike } from '../../src/health/ports.js';
 
-/** Minimal store with the shared interface's migrate semantics (until tests switch to openStore(':memory:')). */
-function memoryStore(): StoreLike & { close(): void } {
-  const db = new Database(':memory:');
-  db.exec('CREATE TABLE IF NOT EXISTS migrations (feature TEXT PRIMARY KEY, version INTEGER NOT NULL)');
-  return {
-    db,
-    migrate(feature, steps) {
-      const row = db.prepare('SELECT version FROM migrations WHERE feature = ?').get(feature) as { version: number } | undefined;
-      const from = row?.version ?? 0;
-      db.transaction(() => {
-        for (let i = from; i < steps.length; i++) db.exec(steps[i]!);
-        db.prepare('INSERT OR REPLACE INTO migrations (feature, version) VALUES (?, ?)').run(feature, steps.length);
-      })();
-    },
-    close: () => db.close(),
-  };
-}
 
 const RUNBOOKS = fileURLToPath(new URL('../../../runbooks', import.meta.url));
 
@@ -54,7 +36,7 @@ test('a malformed runbook is rejected naming the file and field', () => {
 });
 
 test('knowledge base: save, search by symptom, confirm, and confirmed causes become priors', () => {
-  const store = memoryStore();
+  const store = openStore(':memory:');
   try {
     const kb = new KnowledgeBase(store);
     const a = kb.save({ incidentTime: 1000, title: 'checkout errors', symptoms: ['error_ratio', 'checkout:error_ratio', 'payments:up'], topComponent: 'checkout', topMetric: 'error_ratio', result: {} });

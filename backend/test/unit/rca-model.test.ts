@@ -135,3 +135,19 @@ test('a baseline trend (daily traffic rising) and quantised error counts are not
   const r = rankRootCauses({ series: [rising, quantised], incidentTime: 900 });
   assert.equal(r.status, 'insufficient', JSON.stringify(r.status === 'ranked' && r.candidates));
 });
+
+test('a tiny error ratio on a flat zero baseline is judged against its peers (one went to 1)', () => {
+  const ts = Array.from({ length: 121 }, (_, i) => i * 10);
+  const flat = (after: number, from: number): number[] => ts.map((t) => (t >= from ? after : 0));
+  const s: CandidateSeries[] = [
+    { component: 'payments', metric: 'error_ratio', timestamps: ts, values: flat(1, 800) },
+    { component: 'cart', metric: 'error_ratio', timestamps: ts, values: flat(0.008, 820) },
+  ];
+  const r = rankRootCauses({ series: s, incidentTime: 800 });
+  assert.equal(r.status, 'ranked');
+  if (r.status !== 'ranked') return;
+  assert.deepEqual(r.components.map((c) => c.component), ['payments']);
+  // Alone, a lasting rise of the same size is the largest change of its metric and does count.
+  const alone = rankRootCauses({ series: [s[1]!], incidentTime: 800 });
+  assert.equal(alone.status, 'ranked');
+});

@@ -39,7 +39,7 @@ test('objective out of range names file, SLO and field', () => {
 });
 
 test('bad window syntax and non-day windows are rejected', () => {
-  for (const [w, msg] of [['30x', 'not a Prometheus duration'], ['36h', 'whole number of days'], ['400d', 'between 1d and 365d']]) {
+  for (const [w, msg] of [['30x', 'not a Prometheus duration'], ['36h', 'whole number of days'], ['400d', 'between 1d and 365d'], ['3d', 'longer than 3d']]) {
     const r = loadSpecs([{ file: 'w.yml', text: ours(`  - service: s\n    name: n\n    objective: 99\n    window: ${w}\n${RATIO}`) }]);
     const e = errors(r.issues);
     assert.equal(e.length, 1, w);

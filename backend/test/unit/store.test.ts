@@ -2,7 +2,7 @@
 // and nothing acknowledged is lost across close/reopen.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/db.js';
@@ -88,5 +88,8 @@ test('a database newer than the code is refused (no silent downgrade)', () => {
 });
 
 test('an unopenable path is a clear error naming the file', () => {
-  assert.throws(() => openStore('/proc/foresight-cannot/x.db'), /store \/proc\/foresight-cannot\/x\.db: /);
+  const notADir = join(dir, 'plain-file');
+  writeFileSync(notADir, 'x');
+  const file = join(notADir, 'x.db');
+  assert.throws(() => openStore(file), (e: Error) => e.message.startsWith(`store ${file}: cannot create its directory: `));
 });

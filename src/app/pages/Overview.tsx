@@ -3,7 +3,7 @@
 import React, { useMemo } from 'react';
 import { LoadingState } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { decodeForecasts, type Query } from '@foresight/contract';
+import { decodeForecasts, decodeSloStatus, type Query } from '@foresight/contract';
 import { SloPanel, defaultSloOptions } from '../../panels/slo/SloPanel';
 import { HealthPanel, defaultHealthOptions } from '../../panels/health/HealthPanel';
 import { CapacityPanel, defaultCapacityOptions } from '../../panels/capacity/CapacityPanel';
@@ -37,12 +37,17 @@ export default function Overview() {
   return (
     <PluginPage>
       <div data-testid="page-overview">
-        <Section title="SLOs" data={slo} height={200} testId="overview-slos">
+        <Section
+          title="SLOs"
+          data={slo}
+          height={230 * Math.max(1, decodeSloStatus(slo.series).length)}
+          testId="overview-slos"
+        >
           {(w, h) => (
             <SloPanel data={slo} options={{ ...defaultSloOptions, showBurnDown: false }} width={w} height={h} />
           )}
         </Section>
-        <Section title="Worst health scores" data={health} height={180} testId="overview-health">
+        <Section title="Worst health scores" data={health} height={200} testId="overview-health">
           {(w, h) => (
             <HealthPanel
               data={health}

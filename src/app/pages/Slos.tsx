@@ -34,14 +34,23 @@ function SloList({ onNew }: { onNew: () => void }) {
           New SLO
         </Button>
       </Stack>
-      <Section title="Service level objectives" data={data} height={300}>
+      <Section
+        title="Service level objectives"
+        data={data}
+        height={300 * Math.max(1, decodeSloStatus(data.series).length)}
+      >
         {(w, h) => (
           <SloPanel data={data} options={{ ...defaultSloOptions, showBurnDown: false }} width={w} height={h} />
         )}
       </Section>
       <Stack wrap="wrap">
         {decodeSloStatus(data.series).map(({ id }) => (
-          <Button key={id} variant="secondary" size="sm" onClick={() => navigate(`${PLUGIN_BASE_URL}/${ROUTES.Slos}/${encodeURIComponent(id)}`)}>
+          <Button
+            key={id}
+            variant="secondary"
+            size="sm"
+            onClick={() => navigate(`${PLUGIN_BASE_URL}/${ROUTES.Slos}/${encodeURIComponent(id)}`)}
+          >
             {id} details
           </Button>
         ))}

@@ -20,7 +20,9 @@ export const defaultCapacityOptions: CapacityOptions = { showBands: true, thresh
 export function firstCrossing(fc: Forecast, threshold: number): number | null {
   for (let i = 0; i < fc.timestamps.length; i++) {
     const v = fc.forecast[i];
-    if (v !== null && v !== undefined && v >= threshold && fc.history[i] === null) return fc.timestamps[i]!;
+    if (v !== null && v !== undefined && v >= threshold && fc.history[i] === null) {
+      return fc.timestamps[i]!;
+    }
   }
   return null;
 }
@@ -33,7 +35,9 @@ export function CapacityPanel({ data, options, width, height }: PanelBodyProps<C
     (l) => l.length === 0 || l.every((f) => f.timestamps.length === 0),
     'No forecast in the result'
   );
-  if (view.kind !== 'data') return <PanelMessage kind={view.kind} message={view.message} />;
+  if (view.kind !== 'data') {
+    return <PanelMessage kind={view.kind} message={view.message} />;
+  }
   const per = Math.max(160, (height - 8) / view.value.length);
   return (
     <div className={s.root} style={{ width, height }} data-testid="capacity-panel">

@@ -19,7 +19,9 @@ export function PanelMessage({ kind, message }: { kind: 'error' | 'empty'; messa
 }
 
 export function PanelWarnings({ warnings }: { warnings: string[] }) {
-  if (!warnings.length) return null;
+  if (!warnings.length) {
+    return null;
+  }
   return (
     <Alert severity="warning" title="Partial data" data-testid="panel-warnings">
       {warnings.join('; ')}

@@ -24,7 +24,9 @@ export function Sparkline({
 }) {
   const theme = useTheme2();
   const vals = ys.filter((v): v is number => v !== null && Number.isFinite(v));
-  if (xs.length < 2 || vals.length < 2) return null;
+  if (xs.length < 2 || vals.length < 2) {
+    return null;
+  }
   const x = scale(xs[0]!, xs[xs.length - 1]!, 1, width - 1);
   const y = scale(min ?? Math.min(...vals), max ?? Math.max(...vals), height - 2, 2);
   return (

@@ -29,7 +29,9 @@ export function panelView<T>(
     };
   }
   if (value === null || isEmpty(value)) {
-    if (errors.length) return { kind: 'error', message: errors.join('; ') };
+    if (errors.length) {
+      return { kind: 'error', message: errors.join('; ') };
+    }
     return { kind: 'empty', message: emptyMessage };
   }
   return { kind: 'data', value, warnings: errors };

@@ -49,7 +49,9 @@ export function HealthPanel({ data, options, width, height, replaceVariables }: 
     (l) => l.length === 0,
     only ? `No health score for '${only}'` : 'No health scores yet'
   );
-  if (view.kind !== 'data') return <PanelMessage kind={view.kind} message={view.message} />;
+  if (view.kind !== 'data') {
+    return <PanelMessage kind={view.kind} message={view.message} />;
+  }
   return (
     <div className={s.root} style={{ width, height }} data-testid="health-panel">
       <PanelWarnings warnings={view.warnings} />
@@ -84,8 +86,8 @@ function HealthCard({ h, options }: { h: HealthScore; options: HealthOptions }) 
       <div className={s.head}>
         <span>
           <span className={s.score} style={{ color }} data-testid="health-score">
-          {h.score.toFixed(0)}
-        </span>
+            {h.score.toFixed(0)}
+          </span>
           <span className={s.muted}> / 100</span>
         </span>
         <span

@@ -31,10 +31,13 @@ export function RootCausePanel({ data, options, width, height }: PanelBodyProps<
     (r) => r.candidates.length === 0 && r.timeline.length === 0,
     'No incident to explain: no root-cause candidates'
   );
-  if (view.kind !== 'data') return <PanelMessage kind={view.kind} message={view.message} />;
+  if (view.kind !== 'data') {
+    return <PanelMessage kind={view.kind} message={view.message} />;
+  }
   const rc = view.value;
   const cands = rc.candidates.slice(0, Math.max(1, options.maxCandidates || 5));
-  const now = data.timeRange?.to?.valueOf() ?? Date.now();
+  // The end of the panel's time range (not Date.now(): rendering stays pure).
+  const now = data.timeRange?.to?.valueOf() ?? 0;
   return (
     <div className={s.root} style={{ width, height }} data-testid="rootcause-panel">
       <PanelWarnings warnings={view.warnings} />

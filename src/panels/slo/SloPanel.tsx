@@ -57,7 +57,9 @@ export function SloPanel({ data, options, width, height, replaceVariables }: Pan
     (c) => c.length === 0,
     only ? `No SLO '${only}' in the result` : 'No SLOs defined yet'
   );
-  if (view.kind !== 'data') return <PanelMessage kind={view.kind} message={view.message} />;
+  if (view.kind !== 'data') {
+    return <PanelMessage kind={view.kind} message={view.message} />;
+  }
   return (
     <div className={s.root} style={{ width, height }} data-testid="slo-panel">
       <PanelWarnings warnings={view.warnings} />

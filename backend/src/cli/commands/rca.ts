@@ -1,18 +1,74 @@
 // `foresight rca --input FILE.csv --fault-time T [--component-pattern REGEX] [--edge CALLER=CALLEE …] [--json]`:
 // offline root-cause ranking of a wide CSV (timestamp column, then one column per series).
+// `foresight rca incidents --store FILE [--symptom WORDS] [--component C] [--json]`: search past incidents.
+import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { rankRootCauses, RcaInputError, type DependencyEdge } from '../../models/rca/index.js';
 import { parseWideCsv, CsvInputError } from '../../rca/csv-input.js';
+import { KnowledgeBase } from '../../rca/knowledge-base.js';
+import { openStore } from '../../store/db.js';
 
 const USAGE = `usage: foresight rca --input FILE.csv --fault-time T [--component-pattern REGEX] [--edge CALLER=CALLEE]... [--json]
   FILE.csv            first column the timestamp, then one column per series
   --fault-time T      incident/fault time in the file's own time unit (or an ISO date if the file uses them)
   --component-pattern the component of a column is the pattern's first capture group (default: text before the first '_')
   --edge A=B          A calls B (repeatable): lets the ranking prefer the upstream cause over downstream symptoms
-  --json              print [{component, metric, score, onset}] best first`;
+  --json              print [{component, metric, score, onset}] best first
+
+usage: foresight rca incidents --store FILE [--symptom WORDS] [--component C] [--limit N] [--json]
+  search the incident knowledge base (past investigations, confirmed causes, resolutions)`;
+
+async function runIncidents(argv: string[]): Promise<number> {
+  let args;
+  try {
+    args = parseArgs({
+      args: argv,
+      options: {
+        store: { type: 'string' },
+        symptom: { type: 'string' },
+        component: { type: 'string' },
+        limit: { type: 'string', default: '20' },
+        json: { type: 'boolean', default: false },
+      },
+      strict: true,
+    }).values;
+  } catch (e) {
+    process.stderr.write(`foresight rca incidents: ${(e as Error).message}\n${USAGE}\n`);
+    return 2;
+  }
+  const limit = Number(args.limit);
+  if (!args.store || !Number.isInteger(limit) || limit < 1) {
+    process.stderr.write(`foresight rca incidents: --store FILE is required and --limit must be a positive integer\n`);
+    return 2;
+  }
+  if (!existsSync(args.store)) {
+    process.stderr.write(`foresight rca incidents: --store ${args.store}: no such file (the companion's store.file)\n`);
+    return 2;
+  }
+  const store = openStore(args.store);
+  try {
+    const found = new KnowledgeBase(store).search({ limit, ...(args.symptom ? { symptom: args.symptom } : {}), ...(args.component ? { component: args.component } : {}) });
+    if (args.json) {
+      process.stdout.write(JSON.stringify(found, null, 2) + '\n');
+      return 0;
+    }
+    if (!found.length) {
+      process.stdout.write('no incidents match\n');
+      return 0;
+    }
+    for (const i of found) {
+      const cause = i.confirmed ? `confirmed: ${i.confirmed.component}${i.confirmed.metric ? '/' + i.confirmed.metric : ''}` : `ranked first: ${i.topComponent ?? '-'}${i.topMetric ? '/' + i.topMetric : ''}`;
+      process.stdout.write(`${new Date(i.incidentTime * 1000).toISOString()}  ${i.id}  ${i.title}\n    ${cause}${i.confirmed?.resolution ? `; resolution: ${i.confirmed.resolution}` : ''}\n`);
+    }
+    return 0;
+  } finally {
+    store.close();
+  }
+}
 
 export async function run(argv: string[]): Promise<number> {
+  if (argv[0] === 'incidents') return runIncidents(argv.slice(1));
   let args;
   try {
     args = parseArgs({

@@ -3,7 +3,7 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { httpQueryApi, httpRulesApi } from '../../rules/prom-api.js';
+import { PromClient } from '../../prom/client.js';
 import { computeBudget } from '../../slo/budget.js';
 import { formatIssue, type Issue } from '../../slo/model.js';
 import { applyGenerated, checkGenerated, generateFromSources, SloValidationError, type Generated } from '../../slo/service.js';
@@ -119,7 +119,7 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write('foresight slo apply: give --rules-dir DIR and --prometheus URL (or --ruler-url)\n');
       return 2;
     }
-    const r = await applyGenerated(g, { kind: 'files', rulesDir: o['rules-dir'], prom: httpRulesApi(o.prometheus) });
+    const r = await applyGenerated(g, { kind: 'files', rulesDir: o['rules-dir'], prom: new PromClient({ url: o.prometheus }) });
     process.stdout.write(`applied ${r.applied.join(', ')}; Prometheus reloaded and the groups are loaded\n`);
     return 0;
   }
@@ -129,7 +129,7 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write('foresight slo budget: give --prometheus URL\n');
     return 2;
   }
-  const prom = httpQueryApi(o.prometheus);
+  const prom = new PromClient({ url: o.prometheus });
   const reports = await Promise.all(g.slos.map((s) => computeBudget(prom, s)));
   if (o.json) {
     process.stdout.write(`${JSON.stringify(reports, null, 2)}\n`);

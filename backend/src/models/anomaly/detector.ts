@@ -16,8 +16,15 @@
 // Combined p = min(1, 4 * min_i p_i) (Bonferroni) and score = clamp(-log10(p) / 8, 0, 1), so the score
 // is calibrated: score s <=> null tail probability 10^(-8 s). The default flag threshold 0.65
 // (p <= 6e-6) was chosen on the synthetic corpus as the point that beats both 3-sigma baselines on
-// every eval column (see eval/anomaly.eval.ts); 0.5 (p <= 1e-4) is the sensitive setting. When CUSUM alarms, the level is re-based to the fast
-// level (a change point starts a new regime) so one shift gives one alarm, not a day of them.
+// every eval column (see eval/anomaly.eval.ts); 0.5 (p <= 1e-4) is the sensitive setting.
+// When CUSUM reaches p <= 1e-4 the level is re-based to the fast level (a change point starts a new
+// regime) so one shift gives one alarm, not a day of them. Note: at the default threshold CUSUM alone
+// re-bases before it can flag, so slow drifts are flagged only at the sensitive setting (see eval).
+//
+// Bad input: NaN/Inf values and timestamps that do not advance are skipped (score 0, `skipped`, state
+// unchanged); gaps and irregular spacing are fine (phase comes from the timestamp); a constant warm-up
+// gives a tiny sigma floor, so any later change is flagged; counters must be turned into rates first
+// (see series/clean.ts counterToRate).
 //
 // State after warm-up is a few scalars plus 2 numbers per phase bucket (<= 48 buckets): ~2 KB of JSON.
 import { cleanSeries, medianSpacing } from '../series/clean.js';
@@ -332,7 +339,7 @@ export class OnlineAnomalyDetector {
     s.periodSeconds = periodSeconds;
     s.level = level;
     s.trend = lin.slope * step;
-    s.fastLevel = level + (B > 1 ? 0 : 0);
+    s.fastLevel = level;
     s.fastSigma = Math.max(globalSigma, s.sigmaMin);
     s.ready = true;
     s.warmT = [];

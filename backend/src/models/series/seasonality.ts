@@ -1,6 +1,7 @@
 // Seasonality is detected, not assumed: autocorrelation of the linearly detrended series at candidate lags
 // (daily/weekly in steps, plus a bounded search for other peaks). A period is reported only if its
-// autocorrelation is a local peak and clears max(minAcf, 3/sqrt(n)), and the data hold >= 2 full cycles.
+// autocorrelation is a local peak and clears max(minAcf, 3/sqrt(n)), and the data hold >= 2 full cycles
+// (candidates) or >= 3 with the ACF at twice the lag confirming it (free search).
 import { median } from './stats.js';
 
 export interface PeriodResult {
@@ -76,14 +77,17 @@ export function detectPeriod(values: ArrayLike<number>, o: DetectPeriodOptions =
   if (best) return best;
   if (o.search === false) return null;
   const minLag = Math.max(2, o.minLag ?? 4);
-  const maxLag = Math.min(Math.floor(n / 2), o.maxLag ?? 1500);
+  // A free-search period needs 3 cycles in the data (2 for the candidates above): long lags of a
+  // random walk show strong but meaningless autocorrelation.
+  const maxLag = Math.min(Math.floor(n / 3), o.maxLag ?? 1500);
   // Full resolution up to 4f lags, then a coarse scan on f-step block means (refined at full resolution),
   // so a long series costs O(n * 4f + (n/f) * (maxLag/f)) instead of O(n * maxLag).
   const f = n > 600 ? Math.ceil(n / 500) : 1;
   const fineTo = f > 1 ? Math.min(maxLag, 4 * f) : maxLag;
   const fine = scanPeaks(y, denom, minLag, fineTo, threshold, false);
-  if (fine.best && (!best || fine.best.acf > best.acf + 0.05)) best = fine.best;
-  if (f > 1 && fineTo < maxLag && !(best && best.acf > 0.6)) {
+  // (no candidate matched, so the free search decides)
+  let found: PeriodResult | null = fine.best;
+  if (f > 1 && fineTo < maxLag && !(found && found.acf > 0.6)) {
     const m = Math.floor(n / f);
     const yd = new Float64Array(m);
     for (let i = 0; i < m; i++) {
@@ -97,26 +101,34 @@ export function detectPeriod(values: ArrayLike<number>, o: DetectPeriodOptions =
     if (coarse.best) {
       let bl = 0;
       let ba = -Infinity;
+      // Refine on the full series; multiples of the lag sharpen a flat peak (200 vs 201 steps).
+      let bs = -Infinity;
       for (let lag = Math.max(minLag, coarse.best.period * f - f); lag <= Math.min(maxLag, coarse.best.period * f + f); lag++) {
         const a = acfAt(y, lag, denom);
-        if (a > ba) {
+        let sum = a;
+        let k = 2;
+        for (; k <= 4 && k * lag <= n >> 1; k++) sum += acfAt(y, k * lag, denom);
+        if (sum / (k - 1) > bs) {
+          bs = sum / (k - 1);
           ba = a;
           bl = lag;
         }
       }
-      if (ba > threshold && (!best || ba > best.acf + 0.05)) best = { period: bl, acf: ba };
+      if (ba > threshold && (!found || ba > found.acf + 0.05)) found = { period: bl, acf: ba };
     }
   }
+  // Confirm: a real period repeats, so the ACF at twice the lag is high too.
+  if (found && 2 * found.period < n && acfAt(y, 2 * found.period, denom) < threshold / 2) found = null;
   // A period one step off a round one (61 vs 60 minutes) would drift through the phase buckets.
-  if (best) {
+  if (found) {
     for (const sl of o.snap ?? []) {
       const lag = Math.round(sl);
-      if (lag === best.period || lag < 2 || lag * 2 > n || Math.abs(lag - best.period) > 0.03 * lag + 1e-9) continue;
+      if (lag === found.period || lag < 2 || lag * 2 > n || Math.abs(lag - found.period) > 0.03 * lag + 1e-9) continue;
       const a = acfAt(y, lag, denom);
-      if (a >= best.acf - 0.05) best = { period: lag, acf: a };
+      if (a >= found.acf - 0.05) found = { period: lag, acf: a };
     }
   }
-  return best;
+  return found;
 }
 
 /** Robust slope per step of a series with period `period` (steps): median of seasonal differences / period. */
