@@ -7,8 +7,12 @@ type Define = ((deps: string[], factory: Factory) => void) & { amd: object };
 
 export async function loadAmdModule(url: string, shared: Record<string, unknown>): Promise<Record<string, unknown>> {
   const captured: Array<{ deps: string[]; factory: Factory }> = [];
-  const define = ((deps: string[], factory: Factory) => captured.push({ deps, factory })) as Define;
-  define.amd = {};
+  const define: Define = Object.assign(
+    (deps: string[], factory: Factory) => {
+      captured.push({ deps, factory });
+    },
+    { amd: {} }
+  );
   const w = window as unknown as { define?: Define };
   const previous = w.define;
   w.define = define;

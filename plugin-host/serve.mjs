@@ -64,7 +64,9 @@ const FALLBACK_ICON =
 async function sendFile(res, file, fallback) {
   try {
     const s = await stat(file);
-    if (!s.isFile()) throw new Error('not a file');
+    if (!s.isFile()) {
+      throw new Error('not a file');
+    }
     res.writeHead(200, {
       'content-type': TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-store',
@@ -94,7 +96,9 @@ async function proxy(req, res, companion, token, path) {
   });
   try {
     const headers = { authorization: `Bearer ${token}`, accept: 'application/json' };
-    if (req.headers['content-type']) headers['content-type'] = req.headers['content-type'];
+    if (req.headers['content-type']) {
+      headers['content-type'] = req.headers['content-type'];
+    }
     const r = await fetch(new URL(path, companion), {
       method: req.method,
       headers,
@@ -120,7 +124,9 @@ export async function startPluginHost({
   host = '127.0.0.1',
   dist = join(root, 'dist'),
 }) {
-  if (!companion) throw new Error('plugin host: --companion URL is required');
+  if (!companion) {
+    throw new Error('plugin host: --companion URL is required');
+  }
   try {
     await stat(join(dist, 'module.js'));
   } catch {
@@ -137,7 +143,9 @@ export async function startPluginHost({
     const p = url.pathname;
     for (const re of PROXY) {
       const m = re.exec(p);
-      if (m) return proxy(req, res, companion, token, m[1] + url.search);
+      if (m) {
+        return proxy(req, res, companion, token, m[1] + url.search);
+      }
     }
     if (p === '/' || p === '/index.html') {
       res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' });
@@ -155,7 +163,9 @@ export async function startPluginHost({
       // Stand-in for Grafana's plugin settings API (the Configuration page saves here).
       if (req.method === 'POST') {
         const chunks = [];
-        for await (const c of req) chunks.push(c);
+        for await (const c of req) {
+          chunks.push(c);
+        }
         Object.assign(settings, JSON.parse(Buffer.concat(chunks).toString() || '{}'), { secureJsonData: undefined });
       }
       res.writeHead(200, { 'content-type': 'application/json' });

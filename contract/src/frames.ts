@@ -400,8 +400,10 @@ export function decodeSloStatus(frames: readonly FrameLike[]): SloStatus[] {
   });
 }
 
+/** Burn rates per SLO and window; when several queries return the same (slo, window), the first wins. */
 export function decodeBurnRates(frames: readonly FrameLike[]): Array<BurnRate & { slo: string }> {
-  return framesOfType(frames, FRAME_TYPES.burnRates).flatMap((fr) => {
+  const seen = new Set<string>();
+  const all = framesOfType(frames, FRAME_TYPES.burnRates).flatMap((fr) => {
     const [slo, window, rate, threshold] = ['slo', 'window', 'rate', 'threshold'].map((n) => col(fr, n));
     return Array.from({ length: rows(fr) }, (_, i) => ({
       slo: str(slo[i]),
@@ -409,6 +411,14 @@ export function decodeBurnRates(frames: readonly FrameLike[]): Array<BurnRate & 
       rate: num(rate[i]) ?? 0,
       threshold: num(threshold[i]) ?? 0,
     }));
+  });
+  return all.filter((b) => {
+    const key = `${b.slo}\u0000${b.window}`;
+    if (seen.has(key)) {
+      return false;
+    }
+    seen.add(key);
+    return true;
   });
 }
 

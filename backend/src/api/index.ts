@@ -28,6 +28,8 @@ function statusOf(err: unknown): number {
 export function mountApi(app: Express, ctx: AppContext, routers: Record<string, Router>): void {
   const api = express.Router();
   api.use(requireToken(ctx.config.auth.disabled ? undefined : ctx.config.auth.token));
+  // One JSON body parser for every feature router (a router's own parser then finds the body parsed).
+  api.use(express.json({ limit: '5mb' }));
   api.get('/info', (_req, res) => {
     res.json({
       name: 'foresight-companion',

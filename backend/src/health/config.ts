@@ -71,6 +71,8 @@ export const healthConfigSchema = z
     baselineStepSeconds: z.number().positive().default(300),
     /** The most recent part of the history left out of the baseline so an ongoing incident does not become "normal". */
     baselineGapSeconds: z.number().min(0).default(900),
+    /** How often the baseline history is re-read from Prometheus (between reads it is cached). */
+    baselineRefreshSeconds: z.number().min(0).default(900),
     weights: z
       .object({ availability: weight, performance: weight, errors: weight, resources: weight, custom: weight })
       .partial()

@@ -15,6 +15,11 @@ export interface ScoreRun {
   now: number;
   /** Past scores per component (for the trend). */
   history?: (component: string) => { t: number; score: number }[];
+  /**
+   * Baselines kept between runs (key component/indicator): a day of history barely moves in a minute, so
+   * it is re-read only every `baselineRefreshSeconds` instead of on every scoring run.
+   */
+  baselineCache?: Map<string, { at: number; values: number[] }>;
 }
 
 export async function discoverComponents(prom: PromReader, cfg: HealthConfig, now: number): Promise<string[]> {
@@ -38,7 +43,8 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R
   return out;
 }
 
-async function measure(prom: PromReader, cfg: HealthConfig, ic: IndicatorConfig, component: string, now: number): Promise<Indicator & { error?: string }> {
+async function measure(prom: PromReader, cfg: HealthConfig, ic: IndicatorConfig, component: string, run: ScoreRun): Promise<Indicator & { error?: string }> {
+  const now = run.now;
   const q = fillTemplate(ic.query, component);
   const ind: Indicator & { error?: string } = { name: ic.name, value: undefined, betterWhen: ic.betterWhen, saturation: ic.saturation };
   if (ic.slo !== undefined) ind.slo = ic.slo;
@@ -48,11 +54,17 @@ async function measure(prom: PromReader, cfg: HealthConfig, ic: IndicatorConfig,
     const vals = rows.map((r) => r.value).filter(Number.isFinite);
     if (vals.length) ind.value = ic.betterWhen === 'lower' ? Math.max(...vals) : Math.min(...vals);
     if (ic.slo === undefined && ind.value !== undefined) {
-      const end = now - cfg.baselineGapSeconds;
-      const range = await prom.queryRange(q, end - cfg.baselineHours * 3600, end, cfg.baselineStepSeconds);
-      const hist: number[] = [];
-      for (const s of range) for (const v of s.values) if (Number.isFinite(v)) hist.push(v);
-      ind.baseline = hist;
+      const key = `${component}/${ic.name}`;
+      const cached = run.baselineCache?.get(key);
+      if (cached && now - cached.at < cfg.baselineRefreshSeconds) ind.baseline = cached.values;
+      else {
+        const end = now - cfg.baselineGapSeconds;
+        const range = await prom.queryRange(q, end - cfg.baselineHours * 3600, end, cfg.baselineStepSeconds);
+        const hist: number[] = [];
+        for (const s of range) for (const v of s.values) if (Number.isFinite(v)) hist.push(v);
+        ind.baseline = hist;
+        run.baselineCache?.set(key, { at: now, values: hist });
+      }
     }
   } catch (e) {
     ind.error = `query for ${ic.name} failed: ${(e as Error).message}`;
@@ -66,7 +78,7 @@ export async function scoreFromPrometheus(prom: PromReader, cfg: HealthConfig, r
   const scored = await mapLimit(components, 2, async (component) => {
     const indicators: Partial<Record<Category, Indicator[]>> = {};
     for (const cat of CATEGORIES) {
-      const list = await mapLimit(cfg.categories[cat], 4, (ic) => measure(prom, cfg, ic, component, run.now));
+      const list = await mapLimit(cfg.categories[cat], 4, (ic) => measure(prom, cfg, ic, component, run));
       for (const i of list) if (i.error) errors.push(`${component}: ${i.error}`);
       // Indicators a component does not expose at all (no db connections on the frontend) are simply absent.
       indicators[cat] = list.filter((i) => i.value !== undefined || i.error);

@@ -27,6 +27,7 @@ export class HealthService {
   private last?: HealthSnapshot;
   private timer?: NodeJS.Timeout;
   private running?: Promise<HealthSnapshot>;
+  private readonly baselineCache = new Map<string, { at: number; values: number[] }>();
 
   constructor(private readonly o: HealthServiceOptions) {
     this.config = parseHealthConfig(o.config);
@@ -49,6 +50,7 @@ export class HealthService {
     const sys = await scoreFromPrometheus(this.o.prom, this.config, {
       now,
       history: (c) => this.history.scores(c, trendSince),
+      baselineCache: this.baselineCache,
     });
     const snap: HealthSnapshot = { ...sys, at: now };
     this.history.record(sys, now);

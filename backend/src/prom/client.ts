@@ -177,7 +177,8 @@ export class PromClient {
     } catch (e) {
       const err = e as PromApiError;
       promRequests.inc({ endpoint: 'ready', outcome: err.errorType ?? 'network' });
-      return { ready: false, reason: err.message };
+      // The short cause (ECONNREFUSED, timed out after …) after the exact URL probed.
+      return { ready: false, reason: `GET ${req.url}: ${err.message.replace(/^prometheus ready at \S+: /, '')}` };
     }
   }
 

@@ -50,6 +50,16 @@ export const rcaConfigSchema = z
     stepSeconds: z.number().positive().default(15),
     /** Hops around the scoped components whose series are gathered too (their dependencies and callers). */
     dependencyDepth: z.number().int().min(0).max(5).default(2),
+    /**
+     * Change markers for the timeline: a change in any of these series' values is a deploy/config event.
+     * Defaults: process restarts and Prometheus config reloads.
+     */
+    markers: z
+      .array(z.object({ name: z.string().min(1), query: z.string().min(1) }).strict())
+      .default([
+        { name: 'process restarted', query: 'max by (job, instance, service) (process_start_time_seconds)' },
+        { name: 'Prometheus config reloaded', query: 'max by (job, instance) (prometheus_config_last_reload_success_timestamp_seconds)' },
+      ]),
     /** Base URL of the demo workload; its GET /faults log becomes timeline events. */
     faultsUrl: z.string().url().optional(),
     runbooksDir: z.string().min(1).default(DEFAULT_RUNBOOKS),

@@ -15,7 +15,7 @@ import type { RcaConfig } from './config.js';
 import { gatherCandidates, iso, type Scope } from './gather.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { loadRunbooks, matchRunbooks, type Runbook, type RunbookMatch } from './runbooks.js';
-import { alertEvents, anomalyEvents, faultEvents, type TimelineEvent } from './timeline.js';
+import { alertEvents, anomalyEvents, changeEvents, faultEvents, type TimelineEvent } from './timeline.js';
 import { loadTopology } from './topology.js';
 
 export interface InvestigateRequest {
@@ -87,6 +87,11 @@ export async function investigate(deps: InvestigateDeps, req: InvestigateRequest
     timeline.push(...(await alertEvents(deps.prom, cfg.componentLabel, start, end, cfg.stepSeconds)));
   } catch (e) {
     notes.push(`alerts unavailable: ${(e as Error).message}`);
+  }
+  try {
+    timeline.push(...(await changeEvents(deps.prom, cfg.markers, cfg.componentLabel, start, end, cfg.stepSeconds)));
+  } catch (e) {
+    notes.push(`change markers unavailable: ${(e as Error).message}`);
   }
   if (cfg.faultsUrl) {
     try {

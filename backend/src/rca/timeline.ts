@@ -1,5 +1,6 @@
 // The incident timeline: alerts that fired (Prometheus' ALERTS series), anomaly onsets from the ranking,
-// and fault injections from the demo workload's ground-truth log, ordered by time.
+// change markers (restarts, config reloads, version labels: any series whose value changing means a
+// deploy or config change) and fault injections from the demo workload's ground-truth log.
 import type { SeriesFinding } from '../models/rca/index.js';
 import type { PromReader } from '../health/ports.js';
 
@@ -68,4 +69,32 @@ export async function faultEvents(baseUrl: string, start: number, end: number, t
     if (Number.isFinite(e) && e <= end) events.push({ time: e, component: f.service, kind: 'fault', event: `fault ended: ${f.type} (${f.id})` });
   }
   return { events, types: [...types] };
+}
+
+/**
+ * Change markers: every time a marker query's value changes between two samples (process restarted,
+ * config reloaded, build_info version flipped) becomes a `change` event on its component.
+ */
+export async function changeEvents(
+  prom: PromReader,
+  markers: { name: string; query: string }[],
+  componentLabel: string,
+  start: number,
+  end: number,
+  step: number,
+): Promise<TimelineEvent[]> {
+  const out: TimelineEvent[] = [];
+  for (const m of markers) {
+    const rows = await prom.queryRange(m.query, start, end, step);
+    for (const r of rows) {
+      for (let i = 1; i < r.values.length; i++) {
+        const a = r.values[i - 1]!;
+        const b = r.values[i]!;
+        if (a !== b && Number.isFinite(a) && Number.isFinite(b)) {
+          out.push({ time: r.timestamps[i]!, component: r.labels[componentLabel] ?? r.labels.job ?? 'system', kind: 'change', event: `${m.name} (${r.labels.instance ?? r.labels.job ?? ''})`.replace(' ()', '') });
+        }
+      }
+    }
+  }
+  return out;
 }

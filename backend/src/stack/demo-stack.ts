@@ -150,6 +150,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
           rulesDir,
           alertmanagerConfigFile: alertmanager.configFile,
           storeFile: join(dir, 'foresight.db'),
+          workloadUrl: `http://127.0.0.1:${ports.workload}`,
           overrides: o.companionConfig,
         }),
       );

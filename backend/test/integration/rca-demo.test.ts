@@ -1,7 +1,7 @@
 // RCA and health on the real stack: prometheus scraping the demo workload every second. A dependency
 // outage injected into payments must come back as an incident whose top candidate is payments, with the
-// injection and the firing alert on its timeline and the dependency-down runbook suggested; the health
-// scores must put payments last, with availability as the category costing the most.
+// injection, the firing alert and a config reload on its timeline and the dependency-down runbook
+// suggested; the health scores must put payments last, with availability as the category costing the most.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, rm, writeFile, mkdir } from 'node:fs/promises';
@@ -46,10 +46,10 @@ before(async () => {
   );
   stack = await startDemoStack({ dir, rulesDir, withCompanion: false, scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1 });
   const prom = new PromClient({ url: stack.prometheus.url });
-  // 40 s of healthy history for the baselines (the workload's values move on a 5 s grid: 8 steps).
-  await eventually('40 s of scraped history', 60_000, async () => {
+  // 50 s of healthy history for the baselines (the workload's values move on a 5 s grid: 10 steps).
+  await eventually('50 s of scraped history', 70_000, async () => {
     const r = await prom.query('count_over_time(demo_up{service="payments"}[1m])');
-    return r[0] && r[0].value >= 40 ? true : undefined;
+    return r[0] && r[0].value >= 50 ? true : undefined;
   });
   const res = await fetch(`${stack.workload.url}/faults`, {
     method: 'POST',
@@ -58,7 +58,10 @@ before(async () => {
   });
   assert.equal(res.status, 201, await res.clone().text());
   injectedAt = Date.now() / 1000;
-  await sleep(20_000);
+  await sleep(3000);
+  // A config reload during the incident: must show on the timeline as a change marker.
+  assert.equal((await fetch(`${stack.prometheus.url}/-/reload`, { method: 'POST' })).status, 200);
+  await sleep(17_000);
 });
 
 after(async () => {
@@ -72,7 +75,7 @@ test('a dependency outage yields an incident blaming the failing dependency, wit
   // One-second scrapes: short rate windows so onsets are seconds, not a minute, apart.
   const config = parseRcaConfig({
     stepSeconds: 1,
-    baselineMinutes: 40 / 60,
+    baselineMinutes: 50 / 60,
     faultsUrl: stack.workload.url,
     metrics: defaults.metrics.map((m) => ({ name: m.name, query: m.query.replaceAll('[1m]', '[10s]') })),
   });
@@ -88,6 +91,7 @@ test('a dependency outage yields an incident blaming the failing dependency, wit
     assert.ok(inv.timeline.some((e) => e.kind === 'fault' && e.component === 'payments' && /dependency_outage/.test(e.event)), 'fault on the timeline');
     assert.ok(inv.timeline.some((e) => e.kind === 'alert' && e.component === 'payments' && /ServiceDown/.test(e.event)), `alert on the timeline; kinds ${[...kinds]}`);
     assert.ok(kinds.has('anomaly'));
+    assert.ok(inv.timeline.some((e) => e.kind === 'change' && /Prometheus config reloaded/.test(e.event)), `change marker; kinds ${[...kinds]}`);
     for (let i = 1; i < inv.timeline.length; i++) assert.ok(inv.timeline[i - 1]!.time <= inv.timeline[i]!.time);
     assert.equal(inv.runbooks[0]?.id, 'dependency-down', JSON.stringify(inv.runbooks));
     // Saved in the knowledge base and findable by symptom.

@@ -153,3 +153,12 @@ test('/metrics: process metrics, request counters by route pattern and code, dur
   assert.match(text, /^foresight_http_errors_total\{route="\/api\/things\/fail\/boom"\} [1-9]/m);
   assert.match(text, /^# TYPE foresight_prometheus_requests_total counter$/m);
 });
+
+test('routeLabel: mount prefix + pattern, bounded for unmatched paths', async () => {
+  const { routeLabel } = await import('../../src/http/observe.js');
+  assert.equal(routeLabel('/api/slo/abc?x=1', '/:id'), '/api/slo/:id');
+  assert.equal(routeLabel('/healthz', '/healthz'), '/healthz');
+  assert.equal(routeLabel('/api/slo', '/'), '/api/slo');
+  assert.equal(routeLabel('/', '/'), '/');
+  assert.equal(routeLabel('/random/path/123', undefined), 'unmatched');
+});

@@ -1,6 +1,7 @@
 // `foresight companion [--config FILE]`: runs the companion until SIGINT/SIGTERM. Any start-up problem
 // (bad config, Prometheus/Alertmanager unreachable, port in use) is one line on stderr and exit code 1.
-import { startCompanion } from '../../companion.js';
+import type { RunningCompanion } from '../../companion.js';
+import { startFullCompanion } from '../../wiring/features.js';
 import { loadConfig } from '../../config/load.js';
 
 const USAGE = `usage: foresight companion [--config FILE]
@@ -27,7 +28,7 @@ function parseArgs(argv: string[]): { config?: string; help?: boolean } {
 }
 
 export async function run(argv: string[]): Promise<number> {
-  let running: Awaited<ReturnType<typeof startCompanion>>;
+  let running: RunningCompanion;
   try {
     const args = parseArgs(argv);
     if (args.help) {
@@ -35,7 +36,7 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     const config = loadConfig(args.config ?? process.env.FORESIGHT_CONFIG);
-    running = await startCompanion(config);
+    running = await startFullCompanion(config);
   } catch (e) {
     process.stderr.write(`foresight companion: ${e instanceof Error ? e.message : String(e)}\n`);
     return 1;
@@ -46,11 +47,16 @@ export async function run(argv: string[]): Promise<number> {
     const shutdown = (signal: NodeJS.Signals): void => {
       process.off('SIGINT', shutdown);
       process.off('SIGTERM', shutdown);
+      const done = (code: number): void => {
+        resolve(code);
+        // Safety net: if a feature left a timer or socket open, exit anyway shortly after a clean stop.
+        setTimeout(() => process.exit(code), 2000).unref();
+      };
       running.stop().then(
-        () => resolve(0),
+        () => done(0),
         (e: unknown) => {
           process.stderr.write(`foresight companion: stopping after ${signal} failed: ${e instanceof Error ? e.message : String(e)}\n`);
-          resolve(1);
+          done(1);
         },
       );
     };

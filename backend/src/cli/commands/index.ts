@@ -6,4 +6,24 @@ export interface Command {
 
 export const commands: Record<string, Command> = {
   companion: { summary: 'run the companion server (--config FILE)', load: () => import('./companion.js') },
+  slo: {
+    summary: 'SLO specs (ours, Sloth, OpenSLO) → promtool-checked rules: validate|generate|test|apply|budget',
+    load: () => import('./slo.js'),
+  },
+  detect: {
+    summary: 'score a timestamp,value CSV for anomalies, online (--input F [--output F] [--json])',
+    load: () => import('./detect.js'),
+  },
+  forecast: {
+    summary: 'forecast a timestamp,value CSV with 80/95% intervals (--input F --horizon N [--season S])',
+    load: () => import('./forecast.js'),
+  },
+  rca: {
+    summary: 'rank root-cause candidates in a wide CSV (--input F --fault-time T [--json])',
+    load: () => import('./rca.js'),
+  },
+  alerting: {
+    summary: 'Alertmanager routes from the policy: generate|check|apply|test',
+    load: () => import('./alerting.js'),
+  },
 };

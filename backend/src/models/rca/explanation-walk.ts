@@ -27,6 +27,9 @@ export interface WalkOptions {
   priors?: Map<string, number>;
 }
 
+/** An explainer less than half as anomalous as what it would explain is not linked at all. */
+const MIN_EXPLAIN_RATIO = 0.5;
+
 const F = 0;
 const L = 1;
 const D = 2;
@@ -63,6 +66,7 @@ export function explanationWalk(nodes: Map<string, NodeState>, edges: Dependency
    */
   const link = (i: number, k: number, j: number, kj: number) => {
     const ratio = Math.min(1, sev(st(j), kj) / sev(st(i), k));
+    if (ratio < MIN_EXPLAIN_RATIO) return;
     const w = sev(st(j), kj) * ratio * ratio * compat(on(st(j), kj), on(st(i), k));
     if (w > 0) out[id(i, k)]!.push({ to: id(j, kj), w });
   };
