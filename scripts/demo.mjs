@@ -4,7 +4,7 @@
 // URLs, until Ctrl-C/SIGTERM stops everything cleanly (exit 0).
 // Flags: --no-install --no-build --no-companion --time-scale N --dir DIR --ports-free
 import { spawnSync } from 'node:child_process';
-import { accessSync, constants, existsSync } from 'node:fs';
+import { accessSync, constants, existsSync, readFileSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -97,6 +97,7 @@ const free = opts['ports-free'];
 const ports = free ? {} : { prometheus: 9090, alertmanager: 9093, companion: 8787, workload: 8788 };
 const started = Date.now();
 let stack;
+let host;
 let stopping = 0;
 
 async function shutdown(signal) {
@@ -109,6 +110,7 @@ async function shutdown(signal) {
   stopping = Date.now();
   say(`\n${signal}: stopping the Foresight demo…`);
   try {
+    await host?.stop();
     await stack?.stop();
     say('Foresight demo stopped');
     process.exit(0);
@@ -150,6 +152,23 @@ say(`  Alertmanager   ${stack.alertmanager.url}`);
 if (stack.companion) {
   const { DEMO_API_TOKEN } = await import(pathToFileURL(join(root, 'backend', 'src', 'config', 'schema.ts')).href);
   say(`  Companion      ${stack.companion.url}   (API token: ${DEMO_API_TOKEN})`);
+  // The example SLOs (one per SLI kind, on the workload's metrics), applied through the companion's API
+  // as a user would: rules land in rules/ and Prometheus reloads them.
+  const text = readFileSync(join(root, 'examples', 'slo', 'foresight.yml'), 'utf8');
+  const res = await fetch(`${stack.companion.url}/api/slo/apply`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${DEMO_API_TOKEN}` },
+    body: JSON.stringify({ sources: [{ file: 'examples-foresight.yml', text }] }),
+  }).catch((err) => ({ ok: false, status: 0, text: async () => String(err) }));
+  say(res.ok ? '  SLOs           examples/slo/foresight.yml applied (rules/foresight-slo-*.yml)' : `  SLOs           applying the examples failed: ${res.status} ${await res.text()}`);
+  // The plugin host: the built Grafana panels and pages, without a Grafana server.
+  if (existsSync(join(root, 'dist', 'module.js'))) {
+    const { startPluginHost } = await import(pathToFileURL(join(root, 'plugin-host', 'serve.mjs')).href);
+    host = await startPluginHost({ companion: stack.companion.url, token: DEMO_API_TOKEN, port: free ? 0 : 3300, dist: join(root, 'dist') });
+    say(`  Plugin host    ${host.url}/?view=page/overview   (panels: ?view=panel/slo|health|capacity|rootcause)`);
+  } else {
+    say('  Plugin host    not started: dist/ is not built (run npm run build)');
+  }
 }
 say(`  Demo workload  ${w}/metrics`);
 say(`  Fault API      curl -X POST ${w}/faults -H 'content-type: application/json' -d '{"type":"error_burst","service":"payments","durationSeconds":300}'`);
