@@ -1,31 +1,15 @@
 // Wrappers around the real `amtool`: generated Alertmanager config is only trusted once amtool accepts it,
 // and routing is proven with `amtool config routes test`. Spawned without a shell; args are argv entries.
-import { spawn } from 'node:child_process';
+import { runTool, type ToolResult } from '../tools/run-tool.js';
 
 export function amtoolPath(): string {
   return process.env.FORESIGHT_AMTOOL ?? 'amtool';
 }
 
-export interface AmtoolResult { ok: boolean; output: string }
+export type AmtoolResult = ToolResult;
 
 export function runAmtool(args: string[], timeoutMs = 30_000): Promise<AmtoolResult> {
-  return new Promise((resolve, reject) => {
-    const bin = amtoolPath();
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(err.code === 'ENOENT' ? new Error(`amtool not found ('${bin}'): install prometheus-alertmanager's amtool or set FORESIGHT_AMTOOL`) : err);
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal) output += `\namtool killed by ${signal} (timeout ${timeoutMs} ms?)`;
-      resolve({ ok: code === 0, output });
-    });
-  });
+  return runTool({ name: 'amtool', bin: amtoolPath(), missingHint: "install prometheus-alertmanager's amtool or set FORESIGHT_AMTOOL" }, args, timeoutMs);
 }
 
 /** `amtool check-config FILE`. */

@@ -1,10 +1,7 @@
 // Thin wrappers around the real `promtool` binary: generated rules are only trusted once promtool accepts them.
-import { spawn } from 'node:child_process';
+import { runTool, type ToolResult } from '../tools/run-tool.js';
 
-export interface PromtoolResult {
-  ok: boolean;
-  output: string;
-}
+export type PromtoolResult = ToolResult;
 
 /** Binary path; `FORESIGHT_PROMTOOL` overrides it (e.g. a newer promtool than the distro's). */
 export function promtoolPath(): string {
@@ -13,27 +10,7 @@ export function promtoolPath(): string {
 
 /** Runs promtool with args; resolves with exit status and combined output, rejects only if it cannot start. */
 export function runPromtool(args: string[], timeoutMs = 120_000): Promise<PromtoolResult> {
-  return new Promise((resolve, reject) => {
-    const bin = promtoolPath();
-    const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    child.on('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(
-        err.code === 'ENOENT'
-          ? new Error(`promtool not found ('${bin}'): install prometheus' promtool or set FORESIGHT_PROMTOOL`)
-          : err,
-      );
-    });
-    child.on('close', (code, signal) => {
-      clearTimeout(timer);
-      if (signal) output += `\npromtool killed by ${signal} (timeout ${timeoutMs} ms?)`;
-      resolve({ ok: code === 0, output });
-    });
-  });
+  return runTool({ name: 'promtool', bin: promtoolPath(), missingHint: "install prometheus' promtool or set FORESIGHT_PROMTOOL" }, args, timeoutMs);
 }
 
 /** `promtool check rules FILE…`. An empty list is trivially ok. */

@@ -1,9 +1,7 @@
 // Runs the Debian `prometheus-alertmanager` binary on loopback, clustering off, with a temp data dir.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { findBinary, requireBinary, spawnSupervised, waitReady } from './children.js';
-import { resolvePort } from './ports.js';
+import { findBinary, requireBinary } from './children.js';
+import { startConfiguredServer } from './configured-server.js';
 import type { Managed } from './types.js';
 
 export interface StartAlertmanagerOptions {
@@ -22,17 +20,17 @@ function alertmanagerBinary(): string {
 }
 
 export async function startAlertmanager(o: StartAlertmanagerOptions): Promise<Managed & { configFile: string }> {
-  const bin = alertmanagerBinary();
-  const port = await resolvePort(o.port, 'startAlertmanager');
-  const ownDir = o.dataDir === undefined;
-  const dataDir = o.dataDir ?? (await mkdtemp(join(tmpdir(), 'foresight-am-')));
-  const configFile = join(dataDir, 'alertmanager.yml');
-  await writeFile(configFile, o.configYaml);
-  const url = `http://127.0.0.1:${port}`;
-  const p = spawnSupervised({
-    name: `alertmanager (port ${port})`,
-    cmd: bin,
-    args: [
+  const am = await startConfiguredServer({
+    name: 'alertmanager',
+    what: 'startAlertmanager',
+    bin: alertmanagerBinary(),
+    configYaml: o.configYaml,
+    configFileName: 'alertmanager.yml',
+    port: o.port,
+    dataDir: o.dataDir,
+    readyTimeoutMs: o.readyTimeoutMs,
+    logFile: o.logFile,
+    args: ({ port, url, dataDir, configFile }) => [
       `--config.file=${configFile}`,
       `--storage.path=${join(dataDir, 'data')}`,
       `--web.listen-address=127.0.0.1:${port}`,
@@ -40,18 +38,6 @@ export async function startAlertmanager(o: StartAlertmanagerOptions): Promise<Ma
       '--cluster.listen-address=', // no gossip port: one instance, nothing else bound
       '--log.level=warn',
     ],
-    cwd: dataDir,
-    logFile: o.logFile,
   });
-  const stop = async (): Promise<void> => {
-    await p.stop();
-    if (ownDir) await rm(dataDir, { recursive: true, force: true });
-  };
-  try {
-    await waitReady(p, `${url}/-/ready`, o.readyTimeoutMs ?? 30_000);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { url, port, configFile, stop };
+  return { url: am.url, port: am.port, configFile: am.configFile, stop: am.stop };
 }

@@ -1,9 +1,7 @@
 // Runs the Debian `prometheus` binary on loopback with a generated config and a temp data dir.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { requireBinary, spawnSupervised, waitReady } from './children.js';
-import { resolvePort } from './ports.js';
+import { requireBinary } from './children.js';
+import { startConfiguredServer } from './configured-server.js';
 import type { Managed } from './types.js';
 
 export interface StartPrometheusOptions {
@@ -19,17 +17,17 @@ export interface StartPrometheusOptions {
 }
 
 export async function startPrometheus(o: StartPrometheusOptions): Promise<Managed & { dataDir: string; configFile: string }> {
-  const bin = requireBinary(process.env.FORESIGHT_PROMETHEUS_BIN ?? 'prometheus', 'startPrometheus');
-  const port = await resolvePort(o.port, 'startPrometheus');
-  const ownDir = o.dataDir === undefined;
-  const dataDir = o.dataDir ?? (await mkdtemp(join(tmpdir(), 'foresight-prom-')));
-  const configFile = join(dataDir, 'prometheus.yml');
-  await writeFile(configFile, o.configYaml);
-  const url = `http://127.0.0.1:${port}`;
-  const p = spawnSupervised({
-    name: `prometheus (port ${port})`,
-    cmd: bin,
-    args: [
+  return startConfiguredServer({
+    name: 'prometheus',
+    what: 'startPrometheus',
+    bin: requireBinary(process.env.FORESIGHT_PROMETHEUS_BIN ?? 'prometheus', 'startPrometheus'),
+    configYaml: o.configYaml,
+    configFileName: 'prometheus.yml',
+    port: o.port,
+    dataDir: o.dataDir,
+    readyTimeoutMs: o.readyTimeoutMs,
+    logFile: o.logFile,
+    args: ({ port, url, dataDir, configFile }) => [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${join(dataDir, 'tsdb')}`,
       `--storage.tsdb.retention.time=${o.retention ?? '15d'}`,
@@ -39,18 +37,5 @@ export async function startPrometheus(o: StartPrometheusOptions): Promise<Manage
       '--log.level=warn',
       ...(o.extraArgs ?? []),
     ],
-    cwd: dataDir,
-    logFile: o.logFile,
   });
-  const stop = async (): Promise<void> => {
-    await p.stop();
-    if (ownDir) await rm(dataDir, { recursive: true, force: true });
-  };
-  try {
-    await waitReady(p, `${url}/-/ready`, o.readyTimeoutMs ?? 30_000);
-  } catch (err) {
-    await stop();
-    throw err;
-  }
-  return { url, port, dataDir, configFile, stop };
 }

@@ -2,10 +2,11 @@
 // Scores each row online (the score of row i uses rows 0..i only) with the same detector the live
 // scheduler uses; writes `timestamp,value,score,anomaly` (one row per input row) or JSON.
 // Rows with an empty/NaN value or a timestamp that does not advance get score 0 and anomaly 0.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { DEFAULT_THRESHOLD, OnlineAnomalyDetector } from '../../models/anomaly/detector.js';
-import { csvField, parseSeriesCsv } from '../../io/csv.js';
+import { csvField } from '../../io/csv.js';
+import { readSeriesCsv } from '../series-input.js';
 
 const USAGE = 'usage: foresight detect --input FILE.csv [--output FILE] [--json] [--warmup N] [--threshold 0..1]';
 
@@ -36,19 +37,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`foresight detect: --input is required\n${USAGE}\n`);
     return 2;
   }
-  let text: string;
-  try {
-    text = args.input === '-' ? await readStdin() : await readFile(args.input, 'utf8');
-  } catch (e) {
-    process.stderr.write(`foresight detect: cannot read ${args.input}: ${(e as Error).message}\n`);
-    return 1;
-  }
-  const { rows, issues } = parseSeriesCsv(text);
-  if (issues.length) {
-    for (const i of issues.slice(0, 20)) process.stderr.write(`${args.input}:${i.line}: ${i.message}\n`);
-    if (issues.length > 20) process.stderr.write(`… and ${issues.length - 20} more malformed line(s)\n`);
-    return 1;
-  }
+  const rows = await readSeriesCsv('detect', args.input);
+  if (typeof rows === 'number') return rows;
   const threshold = args.threshold !== undefined ? Number(args.threshold) : DEFAULT_THRESHOLD;
   if (!(threshold > 0 && threshold <= 1)) {
     process.stderr.write(`foresight detect: --threshold must be in (0, 1] (got '${args.threshold}')\n`);
@@ -84,11 +74,3 @@ export async function run(argv: string[]): Promise<number> {
   else process.stdout.write(body);
   return 0;
 }
-
-export async function readStdin(): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
-}
-
-

@@ -3,12 +3,12 @@
 // sorted), fits the ETS family with automatic choice (robust line for short history) and writes
 // `step,timestamp,forecast,lo80,hi80,lo95,hi95` for steps 1..N. --season is in steps (0 = none;
 // default: detected). Timestamps are written in the input's style (ISO 8601 UTC or Unix seconds).
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { cleanSeries } from '../../models/series/clean.js';
 import { forecast } from '../../models/forecast/forecast.js';
-import { fmt, parseSeriesCsv } from '../../io/csv.js';
-import { readStdin } from './detect.js';
+import { fmt } from '../../io/csv.js';
+import { readSeriesCsv } from '../series-input.js';
 
 const USAGE = 'usage: foresight forecast --input FILE.csv --horizon N [--season S] [--output FILE] [--json]';
 
@@ -49,19 +49,8 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`foresight forecast: --season must be a non-negative integer number of steps (got '${args.season}')\n`);
     return 2;
   }
-  let text: string;
-  try {
-    text = args.input === '-' ? await readStdin() : await readFile(args.input, 'utf8');
-  } catch (e) {
-    process.stderr.write(`foresight forecast: cannot read ${args.input}: ${(e as Error).message}\n`);
-    return 1;
-  }
-  const { rows, issues } = parseSeriesCsv(text);
-  if (issues.length) {
-    for (const i of issues.slice(0, 20)) process.stderr.write(`${args.input}:${i.line}: ${i.message}\n`);
-    if (issues.length > 20) process.stderr.write(`… and ${issues.length - 20} more malformed line(s)\n`);
-    return 1;
-  }
+  const rows = await readSeriesCsv('forecast', args.input);
+  if (typeof rows === 'number') return rows;
   const grid = cleanSeries(rows.map((r) => r.t), rows.map((r) => r.value));
   if (grid.values.length === 0) {
     process.stderr.write(`foresight forecast: ${args.input} has no rows with a numeric value\n`);

@@ -1,0 +1,28 @@
+// Reading a `timestamp,value` CSV for a CLI command (a file, or `-` for stdin): malformed lines are
+// reported with their line numbers and the command exits 1, so no half-read file is scored.
+import { readFile } from 'node:fs/promises';
+import { parseSeriesCsv, type CsvRow } from '../io/csv.js';
+
+export async function readStdin(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** The parsed rows, or the exit code after the problem was written to stderr. */
+export async function readSeriesCsv(command: string, input: string): Promise<CsvRow[] | number> {
+  let text: string;
+  try {
+    text = input === '-' ? await readStdin() : await readFile(input, 'utf8');
+  } catch (e) {
+    process.stderr.write(`foresight ${command}: cannot read ${input}: ${(e as Error).message}\n`);
+    return 1;
+  }
+  const { rows, issues } = parseSeriesCsv(text);
+  if (issues.length) {
+    for (const i of issues.slice(0, 20)) process.stderr.write(`${input}:${i.line}: ${i.message}\n`);
+    if (issues.length > 20) process.stderr.write(`… and ${issues.length - 20} more malformed line(s)\n`);
+    return 1;
+  }
+  return rows;
+}
