@@ -63,6 +63,25 @@ export const ALERTING_MIGRATIONS: string[] = [
    )`,
   `CREATE INDEX alerting_alerts_incident ON alerting_alerts(incident_id)`,
   `CREATE INDEX alerting_audit_at ON alerting_audit(at)`,
+  // Guardrail state that must survive a restart (see remediation/persist.ts): an open breaker must stay open,
+  // a target cooling down must stay left alone, queued actions must still run.
+  `CREATE TABLE alerting_breakers (
+     action TEXT PRIMARY KEY,
+     failures INTEGER NOT NULL,           -- consecutive failures; >= threshold means open (or half-open after reset)
+     opened_at INTEGER NOT NULL,          -- unix ms of the failure that opened it (0 = never)
+     updated_at INTEGER NOT NULL
+   );
+   CREATE TABLE alerting_cooldowns (
+     target TEXT PRIMARY KEY,
+     last_action_at INTEGER NOT NULL,     -- unix ms the last action on the target finished
+     until INTEGER NOT NULL               -- unix ms the cooldown ends
+   );
+   CREATE TABLE alerting_queue (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     queued_at INTEGER NOT NULL,
+     action TEXT NOT NULL, target TEXT NOT NULL,
+     request TEXT NOT NULL                -- JSON: params, alert, tier, actor, approved
+   )`,
 ];
 
 export function migrateAlerting(store: AlertingStore): void {

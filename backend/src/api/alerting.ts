@@ -1,6 +1,7 @@
 // /api/alerting: Alertmanager webhook, incidents, feedback and rule quality, remediation audit and
 // approvals, routing preview/apply.
-//   POST /webhook                      Alertmanager webhook v4 (Bearer = alerting.webhook.secret when set)
+//   POST /webhook                      Alertmanager webhook v4 (Bearer = alerting.webhook.secret when set);
+//                                      a replay of a processed notification answers 200 {duplicate: true}
 //   GET  /incidents?status=&limit=     GET /incidents/:id (with alerts)
 //   POST /incidents/:id/ack {by}       POST /incidents/:id/resolve {by}
 //   POST /alerts/:id/feedback {verdict: useful|noise, by, note?}

@@ -40,13 +40,30 @@ test('malformed webhook is rejected with 400 naming the field', async () => {
   await assert.rejects(s.receive({ version: '3' }), /version/);
 });
 
-test('replayed notification is rejected with 409, a changed one is accepted', async () => {
-  const s = svc();
+test('replayed notification is answered duplicate with no state change, a changed one is accepted', async () => {
+  const opened: Incident[] = [];
+  const s = svc(opened);
   const body = payload('firing', [alert('A', 'payments', 'firing', 'f1')]);
-  await s.receive(body);
-  await assert.rejects(s.receive(body), (e: unknown) => e instanceof WebhookError && e.status === 409 && /replayed/.test(e.message));
-  const r = await s.receive(payload('firing', [alert('A', 'payments', 'firing', 'f1'), alert('A', 'payments', 'firing', 'f2')]));
-  assert.equal(r.opened.length, 0, 'same service joins the open incident');
+  const first = await s.receive(body);
+  assert.equal(first.duplicate, undefined);
+  assert.equal(first.opened.length, 1);
+  const before = s.getIncident(first.opened[0]!);
+  const alertsBefore = s.alertsOf(before.id);
+  clock += 5 * 60_000; // a retry or repeat_interval re-send of the very same notification
+  const dup = await s.receive(body);
+  assert.equal(dup.duplicate, true);
+  assert.deepEqual([dup.incidents, dup.opened, dup.resolved], [[], [], []]);
+  assert.equal(dup.firstProcessedAt, before.openedAt);
+  assert.deepEqual(s.getIncident(before.id), before, 'incident untouched');
+  assert.deepEqual(s.alertsOf(before.id), alertsBefore, 'alerts untouched');
+  assert.equal(s.listIncidents().length, 1);
+  assert.equal(opened.length, 1, 'hooks not called again');
+  // The duplicate did not extend the incident's activity (which decides grouping): 11 minutes after the
+  // first copy, outside the 10-minute window, a changed notification is accepted and opens a new incident.
+  clock += 6 * 60_000;
+  const r = await s.receive(payload('firing', [alert('A', 'payments', 'firing', 'f2')], 'g-other'));
+  assert.equal(r.duplicate, undefined);
+  assert.equal(r.opened.length, 1);
 });
 
 test('grouping: same service and dependency within the window join; far in time or unrelated open new', async () => {

@@ -10,6 +10,7 @@ import { parseAlertingConfig, type RemediationAction } from '../../src/alerting/
 import { RemediationEngine, type RemediationEngineOptions } from '../../src/alerting/remediation/engine.js';
 import type { ExecResult, Prepared } from '../../src/alerting/remediation/executor.js';
 import type { AlertingStore } from '../../src/alerting/store.js';
+import type { Store } from '../../src/store/db.js';
 
 const memStore = (): AlertingStore => openStore(':memory:');
 
@@ -39,7 +40,8 @@ function setup(action: ActionIn = {}, rem: Record<string, unknown> = {}, opts: P
     ...opts,
   });
   return {
-    engine, calls, pending,
+    engine, calls, pending, cfg,
+    clock: () => now,
     setMode: (m: typeof mode) => (mode = m),
     advance: (ms: number) => (now += ms),
   };
@@ -242,4 +244,96 @@ test('real script: runs from the allow-list without a shell; argv and env carry 
   const d = (await engine.handleAlert({ ...alert('x'), labels: { alertname: 'Other', service: 'x' } }))[0]!;
   assert.equal(d.outcome, 'rejected');
   assert.match(d.reason, /resolves to .*evil\.sh, outside the allow-listed directory/);
+});
+
+// A "restart": the first engine's store file is closed and reopened, and a new engine is built on it with
+// the same config; it must find what the first one left behind.
+async function restartable(t: { after(f: () => Promise<void>): void }) {
+  const dir = await mkdtemp(join(tmpdir(), 'fs-rem-restart-'));
+  const file = join(dir, 'foresight.db');
+  const stores: Store[] = [openStore(file)];
+  t.after(async () => {
+    for (const st of stores) st.close();
+    await rm(dir, { recursive: true, force: true });
+  });
+  return {
+    first: stores[0]!,
+    reopen: (): Store => {
+      stores.shift()!.close();
+      stores.push(openStore(file));
+      return stores[0]!;
+    },
+  };
+}
+const restartEngine = (s: ReturnType<typeof setup>, store: AlertingStore, executor?: RemediationEngineOptions['executor']) =>
+  new RemediationEngine({ config: s.cfg.remediation, store, now: s.clock, executor: executor ?? (() => Promise.resolve({ ok: true, output: '' })) });
+
+test('restart: a circuit breaker opened before a restart is still open after it, and half-opens on time', async (t) => {
+  const st = await restartable(t);
+  const s = setup({}, { breaker: { failures: 3, resetSeconds: 600 } }, { store: st.first });
+  s.setMode('fail');
+  for (const x of ['a', 'b', 'c']) {
+    await s.engine.handleAlert(alert(x), 'critical');
+    await s.engine.settle();
+  }
+  assert.equal(s.engine.breakerState('restart'), 'open');
+  s.advance(60_000);
+
+  const calls: Prepared[] = [];
+  const engine2 = restartEngine(s, st.reopen(), (p) => (calls.push(p), Promise.resolve({ ok: true, output: '' })));
+  assert.equal(engine2.breakerState('restart'), 'open');
+  const d = (await engine2.handleAlert(alert('d'), 'critical'))[0]!;
+  assert.equal(d.outcome, 'skipped');
+  assert.match(d.reason, /circuit breaker open for action 'restart' after 3 consecutive failures; half-opens at 2026-01-01T00:10:00\.000Z/);
+  assert.equal(calls.length, 0);
+  s.advance(540_000); // opened at 00:00:00 (before the restart); reset 600 s after that, not after the restart
+  assert.equal(engine2.breakerState('restart'), 'half-open');
+  assert.equal((await engine2.handleAlert(alert('e'), 'critical'))[0]!.outcome, 'executed');
+  await engine2.settle();
+  assert.equal(engine2.breakerState('restart'), 'closed');
+  // ...and the closing is persisted too.
+  assert.equal(restartEngine(s, st.reopen()).breakerState('restart'), 'closed');
+});
+
+test('restart: a target cooling down stays left alone after a restart', async (t) => {
+  const st = await restartable(t);
+  const s = setup({ cooldownSeconds: 300 }, {}, { store: st.first });
+  await s.engine.handleAlert(alert('cart'), 'critical');
+  await s.engine.settle();
+  s.advance(100_000);
+  const engine2 = restartEngine(s, st.reopen());
+  const d = (await engine2.handleAlert(alert('cart'), 'critical'))[0]!;
+  assert.equal(d.outcome, 'skipped');
+  assert.match(d.reason, /target 'cart' is cooling down for another 200 s/);
+  s.advance(200_000);
+  assert.equal((await engine2.handleAlert(alert('cart'), 'critical'))[0]!.outcome, 'executed');
+  await engine2.settle();
+});
+
+test('restart: queued actions and pending approvals survive; the rate window is rebuilt from the audit trail', async (t) => {
+  const st = await restartable(t);
+  const s = setup({}, { rateLimitPerMinute: 2, maxConcurrent: 50 }, { store: st.first });
+  for (const x of ['a', 'b', 'c']) await s.engine.handleAlert(alert(x), 'critical');
+  await s.engine.settle();
+  assert.equal(s.engine.queued, 1);
+  assert.equal(s.calls.length, 2);
+
+  const calls: Prepared[] = [];
+  const engine2 = restartEngine(s, st.reopen(), (p) => (calls.push(p), Promise.resolve({ ok: true, output: '' })));
+  assert.equal(engine2.queued, 1, 'the queue was restored');
+  await engine2.tick();
+  assert.equal(calls.length, 0, 'the two starts before the restart still fill the minute');
+  s.advance(60_001);
+  await engine2.tick();
+  await engine2.settle();
+  assert.deepEqual(calls.map((c) => (c as { url: string }).url), ['http://127.0.0.1:9/restart/c']);
+  assert.equal(engine2.queued, 0);
+  assert.equal(restartEngine(s, st.reopen()).queued, 0, 'a drained queue stays drained');
+
+  const a = setup({ mode: 'approval' }, {}, { store: st.reopen() });
+  const pending = (await a.engine.handleAlert(alert('dog'), 'critical'))[0]!;
+  const engine3 = restartEngine(a, st.reopen());
+  assert.deepEqual(engine3.pendingApprovals().map((p) => p.id), [pending.approvalId]);
+  assert.equal((await engine3.decideApproval(pending.approvalId!, true, 'alice')).outcome, 'executed');
+  await engine3.settle();
 });

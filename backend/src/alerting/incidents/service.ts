@@ -48,7 +48,16 @@ export interface RuleStats {
   noiseRatio?: number;
   mttrSeconds?: number;
 }
-export interface WebhookResult { incidents: number[]; opened: number[]; resolved: number[]; alerts: number }
+export interface WebhookResult {
+  incidents: number[];
+  opened: number[];
+  resolved: number[];
+  alerts: number;
+  /** Set when this exact notification was already processed (a retry or a `repeat_interval` re-send): nothing changed. */
+  duplicate?: true;
+  /** For a duplicate: when the first copy was processed (ISO). */
+  firstProcessedAt?: string;
+}
 
 export interface IncidentHooks {
   /** Called once per new incident (e.g. start root-cause analysis). Errors are logged, never thrown. */
@@ -104,7 +113,11 @@ export class IncidentService {
     return this.o.store.db;
   }
 
-  /** Validates, rejects replays (409), stores alerts and updates incidents. Throws WebhookError on bad input. */
+  /**
+   * Validates, stores alerts and updates incidents. Throws WebhookError (400) on bad input. A notification
+   * already processed is answered `{duplicate: true}` without touching any state: Alertmanager treats every
+   * non-2xx as a failed delivery and retries, and its `repeat_interval` re-sends are legitimate.
+   */
   async receive(body: unknown): Promise<WebhookResult> {
     const p = parseWebhook(body);
     const key = createHash('sha256')
@@ -112,7 +125,10 @@ export class IncidentService {
       .digest('hex');
     const now = this.now();
     const seen = this.db.prepare('SELECT at FROM alerting_webhook_seen WHERE key = ?').get(key) as { at: number } | undefined;
-    if (seen) throw new WebhookError(409, `replayed Alertmanager notification: group ${p.groupKey} with the same alerts was already processed at ${iso(seen.at)}`);
+    if (seen) {
+      this.o.log?.debug({ groupKey: p.groupKey, firstProcessedAt: iso(seen.at) }, 'duplicate Alertmanager notification ignored');
+      return { incidents: [], opened: [], resolved: [], alerts: p.alerts.length, duplicate: true, firstProcessedAt: iso(seen.at) };
+    }
 
     const opened: number[] = [];
     const touched = new Set<number>();

@@ -30,7 +30,7 @@ export const webhookPayloadSchema = z.object({
 export type WebhookPayload = z.infer<typeof webhookPayloadSchema>;
 
 export class WebhookError extends Error {
-  constructor(readonly status: 400 | 401 | 409, message: string) {
+  constructor(readonly status: 400 | 401, message: string) {
     super(message);
     this.name = 'WebhookError';
   }

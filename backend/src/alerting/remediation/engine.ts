@@ -4,6 +4,8 @@
 // verification after `verify.afterSeconds` (the alert's expression re-checked) → escalation if it did not
 // help. Every decision is written to the audit trail. Time comes from `now()`; `tick()` drains the queue and
 // runs due verifications (the companion calls it every second; tests call it after moving the clock).
+// Breakers, cooldowns and the queue are written to the store as they change and read back on construction,
+// so a restarted companion keeps an open breaker open (persist.ts).
 import type { Logger } from 'pino';
 import type { RemediationAction, RemediationConfig, Tier } from '../config.js';
 import { matchesAll, parseMatcher, type Matcher } from '../matchers.js';
@@ -12,6 +14,7 @@ import { migrateAlerting } from '../store.js';
 import { AuditLog, type Outcome } from './audit.js';
 import { execute as realExecute, prepare, type Executor, type Prepared } from './executor.js';
 import { CircuitBreaker, Cooldowns, RateLimiter, TargetLocks } from './guardrails.js';
+import { GuardrailStore } from './persist.js';
 
 export interface RemediationAlert {
   fingerprint: string;
@@ -28,6 +31,8 @@ interface Request {
   actor: string;
   /** set once an operator approved it, so the approval gate is not asked again */
   approved?: boolean;
+  /** its row in `alerting_queue` while queued */
+  queueId?: number;
 }
 export interface Decision { action: string; target: string; outcome: Outcome; reason: string; auditId: number; approvalId?: number }
 export interface Approval { id: number; createdAt: string; action: string; target: string; status: 'pending' | 'approved' | 'rejected'; alert: string; params: Record<string, string> }
@@ -66,14 +71,47 @@ export class RemediationEngine {
   private readonly verifications: { at: number; req: Request }[] = [];
   private readonly inflight = new Set<Promise<void>>();
   private running = 0;
+  private readonly persist: GuardrailStore;
 
   constructor(private readonly o: RemediationEngineOptions) {
     migrateAlerting(o.store);
     this.audit = new AuditLog(o.store);
+    this.persist = new GuardrailStore(o.store);
     this.now = o.now ?? Date.now;
     this.exec = o.executor ?? realExecute;
     this.rate = new RateLimiter(o.config.rateLimitPerMinute, 60_000);
     o.config.actions.forEach((a, i) => this.matchers.set(a.name, a.match.map((m, j) => parseMatcher(m, `alerting.remediation.actions[${i}].match[${j}]`))));
+    this.restore();
+  }
+
+  /** Reads back what a previous run left in the store (breakers, cooldowns, rate window, queue). */
+  private restore(): void {
+    const now = this.now();
+    for (const b of this.persist.breakers()) this.breaker(b.action).restore(b);
+    for (const c of this.persist.cooldowns(now)) this.cooldowns.restore(c.target, c.until);
+    for (const t of this.persist.startsSince(now - 60_000)) this.rate.record(t);
+    for (const q of this.persist.queue()) {
+      const action = this.o.config.actions.find((a) => a.name === q.action);
+      if (!action) {
+        // Configuration changed across the restart: drop it, and say so in the trail.
+        this.persist.dequeue(q.id);
+        this.audit.record({ actor: q.actor, action: q.action, target: q.target, alert: `${q.alert.labels.alertname ?? '?'} ${q.alert.fingerprint}`, reason: `queued before a restart, but action '${q.action}' is no longer configured`, outcome: 'rejected', detail: {}, dryRun: false }, now);
+        continue;
+      }
+      this.queue.push({ action, target: q.target, params: q.params, alert: q.alert, tier: q.tier, actor: q.actor, approved: q.approved, queueId: q.id });
+    }
+    if (this.queue.length) this.o.log?.info({ queued: this.queue.length }, 'remediation queue restored from the store');
+  }
+
+  private recordBreaker(action: string, ok: boolean, now: number): void {
+    const b = this.breaker(action);
+    b.record(ok, now);
+    this.persist.saveBreaker(action, b.snapshot(), now);
+  }
+
+  private startCooldown(target: string, now: number, ms: number): void {
+    this.cooldowns.start(target, now, ms);
+    this.persist.saveCooldown(target, now, now + ms);
   }
 
   get queued(): number {
@@ -153,6 +191,7 @@ export class RemediationEngine {
       return this.decide(r, 'awaiting_approval', `action '${a.name}' requires approval (approval ${id})`, { approvalId: id }, id);
     }
     if (!this.rate.allows(now) || this.running >= this.o.config.maxConcurrent) {
+      r.queueId = this.persist.enqueue({ ...r, action: a.name }, now);
       this.queue.push(r);
       const why = this.running >= this.o.config.maxConcurrent ? `${this.running} actions running (max ${this.o.config.maxConcurrent})` : `rate limit of ${this.o.config.rateLimitPerMinute} actions/min reached`;
       return this.decide(r, 'queued', `${why}; queued at position ${this.queue.length}`);
@@ -173,14 +212,14 @@ export class RemediationEngine {
     try {
       prepared = await prepare(r.action, this.o.config.scriptDir, r.target, r.params, { alertname: r.alert.labels.alertname ?? '', fingerprint: r.alert.fingerprint });
     } catch (e) {
-      this.breaker(r.action.name).record(true, now); // a config problem is not the target's failure; release a half-open trial
+      this.recordBreaker(r.action.name, true, now); // a config problem is not the target's failure; release a half-open trial
       return this.decide(r, 'rejected', (e as Error).message);
     }
     this.rate.record(now);
     if (r.action.mode === 'dry-run') {
       // Passes every gate like a real run (so the trail shows what would happen) but touches nothing.
-      this.breaker(r.action.name).record(true, now);
-      this.cooldowns.start(r.target, now, r.action.cooldownSeconds * 1000);
+      this.recordBreaker(r.action.name, true, now);
+      this.startCooldown(r.target, now, r.action.cooldownSeconds * 1000);
       return this.decide(r, 'dry_run', `dry run: would ${describe(prepared)}`, { prepared });
     }
     this.locks.tryLock(r.target, r.action.name);
@@ -192,8 +231,8 @@ export class RemediationEngine {
         const t = this.now();
         this.running--;
         this.locks.unlock(r.target);
-        this.cooldowns.start(r.target, t, r.action.cooldownSeconds * 1000);
-        this.breaker(r.action.name).record(res.ok, t);
+        this.startCooldown(r.target, t, r.action.cooldownSeconds * 1000);
+        this.recordBreaker(r.action.name, res.ok, t);
         this.record(r, res.ok ? 'executed' : 'failed', res.ok ? 'finished successfully' : 'action failed', { output: res.output, phase: 'end' });
         if (res.ok) this.verifications.push({ at: t + r.action.verify.afterSeconds * 1000, req: r });
       });
@@ -212,6 +251,8 @@ export class RemediationEngine {
     const out: Decision[] = [];
     while (this.queue.length && this.rate.allows(this.now()) && this.running < this.o.config.maxConcurrent) {
       const r = this.queue.shift()!;
+      if (r.queueId !== undefined) this.persist.dequeue(r.queueId);
+      r.queueId = undefined;
       out.push(await this.admit(r));
     }
     const now = this.now();

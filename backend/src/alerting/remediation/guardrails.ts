@@ -43,7 +43,13 @@ export class Cooldowns {
   start(target: string, now: number, ms: number): void {
     this.until.set(target, now + ms);
   }
+  /** Restores a cooldown read back from the store. */
+  restore(target: string, until: number): void {
+    this.until.set(target, until);
+  }
 }
+
+export interface BreakerSnapshot { failures: number; openedAt: number }
 
 export type BreakerState = 'closed' | 'open' | 'half-open';
 
@@ -79,5 +85,14 @@ export class CircuitBreaker {
   }
   consecutiveFailures(): number {
     return this.failures;
+  }
+  /** What survives a restart; a trial in flight does not (its process is gone with the old companion). */
+  snapshot(): BreakerSnapshot {
+    return { failures: this.failures, openedAt: this.openedAt };
+  }
+  restore(s: BreakerSnapshot): void {
+    this.failures = s.failures;
+    this.openedAt = s.openedAt;
+    this.trialInFlight = false;
   }
 }
