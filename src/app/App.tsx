@@ -13,6 +13,7 @@ export default function App(_props: AppRootProps) {
   return (
     <Routes>
       <Route path={`${ROUTES.Slos}/:id?`} element={<Slos />} />
+      <Route path={`${ROUTES.Slos}/:id/edit`} element={<Slos edit />} />
       <Route path={ROUTES.Capacity} element={<Capacity />} />
       <Route path={ROUTES.Anomalies} element={<Anomalies />} />
       <Route path={ROUTES.Incidents} element={<Incidents />} />

@@ -1,4 +1,4 @@
-// Create/edit an SLO: the spec (YAML) is validated live by the companion (`POST /api/slo/validate`),
+// Create/edit an SLO (editing opens a stored spec source and Apply replaces that source by file name): the spec (YAML) is validated live by the companion (`POST /api/slo/validate`),
 // the rules it would write are previewed (`POST /api/slo/generate`), and Apply writes them
 // (`POST /api/slo/apply`, which runs promtool, reloads Prometheus and rolls back on failure).
 // Bodies are the SLO API's `{ sources: [{ file, text }] }`; answers carry `issues` ({level, field, message}).
@@ -28,8 +28,8 @@ interface Issue {
   message: string;
 }
 
-const EDITOR_FILE = 'grafana-editor.yml';
-const body = (spec: string) => ({ sources: [{ file: EDITOR_FILE, text: spec }] });
+/** The source name new specs are stored under; an edited spec keeps its own file name. */
+export const EDITOR_FILE = 'grafana-editor.yml';
 
 /** Pulls a list of issues out of whatever the validate endpoint answered (tolerant of its shape). */
 export function issuesOf(body: unknown): Issue[] {
@@ -61,8 +61,16 @@ export function filesOf(body: unknown): Record<string, string> {
 
 const isError = (i: Issue) => i.level !== 'warning';
 
-export function SloEditor({ initial = SLO_TEMPLATE, onDone }: { initial?: string; onDone: () => void }) {
+export interface SloEditorProps {
+  initial?: string;
+  /** The stored source being edited: validation, preview and Apply use this name, so Apply replaces it. */
+  file?: string;
+  onDone: () => void;
+}
+
+export function SloEditor({ initial = SLO_TEMPLATE, file = EDITOR_FILE, onDone }: SloEditorProps) {
   const s = useStyles2(getStyles);
+  const body = (spec: string) => ({ sources: [{ file, text: spec }] });
   const [spec, setSpec] = useState(initial);
   const [issues, setIssues] = useState<Issue[] | null>(null);
   const [preview, setPreview] = useState<Record<string, string>>({});
@@ -88,7 +96,7 @@ export function SloEditor({ initial = SLO_TEMPLATE, onDone }: { initial?: string
       }
     }, 400);
     return () => clearTimeout(t);
-  }, [spec]);
+  }, [spec, file]); // eslint-disable-line react-hooks/exhaustive-deps -- `body` is derived from `file`
 
   const apply = async () => {
     setBusy(true);
@@ -105,7 +113,14 @@ export function SloEditor({ initial = SLO_TEMPLATE, onDone }: { initial?: string
 
   return (
     <div data-testid="page-slo-editor">
-      <Field label="SLO spec (YAML)" description="foresight/v1, Sloth or OpenSLO; validated as you type">
+      <Field
+        label={file === EDITOR_FILE ? 'SLO spec (YAML)' : `SLO spec (YAML): ${file}`}
+        description={
+          file === EDITOR_FILE
+            ? 'foresight/v1, Sloth or OpenSLO; validated as you type'
+            : 'Editing a stored spec: Apply replaces this file (all SLOs in it); validated as you type'
+        }
+      >
         <TextArea
           className={s.editor}
           rows={14}

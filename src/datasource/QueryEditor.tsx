@@ -1,7 +1,8 @@
 // One editor row per query type: a type picker plus the fields that type takes (contract fields).
 import React, { type ChangeEvent } from 'react';
+import { css } from '@emotion/css';
 import type { QueryEditorProps, SelectableValue } from '@grafana/data';
-import { InlineField, InlineFieldRow, Input, Select } from '@grafana/ui';
+import { InlineField, Input, Select, Stack, useStyles2 } from '@grafana/ui';
 import { QUERY_TYPES, type QueryType } from '@foresight/contract';
 import type { CompanionDataSource } from './datasource';
 import { QUERY_TYPE_LABELS, type FsOptions, type FsQuery } from './types';
@@ -38,7 +39,14 @@ const typeOptions: Array<SelectableValue<QueryType>> = QUERY_TYPES.map((t) => ({
   description: QUERY_TYPE_LABELS[t].description,
 }));
 
+// Sizes in @grafana/ui (InlineLabel/Input `width`) assume border-box, which Grafana sets globally; set it on
+// the editor too so a host without Grafana's global styles does not widen inputs past their field (overlap).
+const getStyles = () => ({
+  root: css({ boxSizing: 'border-box', '& *, & *::before, & *::after': { boxSizing: 'inherit' } }),
+});
+
 export function QueryEditor({ query, onChange, onRunQuery }: Props) {
+  const styles = useStyles2(getStyles);
   const type = query.queryType ?? 'sloStatus';
   const values = query as unknown as Record<string, string | number | undefined>;
   const set = (key: string, raw: string) => {
@@ -50,48 +58,51 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
     }
     onChange(next);
   };
+  // One wrapping row; each InlineField keeps its label and input together and the row's gap separates fields.
   return (
-    <InlineFieldRow>
-      <InlineField label="Query" labelWidth={10}>
-        <Select<QueryType>
-          width={22}
-          aria-label="Query type"
-          options={typeOptions}
-          value={type}
-          onChange={(v) => {
-            onChange({
-              refId: query.refId,
-              hide: query.hide,
-              datasource: query.datasource,
-              queryType: v.value ?? 'sloStatus',
-            } as FsQuery);
-            onRunQuery();
-          }}
-        />
-      </InlineField>
-      {FIELDS[type].map((f) => {
-        const v = values[f.key];
-        const missing = f.required && (v === undefined || v === '');
-        return (
-          <InlineField
-            key={f.key}
-            label={f.label}
-            labelWidth={12}
-            invalid={missing}
-            error={missing ? `${f.label} is required` : undefined}
-          >
-            <Input
-              width={f.key === 'series' ? 30 : 20}
-              aria-label={f.label}
-              placeholder={f.placeholder}
-              type={f.key === 'minScore' ? 'number' : 'text'}
-              value={v === undefined ? '' : String(v)}
-              onChange={(e: ChangeEvent<HTMLInputElement>) => set(f.key, e.target.value)}
-              onBlur={onRunQuery}
-            />
-          </InlineField>
-        );
-      })}
-    </InlineFieldRow>
+    <div className={styles.root} data-testid="fs-query-editor">
+      <Stack direction="row" wrap="wrap" alignItems="flex-start" gap={0.5}>
+        <InlineField label="Query" labelWidth={10}>
+          <Select<QueryType>
+            width={22}
+            aria-label="Query type"
+            options={typeOptions}
+            value={type}
+            onChange={(v) => {
+              onChange({
+                refId: query.refId,
+                hide: query.hide,
+                datasource: query.datasource,
+                queryType: v.value ?? 'sloStatus',
+              } as FsQuery);
+              onRunQuery();
+            }}
+          />
+        </InlineField>
+        {FIELDS[type].map((f) => {
+          const v = values[f.key];
+          const missing = f.required && (v === undefined || v === '');
+          return (
+            <InlineField
+              key={f.key}
+              label={f.label}
+              labelWidth={12}
+              invalid={missing}
+              error={missing ? `${f.label} is required` : undefined}
+            >
+              <Input
+                width={f.key === 'series' ? 30 : 20}
+                aria-label={f.label}
+                placeholder={f.placeholder}
+                type={f.key === 'minScore' ? 'number' : 'text'}
+                value={v === undefined ? '' : String(v)}
+                onChange={(e: ChangeEvent<HTMLInputElement>) => set(f.key, e.target.value)}
+                onBlur={onRunQuery}
+              />
+            </InlineField>
+          );
+        })}
+      </Stack>
+    </div>
   );
 }

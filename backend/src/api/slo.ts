@@ -179,6 +179,17 @@ export function sloRouter(ctx: SloRouterContext): Router {
     res.json(await computeBudget(ctx.prom, slo));
   }));
 
+  // The stored text of one spec file, so an editor can open what it will replace.
+  router.get('/sources/:file', handle((req, res) => {
+    const file = String(req.params.file);
+    const source = repo.sources().find((x) => x.file === file);
+    if (!source) {
+      res.status(404).json({ error: `no stored SLO spec source '${file}'` });
+      return;
+    }
+    res.json(source);
+  }));
+
   router.delete('/sources/:file', handle((req, res) => {
     const ok = repo.remove(String(req.params.file));
     res.status(ok ? 204 : 404).end();

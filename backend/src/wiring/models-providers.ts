@@ -46,15 +46,18 @@ export async function forecastProvider(ctx: AppContext, q: { target: string; ser
     const n = hist.length + fut.length;
     const nulls = (k: number): null[] => new Array<null>(k).fill(null);
     const cap = r.kind === 'capacity' ? r : null;
+    // Bytes, connections, depths: a series never seen below zero is not forecast below zero either.
+    const floor = hist.length > 0 && hist.every(([, v]) => v >= 0) ? 0 : -Infinity;
+    const lo = (v: number): number => Math.max(floor, v);
     const fc: Forecast = {
       target: target.name,
       series: r.series,
       timestamps: [...hist.map(([t]) => t), ...fut.map((p) => p.t * 1000)],
       history: [...hist.map(([, v]) => v), ...nulls(fut.length)],
       forecast: [...nulls(hist.length), ...fut.map((p) => p.forecast)],
-      lo80: [...nulls(hist.length), ...fut.map((p) => p.lo80)],
+      lo80: [...nulls(hist.length), ...fut.map((p) => lo(p.lo80))],
       hi80: [...nulls(hist.length), ...fut.map((p) => p.hi80)],
-      lo95: [...nulls(hist.length), ...fut.map((p) => p.lo95)],
+      lo95: [...nulls(hist.length), ...fut.map((p) => lo(p.lo95))],
       hi95: [...nulls(hist.length), ...fut.map((p) => p.hi95)],
       threshold: cap ? cap.threshold : null,
       crossingTime: cap && cap.exhaustionTime !== null ? cap.exhaustionTime * 1000 : null,
@@ -81,6 +84,9 @@ export function anomaliesProvider(ctx: AppContext, q: { target?: string; minScor
   return [anomaliesFrame(list)];
 }
 
+/** Targets a forecast query can name: forecast and capacity ones (anomaly targets have no forecast). */
 export function targetOptions(ctx: AppContext): Option[] {
-  return modelsServiceFor(ctx).config.targets.map((t) => ({ value: t.name, text: `${t.name} (${t.kind})` }));
+  return modelsServiceFor(ctx)
+    .config.targets.filter((t) => t.kind !== 'anomaly')
+    .map((t) => ({ value: t.name, text: `${t.name} (${t.kind})` }));
 }

@@ -270,10 +270,31 @@ test('app pages render with live data', async () => {
     ['page/incidents', '[data-testid="page-incidents"] [data-testid="rootcause-row"]'],
     ['page/config', '[data-testid="page-config"] input'],
     ['datasource/config', '[data-page="datasource-config"] input'],
-    ['datasource/query', '[data-page="datasource-query"] input'],
   ] as const) {
     (await open(view, sel)).close();
   }
+  // The query editor's fields sit side by side without overlapping (labels and inputs, as laid out).
+  const query = await open('datasource/query', '[data-page="datasource-query"] input');
+  const boxes = await query.$$eval(
+    '[data-page="datasource-query"] label, [data-page="datasource-query"] input',
+    (els) =>
+      els
+        .map((e) => ({
+          name: e.textContent || e.getAttribute('aria-label') || e.tagName,
+          r: e.getBoundingClientRect(),
+        }))
+        .filter((b) => b.r.width > 0 && b.r.height > 0)
+        .map((b) => ({ name: b.name, left: b.r.left, right: b.r.right, top: b.r.top, bottom: b.r.bottom }))
+  );
+  assert.ok(boxes.length >= 4, `query editor fields laid out: ${JSON.stringify(boxes)}`);
+  for (const [i, a] of boxes.entries())
+    for (const b of boxes.slice(i + 1)) {
+      const overlap =
+        Math.min(a.right, b.right) - Math.max(a.left, b.left) > 0.5 &&
+        Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top) > 0.5;
+      assert.ok(!overlap, `query editor: '${a.name}' overlaps '${b.name}': ${JSON.stringify([a, b])}`);
+    }
+  await query.close();
   // The SLO editor: the companion's real SLO API validates the template and previews the rules it writes.
   const editor = await open('page/slo-new', '[data-testid="page-slo-editor"] textarea');
   await editor.waitForSelector('[data-testid="slo-valid"]', { timeout: 15_000 });
@@ -286,4 +307,13 @@ test('app pages render with live data', async () => {
   assert.match((await editor.textContent('[data-testid="slo-issues"]')) ?? '', /objective/);
   await editor.screenshot({ path: join(shots, 'page-slo-new.png'), fullPage: true });
   await editor.close();
+  // Editing the applied SLO from the list opens its stored source (e2e.yml) in the same editor.
+  const list = await open('page/slos', '[data-testid="page-slos"] [data-testid="slo-card"]');
+  await list.click('button[aria-label="Edit checkout-availability"]');
+  await list.waitForSelector('[data-testid="page-slo-editor"] textarea', { timeout: 15_000 });
+  assert.match(await list.inputValue('textarea'), /objective: 99\n/);
+  assert.match((await list.textContent('[data-testid="page-slo-editor"] label')) ?? '', /e2e\.yml/);
+  await list.waitForSelector('[data-testid="slo-rules-preview"]', { timeout: 15_000 });
+  await list.screenshot({ path: join(shots, 'page-slo-edit.png'), fullPage: true });
+  await list.close();
 });

@@ -9,19 +9,31 @@ import { PLUGIN_BASE_URL, ROUTES } from '../../constants';
 import { Section } from '../Section';
 import { usePanelData } from '../usePanelData';
 import { SloEditor } from '../SloEditor';
+import { SloSourceEditor } from '../SloSourceEditor';
 
-export default function Slos() {
+const sloUrl = (id?: string, edit = false) =>
+  `${PLUGIN_BASE_URL}/${ROUTES.Slos}${id ? `/${encodeURIComponent(id)}` : ''}${edit ? '/edit' : ''}`;
+
+/** `slos` list, `slos/new` create, `slos/:id` detail, `slos/:id/edit` edit the stored spec the SLO came from. */
+export default function Slos({ edit = false }: { edit?: boolean }) {
   const { id } = useParams<{ id?: string }>();
   const navigate = useNavigate();
-  const [editing, setEditing] = useState(false);
-  if (id === 'new' || editing) {
+  const [creating, setCreating] = useState(false);
+  if (id === 'new' || creating) {
     return (
       <PluginPage>
-        <SloEditor onDone={() => (setEditing(false), navigate(`${PLUGIN_BASE_URL}/${ROUTES.Slos}`))} />
+        <SloEditor onDone={() => (setCreating(false), navigate(sloUrl()))} />
       </PluginPage>
     );
   }
-  return <PluginPage>{id ? <SloDetail id={id} /> : <SloList onNew={() => setEditing(true)} />}</PluginPage>;
+  if (id && edit) {
+    return (
+      <PluginPage>
+        <SloSourceEditor id={id} onDone={() => navigate(sloUrl(id))} />
+      </PluginPage>
+    );
+  }
+  return <PluginPage>{id ? <SloDetail id={id} /> : <SloList onNew={() => setCreating(true)} />}</PluginPage>;
 }
 
 function SloList({ onNew }: { onNew: () => void }) {
@@ -45,14 +57,19 @@ function SloList({ onNew }: { onNew: () => void }) {
       </Section>
       <Stack wrap="wrap">
         {decodeSloStatus(data.series).map(({ id }) => (
-          <Button
-            key={id}
-            variant="secondary"
-            size="sm"
-            onClick={() => navigate(`${PLUGIN_BASE_URL}/${ROUTES.Slos}/${encodeURIComponent(id)}`)}
-          >
-            {id} details
-          </Button>
+          <Stack key={id} gap={0.5}>
+            <Button variant="secondary" size="sm" onClick={() => navigate(sloUrl(id))}>
+              {id} details
+            </Button>
+            <Button
+              variant="secondary"
+              size="sm"
+              icon="pen"
+              aria-label={`Edit ${id}`}
+              tooltip={`Edit the spec of ${id}`}
+              onClick={() => navigate(sloUrl(id, true))}
+            />
+          </Stack>
         ))}
       </Stack>
     </div>
@@ -60,6 +77,7 @@ function SloList({ onNew }: { onNew: () => void }) {
 }
 
 function SloDetail({ id }: { id: string }) {
+  const navigate = useNavigate();
   const data = usePanelData([
     { refId: 'A', queryType: 'sloStatus', slo: id },
     { refId: 'B', queryType: 'budgetHistory', slo: id },
@@ -67,6 +85,11 @@ function SloDetail({ id }: { id: string }) {
   ]);
   return (
     <div data-testid="page-slo-detail">
+      <Stack justifyContent="flex-end">
+        <Button icon="pen" variant="secondary" onClick={() => navigate(sloUrl(id, true))}>
+          Edit spec
+        </Button>
+      </Stack>
       <Section title={`SLO ${id}`} data={data} height={420}>
         {(w, h) => <SloPanel data={data} options={{ ...defaultSloOptions, slo: id }} width={w} height={h} />}
       </Section>
