@@ -7,7 +7,8 @@ import { dirname, join } from 'node:path';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const built = join(here, '..', 'dist', 'cli.mjs');
-if (existsSync(built)) {
+// FORESIGHT_FROM_SOURCE=1 (set by the test runner) always runs the source, so a stale bundle never hides a change.
+if (existsSync(built) && process.env.FORESIGHT_FROM_SOURCE !== '1') {
   await import(pathToFileURL(built).href);
 } else {
   const { register } = await import('tsx/esm/api');

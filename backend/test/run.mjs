@@ -24,6 +24,6 @@ const concurrency = suite === 'unit' ? '2' : '1';
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
-  { stdio: 'inherit' },
+  { stdio: 'inherit', env: { ...process.env, FORESIGHT_FROM_SOURCE: '1' } },
 );
 child.on('exit', (code, signal) => process.exit(signal ? 1 : code ?? 1));
