@@ -8,6 +8,7 @@ import type { Registry } from 'prom-client';
 import { HealthService } from '../health/service.js';
 import { toHealthScoreDto } from '../health/contract-shape.js';
 import type { PromReader, StoreLike } from '../health/ports.js';
+import { SloRepository } from '../slo/store.js';
 
 /** What the router needs from the companion's AppContext (shared interface 5), structurally. */
 export interface HealthRouterContext {
@@ -25,7 +26,10 @@ export function healthServiceFor(ctx: HealthRouterContext): HealthService {
   let s = services.get(ctx);
   if (!s) {
     const raw = (ctx.config as { health?: unknown } | undefined)?.health;
-    s = new HealthService({ prom: ctx.prom, store: ctx.store, config: raw, ...(ctx.registry ? { registry: ctx.registry } : {}), ...(ctx.log ? { log: ctx.log } : {}) });
+    // Categories are judged against the SLOs the companion manages (stored by /api/slo) where one exists.
+    let repo: SloRepository | undefined;
+    const slos = () => (repo ??= new SloRepository(ctx.store)).load().slos;
+    s = new HealthService({ prom: ctx.prom, store: ctx.store, config: raw, slos, ...(ctx.registry ? { registry: ctx.registry } : {}), ...(ctx.log ? { log: ctx.log } : {}) });
     services.set(ctx, s);
   }
   return s;

@@ -13,6 +13,7 @@ import { ScopeError } from '../rca/gather.js';
 import { investigate, toRootCauseDto } from '../rca/investigate.js';
 import { KnowledgeBase } from '../rca/knowledge-base.js';
 import { loadRunbooks } from '../rca/runbooks.js';
+import type { CapacityLike } from '../rca/timeline.js';
 import type { PromReader, StoreLike } from '../health/ports.js';
 
 /** What the router needs from the companion's AppContext (shared interface 5), structurally. */
@@ -60,6 +61,15 @@ export function knowledgeBaseFor(ctx: RcaRouterContext): KnowledgeBase {
   return kb;
 }
 
+const forecastSources = new WeakMap<object, () => readonly CapacityLike[]>();
+/** Where investigations of this context read capacity forecasts (the wiring passes the models scheduler's). */
+export function provideForecasts(ctx: RcaRouterContext, source: () => readonly CapacityLike[]): void {
+  forecastSources.set(ctx, source);
+}
+export function forecastsFor(ctx: RcaRouterContext): (() => readonly CapacityLike[]) | undefined {
+  return forecastSources.get(ctx);
+}
+
 export function rcaRouter(ctx: RcaRouterContext): express.Router {
   const r = express.Router();
   const cfg: RcaConfig = parseRcaConfig((ctx.config as { rca?: unknown } | undefined)?.rca);
@@ -70,7 +80,7 @@ export function rcaRouter(ctx: RcaRouterContext): express.Router {
     if (!p.success) return badRequest(res, 'body', p.error);
     try {
       const inv = await investigate(
-        { prom: ctx.prom, config: cfg, kb, ...(ctx.log ? { log: ctx.log } : {}) },
+        { prom: ctx.prom, config: cfg, kb, ...(ctx.log ? { log: ctx.log } : {}), ...(forecastsFor(ctx) ? { forecasts: forecastsFor(ctx)! } : {}) },
         {
           incidentTime: p.data.incidentTime,
           ...(p.data.from !== undefined ? { start: p.data.from } : {}),

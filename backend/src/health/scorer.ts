@@ -1,5 +1,6 @@
 // Scores every component from Prometheus: runs each category's PromQL for the component (now, and over
 // the baseline window when the indicator has no SLO), then hands the numbers to the pure health model.
+// Where the companion manages an SLO for the component's service, that SLO judges its category instead.
 import {
   scoreComponent,
   scoreSystem,
@@ -8,8 +9,10 @@ import {
   type Indicator,
   type SystemHealth,
 } from '../models/health/index.js';
+import type { SloDef } from '../slo/model.js';
 import { fillTemplate, type HealthConfig, type IndicatorConfig } from './config.js';
 import type { PromReader } from './ports.js';
+import { sloIndicators } from './slo-indicators.js';
 
 export interface ScoreRun {
   now: number;
@@ -20,6 +23,12 @@ export interface ScoreRun {
    * it is re-read only every `baselineRefreshSeconds` instead of on every scoring run.
    */
   baselineCache?: Map<string, { at: number; values: number[] }>;
+  /**
+   * SLOs the companion manages: a category of a component whose service has an SLO there is judged
+   * against that SLO (burn rate over the last hour); the configured indicators are the fallback when
+   * there is no such SLO or its query gave nothing.
+   */
+  slos?: readonly SloDef[];
 }
 
 export async function discoverComponents(prom: PromReader, cfg: HealthConfig, now: number): Promise<string[]> {
@@ -77,8 +86,19 @@ export async function scoreFromPrometheus(prom: PromReader, cfg: HealthConfig, r
   const errors: string[] = [];
   const scored = await mapLimit(components, 2, async (component) => {
     const indicators: Partial<Record<Category, Indicator[]>> = {};
+    const fromSlos = sloIndicators(run.slos ?? [], component);
     for (const cat of CATEGORIES) {
-      const list = await mapLimit(cfg.categories[cat], 4, (ic) => measure(prom, cfg, ic, component, run));
+      const sloCfgs = fromSlos.filter((s) => s.category === cat).map((s) => s.indicator);
+      let list: (Indicator & { error?: string })[] = [];
+      if (sloCfgs.length) {
+        list = await mapLimit(sloCfgs, 4, (ic) => measure(prom, cfg, ic, component, run));
+        // An SLO that measured nothing (query failed, no series yet) leaves the category to the configured indicators.
+        if (!list.some((i) => i.value !== undefined)) {
+          for (const i of list) if (i.error) errors.push(`${component}: ${i.error}`);
+          list = [];
+        }
+      }
+      if (!list.length) list = await mapLimit(cfg.categories[cat], 4, (ic) => measure(prom, cfg, ic, component, run));
       for (const i of list) if (i.error) errors.push(`${component}: ${i.error}`);
       // Indicators a component does not expose at all (no db connections on the frontend) are simply absent.
       indicators[cat] = list.filter((i) => i.value !== undefined || i.error);

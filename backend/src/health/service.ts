@@ -3,6 +3,7 @@
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
 import type { SystemHealth } from '../models/health/index.js';
+import type { SloDef } from '../slo/model.js';
 import { parseHealthConfig, type HealthConfig } from './config.js';
 import { HealthHistory } from './history.js';
 import { createHealthMetrics, type HealthMetrics } from './exporter.js';
@@ -16,6 +17,8 @@ export interface HealthServiceOptions {
   config?: unknown;
   registry?: Registry;
   log?: Logger;
+  /** The SLOs the companion manages (read on every run, so new SLOs count at the next score). */
+  slos?: () => readonly SloDef[];
 }
 
 export type HealthSnapshot = SystemHealth & { at: number; errors: string[] };
@@ -47,10 +50,18 @@ export class HealthService {
 
   private async score(now: number): Promise<HealthSnapshot> {
     const trendSince = now - 6 * 3600;
+    let slos: readonly SloDef[] = [];
+    try {
+      slos = this.o.slos?.() ?? [];
+    } catch (e) {
+      // Stored SLOs that no longer validate must not stop health scoring: fall back to the baselines.
+      this.o.log?.warn({ err: (e as Error).message }, 'health: SLOs unavailable, judging by baselines');
+    }
     const sys = await scoreFromPrometheus(this.o.prom, this.config, {
       now,
       history: (c) => this.history.scores(c, trendSince),
       baselineCache: this.baselineCache,
+      slos,
     });
     const snap: HealthSnapshot = { ...sys, at: now };
     this.history.record(sys, now);

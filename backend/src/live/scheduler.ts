@@ -65,6 +65,8 @@ export class ModelScheduler {
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<CycleReport> | null = null;
   private stopped = false;
+  /** Called after each completed cycle (the wiring starts root-cause analysis for new findings); errors are logged. */
+  onCycle: ((report: CycleReport) => void) | null = null;
 
   constructor(private readonly deps: SchedulerDeps) {
     this.config = parseModelsConfig(deps.config);
@@ -106,9 +108,18 @@ export class ModelScheduler {
   /** One evaluation cycle over all targets (concurrent calls share the running cycle). */
   runOnce(): Promise<CycleReport> {
     if (this.running) return this.running;
-    this.running = this.cycle().finally(() => {
-      this.running = null;
-    });
+    this.running = this.cycle()
+      .then((report) => {
+        try {
+          this.onCycle?.(report);
+        } catch (e) {
+          this.log.error({ err: String(e) }, 'models onCycle callback failed');
+        }
+        return report;
+      })
+      .finally(() => {
+        this.running = null;
+      });
     return this.running;
   }
 

@@ -65,6 +65,17 @@ export const rcaConfigSchema = z
     runbooksDir: z.string().min(1).default(DEFAULT_RUNBOOKS),
     /** Link prefix for runbooks in results and alert annotations (e.g. a Git web URL); default the file path. */
     runbookBaseUrl: z.string().optional(),
+    /** Anomaly groups from the models scheduler start investigations like Alertmanager incidents do. */
+    anomalies: z
+      .object({
+        investigate: z.boolean().default(true),
+        /** New findings investigated per models cycle at most (the rest are skipped, not queued). */
+        maxPerCycle: z.number().int().min(0).default(3),
+        /** Findings that ended longer ago than this are history (e.g. restored after a restart), not incidents. */
+        maxAgeMinutes: z.number().positive().default(60),
+      })
+      .strict()
+      .default({}),
   })
   .strict();
 

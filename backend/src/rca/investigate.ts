@@ -15,7 +15,7 @@ import type { RcaConfig } from './config.js';
 import { gatherCandidates, iso, type Scope } from './gather.js';
 import type { KnowledgeBase } from './knowledge-base.js';
 import { loadRunbooks, matchRunbooks, type Runbook, type RunbookMatch } from './runbooks.js';
-import { alertEvents, anomalyEvents, changeEvents, faultEvents, type TimelineEvent } from './timeline.js';
+import { alertEvents, anomalyEvents, changeEvents, faultEvents, forecastEvents, type CapacityLike, type TimelineEvent } from './timeline.js';
 import { loadTopology } from './topology.js';
 
 export interface InvestigateRequest {
@@ -55,6 +55,8 @@ export interface InvestigateDeps {
   kb?: KnowledgeBase;
   log?: Logger;
   now?: () => number;
+  /** Latest capacity forecasts (models scheduler); crossings predicted inside the window join the timeline. */
+  forecasts?: () => readonly CapacityLike[];
 }
 
 const runbookCache = new Map<string, Promise<Runbook[]>>();
@@ -98,6 +100,13 @@ export async function investigate(deps: InvestigateDeps, req: InvestigateRequest
       timeline.push(...(await faultEvents(cfg.faultsUrl, start, end)).events);
     } catch (e) {
       notes.push(`fault log unavailable: ${(e as Error).message}`);
+    }
+  }
+  if (deps.forecasts) {
+    try {
+      timeline.push(...forecastEvents(deps.forecasts(), cfg.componentLabel, start, end));
+    } catch (e) {
+      notes.push(`capacity forecasts unavailable: ${(e as Error).message}`);
     }
   }
   timeline.sort((a, b) => a.time - b.time);

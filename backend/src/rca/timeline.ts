@@ -1,6 +1,7 @@
 // The incident timeline: alerts that fired (Prometheus' ALERTS series), anomaly onsets from the ranking,
 // change markers (restarts, config reloads, version labels: any series whose value changing means a
-// deploy or config change) and fault injections from the demo workload's ground-truth log.
+// deploy or config change), fault injections from the demo workload's ground-truth log, and capacity
+// forecasts whose predicted threshold crossing falls inside the incident window.
 import type { SeriesFinding } from '../models/rca/index.js';
 import type { PromReader } from '../health/ports.js';
 
@@ -8,7 +9,7 @@ export interface TimelineEvent {
   /** Unix seconds. */
   time: number;
   component: string;
-  kind: 'alert' | 'anomaly' | 'fault' | 'change';
+  kind: 'alert' | 'anomaly' | 'fault' | 'change' | 'forecast';
   event: string;
 }
 
@@ -97,4 +98,36 @@ export async function changeEvents(
     }
   }
   return out;
+}
+
+/** The fields of a capacity result (the models scheduler's `results(undefined, 'capacity')`) used here. */
+export interface CapacityLike {
+  target: string;
+  labels: Record<string, string>;
+  current: number;
+  threshold: number;
+  /** Unix seconds of the predicted crossing; null when none is predicted within the horizon. */
+  exhaustionTime: number | null;
+  secondsToThresholdLow?: number | null;
+  secondsToThresholdHigh?: number | null;
+  origin?: number;
+}
+
+const num = (x: number) => (Math.abs(x) >= 1e5 || (x !== 0 && Math.abs(x) < 1e-3) ? x.toExponential(2) : String(Math.round(x * 1000) / 1000));
+
+/** Capacity forecasts predicted to cross their threshold inside [start, end] as `forecast` events at the crossing. */
+export function forecastEvents(results: readonly CapacityLike[], componentLabel: string, start: number, end: number, limit = 20): TimelineEvent[] {
+  return results
+    .filter((r) => r.exhaustionTime !== null && Number.isFinite(r.exhaustionTime) && r.exhaustionTime >= start && r.exhaustionTime <= end)
+    .sort((a, b) => a.exhaustionTime! - b.exhaustionTime!)
+    .slice(0, limit)
+    .map((r) => {
+      const made = r.origin !== undefined && Number.isFinite(r.origin) ? `, forecast at ${new Date(r.origin * 1000).toISOString()}` : '';
+      return {
+        time: r.exhaustionTime!,
+        component: r.labels[componentLabel] ?? r.labels.job ?? 'system',
+        kind: 'forecast' as const,
+        event: `${r.target} predicted to cross its threshold ${num(r.threshold)} (was ${num(r.current)}${made})`,
+      };
+    });
 }

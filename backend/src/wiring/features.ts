@@ -7,15 +7,17 @@ import { alertingRouter, alertingServicesFor } from '../api/alerting.js';
 import { datasourceRouter, type DatasourceProviders } from '../api/datasource.js';
 import { healthRouter, healthServiceFor } from '../api/health.js';
 import { modelsRouter, modelsServiceFor } from '../api/models.js';
-import { knowledgeBaseFor, rcaRouter } from '../api/rca.js';
+import { forecastsFor, knowledgeBaseFor, provideForecasts, rcaRouter } from '../api/rca.js';
 import { sloRouter } from '../api/slo.js';
 import { startCompanion, type RunningCompanion } from '../companion.js';
 import type { Config } from '../config/schema.js';
+import type { CapacitySeriesResult } from '../live/results.js';
 import { healthScoreProvider } from '../health/ds-provider.js';
-import { parseRcaConfig } from '../rca/config.js';
+import { investigateNewFindings } from '../rca/anomaly-trigger.js';
+import { parseRcaConfig, type RcaConfig } from '../rca/config.js';
 import { rootCauseProvider } from '../rca/ds-provider.js';
 import { requestFromAlerts } from '../rca/from-alerts.js';
-import { investigate } from '../rca/investigate.js';
+import { investigate, type InvestigateDeps } from '../rca/investigate.js';
 import { anomaliesProvider, forecastProvider, targetOptions } from './models-providers.js';
 import { budgetHistoryProvider, burnRatesProvider, sloOptions, sloStatusProvider } from './slo-providers.js';
 
@@ -46,6 +48,8 @@ export function datasourceProviders(): Partial<DatasourceProviders> {
 }
 
 export function featureRouters(ctx: AppContext): Record<string, Router> {
+  // Investigations put the capacity forecasts' predicted crossings on their timeline.
+  provideForecasts(ctx, () => modelsServiceFor(ctx).results(undefined, 'capacity').filter((r): r is CapacitySeriesResult => r.kind === 'capacity'));
   return {
     slo: sloRouter(ctx),
     models: modelsRouter(ctx),
@@ -56,30 +60,57 @@ export function featureRouters(ctx: AppContext): Record<string, Router> {
   };
 }
 
+function rcaDeps(ctx: AppContext, cfg: RcaConfig): InvestigateDeps {
+  const forecasts = forecastsFor(ctx);
+  return { prom: ctx.prom, config: cfg, kb: knowledgeBaseFor(ctx), log: ctx.log, ...(forecasts ? { forecasts } : {}) };
+}
+
 /** A new incident from Alertmanager starts a root-cause investigation saved in the knowledge base. */
 function investigateIncidents(ctx: AppContext): void {
   const cfg = parseRcaConfig((ctx.config as { rca?: unknown }).rca);
   const hooks = alertingServicesFor(ctx).incidents.hooks;
   hooks.onIncidentOpened = async (incident, alerts) => {
     const inv = await investigate(
-      { prom: ctx.prom, config: cfg, kb: knowledgeBaseFor(ctx), log: ctx.log },
+      rcaDeps(ctx, cfg),
       { ...requestFromAlerts(alerts, 'service'), title: `incident ${incident.id}` },
     );
     ctx.log.info({ incident: incident.id, investigation: inv.id, top: inv.candidates[0]?.component }, 'incident investigated');
   };
 }
 
+/** A new anomaly group (a models finding not seen before, by component and time window) starts an investigation too. */
+function investigateAnomalies(ctx: AppContext): { stop(): Promise<void> } | undefined {
+  const cfg = parseRcaConfig((ctx.config as { rca?: unknown }).rca);
+  if (!cfg.anomalies.investigate || cfg.anomalies.maxPerCycle === 0) return undefined;
+  return investigateNewFindings(modelsServiceFor(ctx), {
+    componentLabel: cfg.componentLabel,
+    maxPerCycle: cfg.anomalies.maxPerCycle,
+    maxAgeSeconds: cfg.anomalies.maxAgeMinutes * 60,
+    run: async (req, f) => {
+      try {
+        const inv = await investigate(rcaDeps(ctx, cfg), req);
+        ctx.log.info({ finding: f.component, start: f.start, investigation: inv.id, top: inv.candidates[0]?.component }, 'anomaly group investigated');
+      } catch (e) {
+        ctx.log.warn({ finding: f.component, err: (e as Error).message }, 'anomaly group investigation failed');
+      }
+    },
+  });
+}
+
 /** Starts the companion with every feature; background work starts once the server listens. */
 export async function startFullCompanion(config: Config): Promise<RunningCompanion> {
+  let anomalyRca: { stop(): Promise<void> } | undefined;
   const running = await startCompanion(config, {
     routers: featureRouters,
     onStop: async (ctx) => {
       await modelsServiceFor(ctx).stop();
+      await anomalyRca?.stop();
       alertingServicesFor(ctx).stop();
       healthServiceFor(ctx).stop();
     },
   });
   investigateIncidents(running.ctx);
+  anomalyRca = investigateAnomalies(running.ctx);
   modelsServiceFor(running.ctx).start();
   healthServiceFor(running.ctx).start();
   return running;

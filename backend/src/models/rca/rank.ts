@@ -83,7 +83,7 @@ export function rankRootCauses(input: RcaInput): RcaResult {
       component: f.component,
       metric: f.metric,
       score: (compScore.get(f.component) ?? 0) * f.score * (input.priors?.[`${f.component}/${f.metric}`] ?? 1),
-      evidence: describe(f),
+      evidence: describe(f, input.incidentTime),
     };
     if (f.onset !== undefined) cand.onset = f.onset;
     return cand;
@@ -174,17 +174,19 @@ function fmt(x: number): string {
   return a >= 1e4 || a < 1e-3 ? x.toExponential(2) : String(Math.round(x * 1000) / 1000);
 }
 
-export function describe(f: SeriesFinding): string {
+/** One line of evidence; the onset is told relative to the incident (the input's own time unit). */
+export function describe(f: SeriesFinding, incidentTime: number): string {
   const dir = (f.peakValue ?? f.baselineMedian) >= f.baselineMedian ? 'rose' : 'fell';
+  const lead = f.onset === undefined ? '' : f.onset <= incidentTime ? `, ${fmt(incidentTime - f.onset)} before the incident` : `, ${fmt(f.onset - incidentTime)} after the incident`;
   return (
     `${f.metric} ${dir} from ${fmt(f.baselineMedian)} to ${fmt(f.peakValue ?? NaN)} ` +
-    `(${f.deviation >= 100 ? '≥100' : fmt(f.deviation)} robust σ) from ${fmt(f.onset ?? NaN)}`
+    `(${f.deviation >= 100 ? '≥100' : fmt(f.deviation)} robust σ)${lead}`
   );
 }
 
 function componentEvidence(c: string, findings: SeriesFinding[], input: RcaInput): string[] {
   const mine = findings.filter((f) => f.component === c && f.anomalous).sort((a, b) => b.score - a.score);
-  const ev = mine.slice(0, 3).map(describe);
+  const ev = mine.slice(0, 3).map((f) => describe(f, input.incidentTime));
   const onset = Math.min(...mine.map((f) => f.onset!));
   const firstOnset = (x: string) => {
     const os = findings.filter((f) => f.component === x && f.anomalous).map((f) => f.onset!);
