@@ -72,7 +72,7 @@ function investigateIncidents(ctx: AppContext): void {
   hooks.onIncidentOpened = async (incident, alerts) => {
     const inv = await investigate(
       rcaDeps(ctx, cfg),
-      { ...requestFromAlerts(alerts, 'service'), title: `incident ${incident.id}` },
+      { ...requestFromAlerts(alerts, cfg.componentLabel), title: `incident ${incident.id}` },
     );
     ctx.log.info({ incident: incident.id, investigation: inv.id, top: inv.candidates[0]?.component }, 'incident investigated');
   };
