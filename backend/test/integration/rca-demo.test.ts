@@ -46,10 +46,10 @@ before(async () => {
   );
   stack = await startDemoStack({ dir, rulesDir, withCompanion: false, scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1 });
   const prom = new PromClient({ url: stack.prometheus.url });
-  // 50 s of healthy history for the baselines (the workload's values move on a 5 s grid: 10 steps).
-  await eventually('50 s of scraped history', 70_000, async () => {
+  // 90 s of healthy history for the baselines (the workload's values move on a 5 s grid: 18 steps, so a 5 s blip is not a robust outlier).
+  await eventually('90 s of scraped history', 110_000, async () => {
     const r = await prom.query('count_over_time(demo_up{service="payments"}[1m])');
-    return r[0] && r[0].value >= 50 ? true : undefined;
+    return r[0] && r[0].value >= 90 ? true : undefined;
   });
   const res = await fetch(`${stack.workload.url}/faults`, {
     method: 'POST',
@@ -75,7 +75,7 @@ test('a dependency outage yields an incident blaming the failing dependency, wit
   // One-second scrapes: short rate windows so onsets are seconds, not a minute, apart.
   const config = parseRcaConfig({
     stepSeconds: 1,
-    baselineMinutes: 50 / 60,
+    baselineMinutes: 90 / 60,
     faultsUrl: stack.workload.url,
     metrics: defaults.metrics.map((m) => ({ name: m.name, query: m.query.replaceAll('[1m]', '[10s]') })),
   });
