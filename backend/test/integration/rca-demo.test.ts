@@ -48,7 +48,7 @@ before(async () => {
   const prom = new PromClient({ url: stack.prometheus.url });
   // 90 s of healthy history for the baselines (the workload's values move on a 5 s grid: 18 steps, so a 5 s blip is not a robust outlier).
   await eventually('90 s of scraped history', 110_000, async () => {
-    const r = await prom.query('count_over_time(demo_up{service="payments"}[1m])');
+    const r = await prom.query('count_over_time(demo_up{service="payments"}[2m])');
     return r[0] && r[0].value >= 90 ? true : undefined;
   });
   const res = await fetch(`${stack.workload.url}/faults`, {
