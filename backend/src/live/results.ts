@@ -1,6 +1,6 @@
 // Shapes of the live results served by /api/models (and kept in the store between restarts).
 import type { DetectorName, Severity } from '../models/anomaly/detector.js';
-import type { Recommendation } from '../models/capacity/capacity.js';
+import type { CapacityResult } from '../models/capacity/capacity.js';
 import type { Labels } from './ports.js';
 
 export interface AnomalyPoint {
@@ -48,24 +48,28 @@ export interface ForecastSeriesResult {
   points: ForecastPoint[];
 }
 
-export interface CapacitySeriesResult {
+/** The capacity model's figures (without its full forecast object), with where and when they were computed. */
+export interface CapacitySeriesResult
+  extends Pick<
+    CapacityResult,
+    | 'current'
+    | 'threshold'
+    | 'headroom'
+    | 'headroomRatio'
+    | 'growthPerDay'
+    | 'growthRatioPerDay'
+    | 'secondsToThreshold'
+    | 'secondsToThresholdLow'
+    | 'secondsToThresholdHigh'
+    | 'recommendation'
+    | 'suggestedCapacity'
+  > {
   kind: 'capacity';
   target: string;
   series: string;
   labels: Labels;
-  current: number;
-  threshold: number;
-  headroom: number;
-  headroomRatio: number;
-  growthPerDay: number;
-  growthRatioPerDay: number;
-  secondsToThreshold: number | null;
-  secondsToThresholdLow: number | null;
-  secondsToThresholdHigh: number | null;
   /** Unix seconds of the predicted crossing (origin + secondsToThreshold), null when none. */
   exhaustionTime: number | null;
-  recommendation: Recommendation;
-  suggestedCapacity: number;
   model: string;
   origin: number;
   notes: string[];
