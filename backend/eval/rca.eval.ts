@@ -1,7 +1,7 @@
 // RCA accuracy on faults injected into the demo workload simulator: Foresight's ranking vs the two
 // baselines users can script today (largest z-score vs pre-incident mean/std; largest robust score vs
 // median/IQR), AC@1, AC@3 and Avg@5 per fault type and overall, all from the same runs.
-import { rankRootCauses, zScoreBaseline, iqrBaseline, componentOrder } from '../src/models/rca/index.js';
+import { rankRootCauses, zScoreBaseline, iqrBaseline, componentOrder } from '../src/rca/model/index.js';
 import { Scraper } from './rca/candidates.js';
 import { SCENARIOS, CAUSE_METRIC, type Scenario } from './rca/scenarios.js';
 import { addTo, emptyTally, pct, type Tally } from './rca/scoring.js';

@@ -1,7 +1,7 @@
 // Turns periodic scrapes of the demo workload's metric families into the candidate series an operator
 // would chart per service (RED + USE), the way PromQL would compute them: rate() of counters over a short
 // window, error ratio, p95 from histogram buckets (histogram_quantile), and the resource gauges as ratios.
-import type { CandidateSeries, DependencyEdge } from '../../src/models/rca/index.js';
+import type { CandidateSeries, DependencyEdge } from '../../src/rca/model/index.js';
 import type { MetricFamily } from '../../src/demo/simulator.js';
 
 type Labels = Record<string, string>;

@@ -7,7 +7,7 @@
 import express from 'express';
 import { z } from 'zod';
 import type { Logger } from 'pino';
-import { RcaInputError } from '../models/rca/index.js';
+import { RcaInputError } from '../rca/model/index.js';
 import { parseRcaConfig, type RcaConfig } from '../rca/config.js';
 import { ScopeError } from '../rca/gather.js';
 import { investigate, toRootCauseDto } from '../rca/investigate.js';

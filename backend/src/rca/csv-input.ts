@@ -1,7 +1,7 @@
 // Reads the offline RCA input: a wide CSV whose first column is the timestamp and every other column one
 // series. The component of a column is the first capture group of a pattern on its name (by default the
 // text before the first `_`).
-import type { CandidateSeries } from '../models/rca/index.js';
+import type { CandidateSeries } from './model/index.js';
 
 export class CsvInputError extends Error {
   override name = 'CsvInputError';

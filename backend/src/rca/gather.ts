@@ -1,6 +1,6 @@
 // Gathers candidate series around an incident from Prometheus: every configured RED/USE query over the
 // baseline + incident window, split per component, kept for the scoped components and their neighbours.
-import type { CandidateSeries, DependencyEdge } from '../models/rca/index.js';
+import type { CandidateSeries, DependencyEdge } from './model/index.js';
 import type { RcaConfig } from './config.js';
 import type { PromReader } from '../health/ports.js';
 import { neighbourhood } from './topology.js';

@@ -9,7 +9,7 @@ import {
   type DependencyEdge,
   type RcaResult,
   type SkippedSeries,
-} from '../models/rca/index.js';
+} from './model/index.js';
 import type { PromReader } from '../health/ports.js';
 import type { RcaConfig } from './config.js';
 import { gatherCandidates, iso, type Scope } from './gather.js';

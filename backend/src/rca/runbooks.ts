@@ -4,7 +4,7 @@ import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
-import type { CandidateRank } from '../models/rca/index.js';
+import type { CandidateRank } from './model/index.js';
 
 const frontMatterSchema = z
   .object({

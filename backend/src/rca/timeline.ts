@@ -2,7 +2,7 @@
 // change markers (restarts, config reloads, version labels: any series whose value changing means a
 // deploy or config change), fault injections from the demo workload's ground-truth log, and capacity
 // forecasts whose predicted threshold crossing falls inside the incident window.
-import type { SeriesFinding } from '../models/rca/index.js';
+import type { SeriesFinding } from './model/index.js';
 import type { PromReader } from '../health/ports.js';
 
 export interface TimelineEvent {

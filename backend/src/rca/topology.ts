@@ -1,6 +1,6 @@
 // The dependency graph for RCA: configured edges, plus edges inferred from service-graph counters
 // (Tempo's traces_service_graph_request_total{client,server}) that saw traffic in the hour before the end.
-import type { DependencyEdge } from '../models/rca/index.js';
+import type { DependencyEdge } from './model/index.js';
 import type { RcaConfig } from './config.js';
 import type { PromReader } from '../health/ports.js';
 

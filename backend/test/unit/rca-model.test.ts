@@ -6,7 +6,7 @@ import {
   componentOrder,
   RcaInputError,
   type CandidateSeries,
-} from '../../src/models/rca/index.js';
+} from '../../src/rca/model/index.js';
 
 // Deterministic noise so tests are repeatable yet not flat.
 function rng(seed: number): () => number {

@@ -4,7 +4,7 @@
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { rankRootCauses, RcaInputError, type DependencyEdge } from '../../models/rca/index.js';
+import { rankRootCauses, RcaInputError, type DependencyEdge } from '../../rca/model/index.js';
 import { parseWideCsv, CsvInputError } from '../../rca/csv-input.js';
 import { KnowledgeBase } from '../../rca/knowledge-base.js';
 import { openStore } from '../../store/db.js';
