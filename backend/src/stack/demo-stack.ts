@@ -2,8 +2,8 @@
 // all checked before anything starts; if any part fails, what did start is stopped before throwing.
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { repoRoot as findRepoRoot } from '../paths.js';
 import { startPrometheus } from './prometheus.js';
 import { startAlertmanager } from './alertmanager.js';
 import { startWorkload } from './workload.js';
@@ -12,7 +12,7 @@ import { resolvePort } from './ports.js';
 import { demoAlertmanagerConfig, demoCompanionConfig, demoPrometheusConfig } from './configs.js';
 import type { Managed } from './types.js';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const repoRoot = findRepoRoot();
 
 export interface DemoStackOptions {
   /** state dir (configs, data, logs); default a new temp dir */
