@@ -11,6 +11,8 @@ export interface DemoPrometheusConfigOptions {
   alertmanagerPort: number;
   workloadPort: number;
   companionPort?: number;
+  /** node_exporter (job `node`), when it runs */
+  nodeExporterPort?: number;
   rulesDir: string;
   scrapeIntervalSeconds?: number;
   evaluationIntervalSeconds?: number;
@@ -22,6 +24,7 @@ export function demoPrometheusConfig(o: DemoPrometheusConfigOptions): string {
     job('prometheus', o.prometheusPort),
     job('alertmanager', o.alertmanagerPort),
     job('demo', o.workloadPort),
+    ...(o.nodeExporterPort ? [job('node', o.nodeExporterPort)] : []),
     ...(o.companionPort ? [job('foresight', o.companionPort)] : []),
   ];
   return stringify({
@@ -36,8 +39,9 @@ export function demoPrometheusConfig(o: DemoPrometheusConfigOptions): string {
   });
 }
 
-/** Default Alertmanager config: everything to the companion's webhook (incidents, RCA). */
-export function demoAlertmanagerConfig(o: { companionPort: number }): string {
+/** Default Alertmanager config: everything to the companion's webhook (incidents, RCA), authenticated with the
+ *  webhook secret read from `webhookCredentialsFile` (the companion's `alerting.webhook.secret.file`), never the API token. */
+export function demoAlertmanagerConfig(o: { companionPort: number; webhookCredentialsFile: string }): string {
   return stringify({
     route: {
       receiver: 'foresight',
@@ -53,8 +57,7 @@ export function demoAlertmanagerConfig(o: { companionPort: number }): string {
           {
             url: `http://127.0.0.1:${o.companionPort}/api/alerting/webhook`,
             send_resolved: true,
-            // The webhook is an API route like any other: Alertmanager sends the (demo) API token.
-            http_config: { authorization: { type: 'Bearer', credentials: DEMO_API_TOKEN } },
+            http_config: { authorization: { type: 'Bearer', credentials_file: o.webhookCredentialsFile } },
           },
         ],
       },
@@ -72,6 +75,8 @@ export function demoCompanionConfig(o: {
   storeFile: string;
   /** the demo workload, whose fault log the root-cause timeline shows */
   workloadUrl?: string;
+  /** the file holding the webhook secret Alertmanager sends */
+  webhookSecretFile?: string;
   overrides?: object;
 }): string {
   const base = {
@@ -85,6 +90,7 @@ export function demoCompanionConfig(o: {
     // Baselines from the last hour at 15 s, so a fresh demo scores every category within minutes.
     health: { ...DEMO_HEALTH, intervalSeconds: 15, baselineHours: 1, baselineStepSeconds: 15, baselineGapSeconds: 60, baselineRefreshSeconds: 60 },
     // A 10-minute baseline (not the default hour) so a fresh demo can already rank root causes.
+    ...(o.webhookSecretFile ? { alerting: { webhook: { secret: { file: o.webhookSecretFile } } } } : {}),
     rca: { metrics: DEMO_RCA_METRICS, baselineMinutes: 10, ...(o.workloadUrl ? { faultsUrl: o.workloadUrl } : {}) },
   };
   return stringify(deepMerge(base, o.overrides ?? {}));
