@@ -114,7 +114,7 @@ before(async () => {
       alerting: { webhook: { secret: { file: secretFile } } },
       health: { intervalSeconds: 2, baselineHours: 0.05, baselineStepSeconds: 1, baselineGapSeconds: 0, baselineRefreshSeconds: 5 },
       models: { intervalSeconds: 2, defaultCapacity: { step: 1, lookback: 300, horizon: 3600 } },
-      rca: { anomalies: { investigate: false } },
+      rca: { anomalies: { investigate: false }, stepSeconds: 1, baselineMinutes: 1 },
     }),
   );
   const p = spawnSupervised({
@@ -177,6 +177,24 @@ test('an Alertmanager alert reaches the webhook with the webhook secret only and
   assert.equal(bare.status, 401);
   const log = await readFile(join(dir, 'am.log'), 'utf8').catch(() => '');
   assert.doesNotMatch(log, /401/, 'Alertmanager saw no auth failure');
+});
+
+test('RCA gathers the discovered components\' conventional series, each candidate with the PromQL of its series', async () => {
+  type Inv = { status: string; components: { component: string }[]; candidates: { component: string; metric: string }[]; queries: Record<string, Record<string, string>>; contract: { candidates: { series?: string }[] } };
+  const inv = await until('an investigation over a minute of history', async () => {
+    const r = await fetch(`${companion}/api/rca/investigations`, {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' },
+      body: JSON.stringify({ incidentTime: Math.floor(Date.now() / 1000) - 5 }),
+    });
+    return r.status === 201 ? ((await r.json()) as Inv) : undefined;
+  });
+  assert.deepEqual(['alertmanager', 'node', 'prometheus'].filter((c) => inv.queries[c]), ['alertmanager', 'node', 'prometheus']);
+  const q = inv.queries.node!.disk_usage_ratio!;
+  assert.match(q, /node_filesystem_avail_bytes\{.*job="node"/);
+  const rows = await new PromClient({ url: (await api<{ prometheusUrl: string }>('/api/info')).prometheusUrl }).query(q);
+  assert.equal(rows.length, 1, 'the carried PromQL selects exactly that candidate series');
+  for (const c of inv.contract.candidates) assert.ok(c.series, 'every ranked candidate carries its PromQL');
 });
 
 test('VictoriaMetrics as the datasource: instant, range, series, labels, discovery and health through Foresight', async (t) => {
