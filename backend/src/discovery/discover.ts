@@ -36,6 +36,8 @@ export async function discover(prom: DiscoveryReader, o: { now: number; max?: nu
     ask('containers', 'count by (container) (container_memory_working_set_bytes{container!="",container!="POD",pod=""})'),
     ask('metric families', `count by (__name__) ({__name__=~"${FAMILY_NAMES_REGEX}"})`),
   ]);
+  // Nothing answered (Prometheus unreachable, wrong URL): that is an error, not an empty stack.
+  if (errors.length === 5) throw new Error(`discovery: every query failed, e.g. ${errors[0]}`);
   const values = (rows: Record<string, string>[], l: string): string[] => [...new Set(rows.map((r) => r[l]).filter((v): v is string => !!v))];
   const components = componentsFromLabels(
     {

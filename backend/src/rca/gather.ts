@@ -58,7 +58,13 @@ export async function gatherCandidates(
       }
     }
   } else {
-    const d = await discover(prom, { now: o.end, max: 10_000 });
+    let d: Awaited<ReturnType<typeof discover>> = { components: [], present: new Set(), errors: [] };
+    try {
+      d = await discover(prom, { now: o.end, max: 10_000 });
+    } catch (e) {
+      attempted++;
+      failedQueries.push((e as Error).message);
+    }
     for (const e of d.errors) failedQueries.push(`discovery: ${e}`);
     const families = familiesPresent(d.present);
     for (const c of pickComponents(d.components, o.scope, o.edges, cfg)) {

@@ -243,4 +243,26 @@ test('VictoriaMetrics as the datasource: instant, range, series, labels, discove
   const snap = await health.runOnce(now());
   const node = snap.components.find((c) => c.component === 'node');
   assert.ok(node && typeof node.score === 'number', JSON.stringify(snap));
+
+  // Rules on VictoriaMetrics: Debian's victoria-metrics ships vmalert, which evaluates a rule file against
+  // VictoriaMetrics and notifies the same Alertmanager, whose webhook opens an incident in the companion.
+  const vmalertBin = findBinary('vmalert');
+  if (!vmalertBin) return t.diagnostic('vmalert not installed: rules on VictoriaMetrics not checked');
+  await writeFile(join(dir, 'vm-rules.yml'), RULES.replace('real-stack', 'real-stack-vm').replace('HostFilesystemWatched', 'VictoriaMetricsFilesystemWatched'));
+  const vmaPort = await freePort();
+  const vma = spawnSupervised({
+    name: `vmalert (port ${vmaPort})`,
+    cmd: vmalertBin,
+    args: [`-datasource.url=${url}`, `-notifier.url=${parts[1]!.url}`, `-rule=${join(dir, 'vm-rules.yml')}`, '-evaluationInterval=1s', `-httpListenAddr=127.0.0.1:${vmaPort}`, '-loggerLevel=ERROR'],
+    logFile: join(dir, 'vmalert.log'),
+  });
+  t.after(() => vma.stop(3000));
+  await waitReady(vma, `http://127.0.0.1:${vmaPort}/health`, 30_000);
+  await until('an incident from the vmalert rule', async () => {
+    for (const i of await api<{ id: number }[]>('/api/alerting/incidents')) {
+      const d = await api<{ alerts: { alertname: string }[] }>(`/api/alerting/incidents/${i.id}`);
+      if (d.alerts.some((a) => a.alertname === 'VictoriaMetricsFilesystemWatched')) return i;
+    }
+    return undefined;
+  });
 });
