@@ -7,7 +7,7 @@
 //     replica: { index: 0, count: 1 }   # hashmod sharding of series across companion replicas
 //     targets:
 //       - { name: checkout-latency, query: 'histogram_quantile(0.99, …)', kind: anomaly, step: 60 }
-//       - { name: db-disk, query: 'demo_disk_usage_bytes{service="db"}', kind: capacity,
+//       - { name: root-disk, query: 'node_filesystem_size_bytes{mountpoint="/"} - node_filesystem_avail_bytes{mountpoint="/"}', kind: capacity,
 //           threshold: 2.0e10, horizon: 86400, within: 86400 }
 //     defaultCapacity: { step: 60, lookback: 86400, horizon: 604800 }   # used when `targets` is absent
 import { z } from 'zod';
