@@ -2,8 +2,9 @@
 // scraping Debian's node_exporter, itself and Alertmanager, and the real companion (`foresight companion`).
 // Health lists node, prometheus and alertmanager with scores; capacity forecasts the host's filesystems
 // (the defaults, nothing configured); an alert reaches the webhook with the webhook secret only
-// (Alertmanager's credentials_file) and opens an incident. Then the same read path with VictoriaMetrics
-// as the datasource: instant, range, series, labels, discovery and health through Foresight's client.
+// (Alertmanager's credentials_file) and opens an incident; RCA candidates carry their PromQL. Then
+// VictoriaMetrics as the datasource: instant, range, series, labels, discovery and health through
+// Foresight's client, and a rule evaluated by vmalert whose alert opens an incident the same way.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdtemp, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
