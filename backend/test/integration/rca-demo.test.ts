@@ -87,6 +87,10 @@ test('a dependency outage yields an incident blaming the failing dependency, wit
     assert.equal(inv.components[0]!.component, 'payments', JSON.stringify(inv.components.map((c) => [c.component, c.score, c.onset! - injectedAt, c.evidence]), null, 1));
     assert.ok(inv.edges.some((e) => e.caller === 'checkout' && e.callee === 'payments'), 'topology inferred from the service graph');
     assert.ok(Math.abs(inv.components[0]!.onset! - injectedAt) < 10, `onset ${inv.components[0]!.onset! - injectedAt}s from the injection`);
+    // Each candidate carries the PromQL of exactly its series (a configured grouped query narrowed to the component).
+    const q = inv.queries!.payments!.error_ratio!;
+    const narrowed = await prom.query(q, injectedAt + 30);
+    assert.deepEqual(narrowed.map((r) => r.labels.service), ['payments'], q);
     const kinds = new Set(inv.timeline.map((e) => e.kind));
     assert.ok(inv.timeline.some((e) => e.kind === 'fault' && e.component === 'payments' && /dependency_outage/.test(e.event)), 'fault on the timeline');
     assert.ok(inv.timeline.some((e) => e.kind === 'alert' && e.component === 'payments' && /ServiceDown/.test(e.event)), `alert on the timeline; kinds ${[...kinds]}`);
