@@ -89,3 +89,29 @@ test('capacity with no configuration watches filesystems (space, inodes) and mem
   assert.equal(parseModelsConfig({ defaultCapacity: { step: 5 } }).targets[0]!.step, 5);
   assert.deepEqual(parseModelsConfig({ targets: [] }).targets, [], 'explicit targets replace the defaults');
 });
+
+test('RCA with no configured queries gathers the scope and its neighbours, each series with its own PromQL', async () => {
+  const { gatherCandidates, narrowTo, ScopeError } = await import('../../src/rca/gather.js');
+  const { parseRcaConfig } = await import('../../src/rca/config.js');
+  const ranged: string[] = [];
+  const prom = {
+    query: async (q: string): Promise<InstantSample[]> => {
+      if (q === 'count by (job) (up)') return ['api', 'db', 'web'].map((job) => ({ labels: { job }, timestamp: 0, value: 1 }));
+      if (q.startsWith('count by (__name__)')) return [{ labels: { __name__: 'up' }, timestamp: 0, value: 3 }];
+      return [];
+    },
+    queryRange: async (q: string, start: number, end: number, step: number): Promise<RangeSeries[]> => {
+      ranged.push(q);
+      const n = Math.floor((end - start) / step) + 1;
+      return [{ labels: {}, timestamps: Float64Array.from({ length: n }, (_, i) => start + i * step), values: new Float64Array(n).fill(1) }];
+    },
+  };
+  const cfg = parseRcaConfig({ topology: { infer: false } });
+  const g = await gatherCandidates(prom, cfg, { start: 0, end: 600, scope: { components: ['api'] }, edges: [{ caller: 'api', callee: 'db' }] });
+  assert.deepEqual(g.components, ['api', 'db']);
+  assert.deepEqual([...new Set(g.series.map((s) => s.component))], ['api', 'db'], 'web is neither in scope nor a neighbour: not queried');
+  assert.equal(g.queries.db!.up, 'min(avg_over_time(up{job="db"}[5m]))');
+  assert.ok(!ranged.some((q) => q.includes('job="web"')));
+  await assert.rejects(gatherCandidates(prom, cfg, { start: 0, end: 600, scope: { components: ['nope'] }, edges: [] }), (e: Error) => e instanceof ScopeError && /known components: api, db, web/.test(e.message));
+  assert.equal(narrowTo('sum by (service) (rate(x[1m]))', 'service', 'a"b'), '(sum by (service) (rate(x[1m]))) and on (service) label_replace(vector(1), "service", "a\\"b", "", "")');
+});
