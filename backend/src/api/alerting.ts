@@ -133,12 +133,17 @@ export function alertingRouter(ctx: AlertingRouterContext): express.Router {
 
   const apiToken = (ctx.config as CompanionConfigSlice | undefined)?.auth?.token;
   r.post('/webhook', async (req, res) => {
-    // Either credential will do: the webhook secret (so Alertmanager need not hold the API token) or the API token.
-    if (s.config.webhook.secret) {
-      const expected = await readSecret(s.config.webhook.secret);
-      const given = requestToken(req.headers) ?? req.header('x-foresight-webhook-secret');
-      const ok = (expected !== undefined && expected !== '' && tokenMatches(given, expected)) || (apiToken !== undefined && tokenMatches(given, apiToken));
-      if (!ok) throw new WebhookError(401, 'webhook not authenticated: send Authorization: Bearer <alerting.webhook.secret> (or the API token)');
+    // The API's token check lets this route through (api/index.ts): it accepts the webhook secret (so
+    // Alertmanager need not hold the API token) or the API token; with neither configured (auth disabled) it is open.
+    const given = requestToken(req.headers) ?? req.header('x-foresight-webhook-secret');
+    const expected = s.config.webhook.secret ? await readSecret(s.config.webhook.secret) : undefined;
+    const ok =
+      (expected !== undefined && expected !== '' && tokenMatches(given, expected)) ||
+      (apiToken !== undefined && tokenMatches(given, apiToken)) ||
+      (!s.config.webhook.secret && apiToken === undefined);
+    if (!ok) {
+      res.setHeader('WWW-Authenticate', 'Bearer realm="foresight-webhook"');
+      throw new WebhookError(401, `webhook not authenticated: send Authorization: Bearer <${s.config.webhook.secret ? 'alerting.webhook.secret' : 'API token'}>${s.config.webhook.secret ? ' (or the API token)' : ''}`);
     }
     res.json(await s.incidents.receive(req.body));
   });

@@ -27,7 +27,10 @@ function statusOf(err: unknown): number {
 
 export function mountApi(app: Express, ctx: AppContext, routers: Record<string, Router>): void {
   const api = express.Router();
-  api.use(requireToken(ctx.config.auth.disabled ? undefined : ctx.config.auth.token));
+  const tokenCheck = requireToken(ctx.config.auth.disabled ? undefined : ctx.config.auth.token);
+  // The Alertmanager webhook authenticates itself (its own secret, or the API token: api/alerting.ts), so
+  // Alertmanager need not hold the API token; every other route needs the token here.
+  api.use((req, res, next) => (routers.alerting && req.method === 'POST' && req.path === '/alerting/webhook' ? next() : tokenCheck(req, res, next)));
   // One JSON body parser for every feature router (a router's own parser then finds the body parsed).
   api.use(express.json({ limit: '5mb' }));
   api.get('/info', (_req, res) => {

@@ -25,7 +25,7 @@ export interface SloRouterContext {
 }
 
 /** The `slo:` section of the companion config (the shared schema passes it through for the feature to parse). */
-const sloSection = z
+export const sloSection = z
   .object({
     /** overrides `rules.dir` for SLO rule files */
     rulesDir: z.string().min(1).optional(),

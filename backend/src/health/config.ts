@@ -1,7 +1,9 @@
-// Health configuration: which label names a component, how components are discovered, and the PromQL
-// behind each category (`{{component}}` is replaced by the component's label value). The defaults fit
-// the demo workload's metrics (demo_up, demo_http_*, demo_*_usage_*).
+// Health configuration: how components are found and the PromQL behind each category. A template's
+// `{{selector}}` becomes the component's label matchers (`job="node"`), `{{component}}` its name. With no
+// configuration, components are discovered from labels and the indicators are the conventional metric
+// families (backend/src/discovery/): up, HTTP latency/errors, node_exporter, cAdvisor, kube-state-metrics.
 import { z } from 'zod';
+import { componentOfLabel, defaultHealthCategories, fillComponent } from '../discovery/index.js';
 import type { Category } from '../models/health/index.js';
 
 const indicatorSchema = z
@@ -10,7 +12,7 @@ const indicatorSchema = z
     query: z
       .string()
       .min(1)
-      .refine((q) => q.includes('{{component}}'), { message: 'must contain the {{component}} placeholder' }),
+      .refine((q) => q.includes('{{component}}') || q.includes('{{selector}}'), { message: 'must contain the {{selector}} or {{component}} placeholder' }),
     betterWhen: z.enum(['higher', 'lower']),
     /** lower: threshold to stay under; higher: objective ratio in (0,1) to stay above. */
     slo: z.number().finite().optional(),
@@ -24,44 +26,17 @@ const indicatorSchema = z
 
 export type IndicatorConfig = z.infer<typeof indicatorSchema>;
 
-const sel = (metric: string) => `${metric}{service="{{component}}"}`;
-const DEFAULT_CATEGORIES: Record<Category, IndicatorConfig[]> = {
-  availability: [{ name: 'up', query: `avg_over_time(${sel('demo_up')}[5m])`, betterWhen: 'higher' as const, slo: 0.99, saturation: false }],
-  performance: [
-    {
-      name: 'latency_p95_seconds',
-      query: `histogram_quantile(0.95, sum by (le) (rate(${sel('demo_http_request_duration_seconds_bucket')}[5m])))`,
-      betterWhen: 'lower' as const,
-      saturation: false,
-    },
-  ],
-  errors: [
-    {
-      name: 'error_ratio',
-      query: `sum(rate(demo_http_requests_total{service="{{component}}",code=~"5.."}[5m])) / sum(rate(${sel('demo_http_requests_total')}[5m]))`,
-      betterWhen: 'lower' as const,
-      slo: 0.01,
-      saturation: false,
-    },
-  ],
-  resources: [
-    { name: 'cpu_usage_ratio', query: `avg_over_time(${sel('demo_cpu_usage_ratio')}[5m])`, betterWhen: 'lower' as const, saturation: true },
-    { name: 'memory_usage_ratio', query: `${sel('demo_memory_usage_bytes')} / ${sel('demo_memory_limit_bytes')}`, betterWhen: 'lower' as const, saturation: true },
-    { name: 'disk_usage_ratio', query: `${sel('demo_disk_usage_bytes')} / ${sel('demo_disk_capacity_bytes')}`, betterWhen: 'lower' as const, saturation: true },
-    { name: 'db_connections_usage_ratio', query: `${sel('demo_db_connections_in_use')} / ${sel('demo_db_connections_max')}`, betterWhen: 'lower' as const, saturation: true },
-  ],
-  custom: [{ name: 'queue_depth', query: sel('demo_queue_depth'), betterWhen: 'lower' as const, saturation: false }],
-};
+const DEFAULT_CATEGORIES: Record<Category, IndicatorConfig[]> = defaultHealthCategories();
 
 const weight = z.number().finite().min(0);
 
 export const healthConfigSchema = z
   .object({
-    /** The label whose values are the components (service, job, namespace…). */
+    /** With `discovery` or `components`: the label whose values are the components (service, job, namespace…). */
     componentLabel: z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name').default('service'),
-    /** PromQL whose result series carry the component label: their values are the components. */
-    discovery: z.string().min(1).default('demo_up'),
-    /** Fixed list instead of discovery. */
+    /** PromQL whose result series carry `componentLabel`: their values are the components. Unset: generic discovery. */
+    discovery: z.string().min(1).optional(),
+    /** Fixed list (values of `componentLabel`) instead of discovery. */
     components: z.array(z.string().min(1)).optional(),
     /** Cap on scored components (keeps foresight_health_* cardinality bounded). */
     maxComponents: z.number().int().positive().default(200),
@@ -107,8 +82,7 @@ export function parseHealthConfig(raw: unknown, source = 'health'): HealthConfig
   throw new Error(`invalid health config: ${msg}`);
 }
 
-/** Puts a component's label value into a query template, escaped as a PromQL double-quoted string. */
-export function fillTemplate(query: string, component: string): string {
-  const esc = component.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
-  return query.replaceAll('{{component}}', esc);
+/** Puts a component's label value into a query template (`{{component}}`, and `{{selector}}` as `componentLabel="value"`). */
+export function fillTemplate(query: string, component: string, componentLabel = 'service'): string {
+  return fillComponent(query, componentOfLabel(componentLabel, component));
 }

@@ -10,7 +10,8 @@ import {
   type SystemHealth,
 } from '../models/health/index.js';
 import type { SloDef } from '../slo/model.js';
-import { fillTemplate, type HealthConfig, type IndicatorConfig } from './config.js';
+import { componentOfLabel, discover, familiesPresent, fillComponent, FAMILIES, type Component } from '../discovery/index.js';
+import type { HealthConfig, IndicatorConfig } from './config.js';
 import type { PromReader } from './ports.js';
 import { sloIndicators } from './slo-indicators.js';
 
@@ -31,11 +32,24 @@ export interface ScoreRun {
   slos?: readonly SloDef[];
 }
 
-export async function discoverComponents(prom: PromReader, cfg: HealthConfig, now: number): Promise<string[]> {
-  if (cfg.components?.length) return cfg.components.slice(0, cfg.maxComponents);
-  const rows = await prom.query(cfg.discovery, now);
-  const names = [...new Set(rows.map((r) => r.labels[cfg.componentLabel]).filter((x): x is string => !!x))].sort();
-  return names.slice(0, cfg.maxComponents);
+/**
+ * The components to score: the configured list, the values of `componentLabel` in the `discovery` query's
+ * result, or (neither set) generic discovery from labels. `present` (generic discovery only) names the
+ * conventional metrics that exist, so default indicators of absent families are not queried at all.
+ */
+export async function discoverComponents(
+  prom: PromReader,
+  cfg: HealthConfig,
+  now: number,
+): Promise<{ components: Component[]; present?: Set<string>; errors: string[] }> {
+  const byLabel = (names: string[]) => names.slice(0, cfg.maxComponents).map((n) => componentOfLabel(cfg.componentLabel, n));
+  if (cfg.components?.length) return { components: byLabel(cfg.components), errors: [] };
+  if (cfg.discovery) {
+    const rows = await prom.query(cfg.discovery, now);
+    return { components: byLabel([...new Set(rows.map((r) => r.labels[cfg.componentLabel]).filter((x): x is string => !!x))].sort()), errors: [] };
+  }
+  const d = await discover(prom, { now, max: cfg.maxComponents });
+  return { components: d.components, present: d.present, errors: d.errors.map((e) => `discovery: ${e}`) };
 }
 
 /** Runs `fn` over items with at most `limit` in flight (Prometheus is shared with everyone else). */
@@ -52,9 +66,10 @@ async function mapLimit<T, R>(items: T[], limit: number, fn: (x: T) => Promise<R
   return out;
 }
 
-async function measure(prom: PromReader, cfg: HealthConfig, ic: IndicatorConfig, component: string, run: ScoreRun): Promise<Indicator & { error?: string }> {
+async function measure(prom: PromReader, cfg: HealthConfig, ic: IndicatorConfig, c: Component, run: ScoreRun): Promise<Indicator & { error?: string }> {
   const now = run.now;
-  const q = fillTemplate(ic.query, component);
+  const component = c.name;
+  const q = fillComponent(ic.query, c);
   const ind: Indicator & { error?: string } = { name: ic.name, value: undefined, betterWhen: ic.betterWhen, saturation: ic.saturation };
   if (ic.slo !== undefined) ind.slo = ic.slo;
   try {
@@ -82,23 +97,27 @@ async function measure(prom: PromReader, cfg: HealthConfig, ic: IndicatorConfig,
 }
 
 export async function scoreFromPrometheus(prom: PromReader, cfg: HealthConfig, run: ScoreRun): Promise<SystemHealth & { errors: string[] }> {
-  const components = await discoverComponents(prom, cfg, run.now);
-  const errors: string[] = [];
-  const scored = await mapLimit(components, 2, async (component) => {
+  const found = await discoverComponents(prom, cfg, run.now);
+  const errors: string[] = [...found.errors];
+  // Default indicators of metric families with no series anywhere are skipped (a plain stack has no HTTP histograms).
+  const absent = new Set(found.present ? FAMILIES.filter((f) => !familiesPresent(found.present).includes(f)).map((f) => f.name) : []);
+  const configured = (cat: Category) => cfg.categories[cat].filter((ic) => !absent.has(ic.name));
+  const scored = await mapLimit(found.components, 2, async (comp) => {
+    const component = comp.name;
     const indicators: Partial<Record<Category, Indicator[]>> = {};
     const fromSlos = sloIndicators(run.slos ?? [], component);
     for (const cat of CATEGORIES) {
       const sloCfgs = fromSlos.filter((s) => s.category === cat).map((s) => s.indicator);
       let list: (Indicator & { error?: string })[] = [];
       if (sloCfgs.length) {
-        list = await mapLimit(sloCfgs, 4, (ic) => measure(prom, cfg, ic, component, run));
+        list = await mapLimit(sloCfgs, 4, (ic) => measure(prom, cfg, ic, comp, run));
         // An SLO that measured nothing (query failed, no series yet) leaves the category to the configured indicators.
         if (!list.some((i) => i.value !== undefined)) {
           for (const i of list) if (i.error) errors.push(`${component}: ${i.error}`);
           list = [];
         }
       }
-      if (!list.length) list = await mapLimit(cfg.categories[cat], 4, (ic) => measure(prom, cfg, ic, component, run));
+      if (!list.length) list = await mapLimit(configured(cat), 4, (ic) => measure(prom, cfg, ic, comp, run));
       for (const i of list) if (i.error) errors.push(`${component}: ${i.error}`);
       // Indicators a component does not expose at all (no db connections on the frontend) are simply absent.
       indicators[cat] = list.filter((i) => i.value !== undefined || i.error);

@@ -7,9 +7,11 @@
 //     replica: { index: 0, count: 1 }   # hashmod sharding of series across companion replicas
 //     targets:
 //       - { name: checkout-latency, query: 'histogram_quantile(0.99, …)', kind: anomaly, step: 60 }
-//       - { name: db-disk, query: 'demo_disk_usage_bytes{service="db"}', kind: capacity,
+//       - { name: root-disk, query: 'node_filesystem_size_bytes{mountpoint="/"} - node_filesystem_avail_bytes{mountpoint="/"}', kind: capacity,
 //           threshold: 2.0e10, horizon: 86400, within: 86400 }
+//     defaultCapacity: { step: 60, lookback: 86400, horizon: 604800 }   # used when `targets` is absent
 import { z } from 'zod';
+import { REAL_FS } from '../discovery/index.js';
 
 const name = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_:.-]*$/, 'must match [a-zA-Z_][a-zA-Z0-9_:.-]*');
 
@@ -51,9 +53,20 @@ export const modelsConfigSchema = z
       .strict()
       .default({})
       .refine((r) => r.index < r.count, { message: 'replica.index must be < replica.count' }),
-    targets: z.array(modelTargetSchema).default([]),
+    /** Unset: capacity of every host's filesystems (bytes, inodes) and memory from node_exporter (see defaultCapacity). */
+    targets: z.array(modelTargetSchema).optional(),
+    /** Resolution, history and horizon of the default capacity targets. */
+    defaultCapacity: z
+      .object({
+        step: z.number().int().positive().max(86_400).default(60),
+        lookback: z.number().int().positive().max(90 * 86_400).default(86_400),
+        horizon: z.number().int().positive().max(366 * 86_400).default(7 * 86_400),
+      })
+      .strict()
+      .default({}),
   })
   .strict()
+  .transform(({ targets, ...c }) => ({ ...c, targets: targets ?? defaultCapacityTargets(c.defaultCapacity) }))
   .superRefine((c, ctx) => {
     const seen = new Set<string>();
     c.targets.forEach((t, i) => {
@@ -61,6 +74,22 @@ export const modelsConfigSchema = z
       seen.add(t.name);
     });
   });
+
+/**
+ * What capacity watches with no configuration: node_exporter's filesystems (space and inodes, pseudo
+ * filesystems left out) and memory, each against its own size. A stack without node_exporter gets no series.
+ */
+export function defaultCapacityTargets(o: { step: number; lookback: number; horizon: number }): ModelTarget[] {
+  const t = (name: string, used: string, size: string): ModelTarget => ({
+    name, kind: 'capacity', query: `${size} - ${used}`, threshold: size, direction: 'up',
+    horizon: o.horizon, step: o.step, lookback: o.lookback, warmupPoints: 576, within: o.horizon,
+  });
+  return [
+    t('filesystem_bytes', `node_filesystem_avail_bytes{${REAL_FS}}`, `node_filesystem_size_bytes{${REAL_FS}}`),
+    t('filesystem_inodes', `node_filesystem_files_free{${REAL_FS}}`, `node_filesystem_files{${REAL_FS}}`),
+    t('memory_bytes', 'node_memory_MemAvailable_bytes', 'node_memory_MemTotal_bytes'),
+  ];
+}
 
 export type ModelsConfig = z.infer<typeof modelsConfigSchema>;
 export type ModelTarget = z.infer<typeof modelTargetSchema>;

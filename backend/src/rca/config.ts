@@ -1,37 +1,28 @@
-// RCA configuration: the component label, the per-component RED/USE queries gathered around an incident
-// (each grouped by the component label), the topology (configured edges and/or inferred from Tempo-style
-// service-graph counters), windows, and where the demo workload's fault log and the runbooks live.
+// RCA configuration: the candidate series gathered around an incident (by default the conventional metric
+// families of every discovered component, backend/src/discovery/; or configured queries grouped by the
+// component label), the topology (configured edges and/or inferred from Tempo-style service-graph
+// counters), windows, and where a fault log and the runbooks live.
 import { z } from 'zod';
-import { fileURLToPath } from 'node:url';
+import { dataDir } from '../paths.js';
 
 const label = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_]*$/, 'must be a Prometheus label name');
 
-const by = 'sum by (service)';
-const DEMO_METRICS = [
-  { name: 'request_rate', query: `${by} (rate(demo_http_requests_total[1m]))` },
-  {
-    name: 'error_ratio',
-    query: `(${by} (rate(demo_http_requests_total{code=~"5.."}[1m])) or ${by} (rate(demo_http_requests_total[1m])) * 0) / ${by} (rate(demo_http_requests_total[1m]))`,
-  },
-  { name: 'latency_p95_seconds', query: 'histogram_quantile(0.95, sum by (service, le) (rate(demo_http_request_duration_seconds_bucket[1m])))' },
-  { name: 'up', query: 'min by (service) (demo_up)' },
-  { name: 'cpu_usage_ratio', query: 'max by (service) (demo_cpu_usage_ratio)' },
-  { name: 'memory_usage_ratio', query: 'max by (service) (demo_memory_usage_bytes / demo_memory_limit_bytes)' },
-  { name: 'disk_usage_ratio', query: 'max by (service) (demo_disk_usage_bytes / demo_disk_capacity_bytes)' },
-  { name: 'db_connections_usage_ratio', query: 'max by (service) (demo_db_connections_in_use / demo_db_connections_max)' },
-  { name: 'queue_depth', query: 'max by (service) (demo_queue_depth)' },
-];
 
-const DEFAULT_RUNBOOKS = fileURLToPath(new URL('../../../runbooks', import.meta.url));
 
 export const rcaConfigSchema = z
   .object({
     componentLabel: label.default('service'),
-    /** Each query must return one series per component, carrying the component label. */
+    /**
+     * Each query must return one series per component, carrying `componentLabel`. Unset: components are
+     * discovered from labels and each gets the conventional metric families it has (up, HTTP errors and
+     * latency, node_exporter, cAdvisor, kube-state-metrics, process_*).
+     */
     metrics: z
       .array(z.object({ name: z.string().regex(/^[a-zA-Z_:][a-zA-Z0-9_:]*$/, 'must be a metric-like name'), query: z.string().min(1) }).strict())
       .min(1)
-      .default(DEMO_METRICS),
+      .optional(),
+    /** With discovered components and no scope: how many components are gathered at most (one range query per family each). */
+    maxComponents: z.number().int().positive().default(50),
     topology: z
       .object({
         edges: z.array(z.object({ caller: z.string().min(1), callee: z.string().min(1) }).strict()).default([]),
@@ -62,7 +53,8 @@ export const rcaConfigSchema = z
       ]),
     /** Base URL of the demo workload; its GET /faults log becomes timeline events. */
     faultsUrl: z.string().url().optional(),
-    runbooksDir: z.string().min(1).default(DEFAULT_RUNBOOKS),
+    /** Default: the `runbooks/` shipped with the companion (beside the package, or in the repository). */
+    runbooksDir: z.string().min(1).default(() => dataDir('runbooks')),
     /** Link prefix for runbooks in results and alert annotations (e.g. a Git web URL); default the file path. */
     runbookBaseUrl: z.string().optional(),
     /** Anomaly groups from the models scheduler start investigations like Alertmanager incidents do. */

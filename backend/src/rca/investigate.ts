@@ -47,6 +47,8 @@ export interface Investigation {
   priors: Record<string, number>;
   skipped: SkippedSeries[];
   notes: string[];
+  /** PromQL of each candidate series (component → metric → query), for Explore links. */
+  queries?: Record<string, Record<string, string>>;
 }
 
 export interface InvestigateDeps {
@@ -139,6 +141,7 @@ export async function investigate(deps: InvestigateDeps, req: InvestigateRequest
     priors,
     skipped: result.skipped,
     notes,
+    queries: g.queries,
   };
   if (result.status === 'insufficient') inv.reason = result.reason;
   if (deps.kb && req.save !== false) {
@@ -163,7 +166,10 @@ function symptomsOf(r: RcaResult): string[] {
 export function toRootCauseDto(inv: Investigation) {
   return {
     ...(inv.id ? { incident: inv.id } : {}),
-    candidates: inv.candidates.map((c) => ({ component: c.component, metric: c.metric, score: c.score, onset: c.onset === undefined ? null : c.onset * 1000, evidence: c.evidence })),
+    candidates: inv.candidates.map((c) => {
+      const series = inv.queries?.[c.component]?.[c.metric];
+      return { component: c.component, metric: c.metric, score: c.score, onset: c.onset === undefined ? null : c.onset * 1000, evidence: c.evidence, ...(series ? { series } : {}) };
+    }),
     timeline: inv.timeline.map((e) => ({ time: e.time * 1000, component: e.component, event: e.event })),
   };
 }

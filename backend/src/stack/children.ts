@@ -49,7 +49,7 @@ export function findBinary(name: string): string | undefined {
   return undefined;
 }
 
-export const APT_HINT = 'apt-get install -y prometheus prometheus-alertmanager';
+export const APT_HINT = 'apt-get install -y prometheus prometheus-alertmanager prometheus-node-exporter';
 
 /** The binary's path, or a clear Error telling how to install it. */
 export function requireBinary(name: string, what: string): string {

@@ -2,12 +2,17 @@
 // provisioning/prometheus.yml so queries and rules work the same under docker-compose.
 import { stringify } from 'yaml';
 import { DEMO_API_TOKEN } from '../config/schema.js';
+import { DEMO_HEALTH, DEMO_MODEL_TARGETS, DEMO_RCA_METRICS } from '../demo/foresight-config.js';
+
+export { DEMO_MODEL_TARGETS };
 
 export interface DemoPrometheusConfigOptions {
   prometheusPort: number;
   alertmanagerPort: number;
   workloadPort: number;
   companionPort?: number;
+  /** node_exporter (job `node`), when it runs */
+  nodeExporterPort?: number;
   rulesDir: string;
   scrapeIntervalSeconds?: number;
   evaluationIntervalSeconds?: number;
@@ -19,6 +24,7 @@ export function demoPrometheusConfig(o: DemoPrometheusConfigOptions): string {
     job('prometheus', o.prometheusPort),
     job('alertmanager', o.alertmanagerPort),
     job('demo', o.workloadPort),
+    ...(o.nodeExporterPort ? [job('node', o.nodeExporterPort)] : []),
     ...(o.companionPort ? [job('foresight', o.companionPort)] : []),
   ];
   return stringify({
@@ -33,8 +39,9 @@ export function demoPrometheusConfig(o: DemoPrometheusConfigOptions): string {
   });
 }
 
-/** Default Alertmanager config: everything to the companion's webhook (incidents, RCA). */
-export function demoAlertmanagerConfig(o: { companionPort: number }): string {
+/** Default Alertmanager config: everything to the companion's webhook (incidents, RCA), authenticated with the
+ *  webhook secret read from `webhookCredentialsFile` (the companion's `alerting.webhook.secret.file`), never the API token. */
+export function demoAlertmanagerConfig(o: { companionPort: number; webhookCredentialsFile: string }): string {
   return stringify({
     route: {
       receiver: 'foresight',
@@ -50,38 +57,13 @@ export function demoAlertmanagerConfig(o: { companionPort: number }): string {
           {
             url: `http://127.0.0.1:${o.companionPort}/api/alerting/webhook`,
             send_resolved: true,
-            // The webhook is an API route like any other: Alertmanager sends the (demo) API token.
-            http_config: { authorization: { type: 'Bearer', credentials: DEMO_API_TOKEN } },
+            http_config: { authorization: { type: 'Bearer', credentials_file: o.webhookCredentialsFile } },
           },
         ],
       },
     ],
   });
 }
-
-/** What the demo's companion watches: capacity of memory and disk against their limits, anomalies in
- *  latency and error ratio per service. Short warm-up and interval so a demo shows results in minutes. */
-export const DEMO_MODEL_TARGETS = {
-  intervalSeconds: 15,
-  targets: [
-    { name: 'memory', kind: 'capacity', query: 'demo_memory_usage_bytes', threshold: 'demo_memory_limit_bytes', step: 15, lookback: 3600, horizon: 86400 },
-    { name: 'disk', kind: 'capacity', query: 'demo_disk_usage_bytes', threshold: 'demo_disk_capacity_bytes', step: 15, lookback: 3600, horizon: 86400 },
-    {
-      name: 'latency_p95',
-      kind: 'anomaly',
-      query: 'histogram_quantile(0.95, sum by (service, le) (rate(demo_http_request_duration_seconds_bucket[1m])))',
-      step: 15,
-      warmupPoints: 40,
-    },
-    {
-      name: 'error_ratio',
-      kind: 'anomaly',
-      query: 'sum by (service) (rate(demo_http_requests_total{code=~"5.."}[1m])) / sum by (service) (rate(demo_http_requests_total[1m]))',
-      step: 15,
-      warmupPoints: 40,
-    },
-  ],
-};
 
 /** The companion's config for the demo (deep-merged with the caller's overrides). */
 export function demoCompanionConfig(o: {
@@ -93,6 +75,8 @@ export function demoCompanionConfig(o: {
   storeFile: string;
   /** the demo workload, whose fault log the root-cause timeline shows */
   workloadUrl?: string;
+  /** the file holding the webhook secret Alertmanager sends */
+  webhookSecretFile?: string;
   overrides?: object;
 }): string {
   const base = {
@@ -104,9 +88,10 @@ export function demoCompanionConfig(o: {
     auth: { token: DEMO_API_TOKEN }, // the documented demo token; a config file must name one
     models: DEMO_MODEL_TARGETS,
     // Baselines from the last hour at 15 s, so a fresh demo scores every category within minutes.
-    health: { intervalSeconds: 15, baselineHours: 1, baselineStepSeconds: 15, baselineGapSeconds: 60, baselineRefreshSeconds: 60 },
+    health: { ...DEMO_HEALTH, intervalSeconds: 15, baselineHours: 1, baselineStepSeconds: 15, baselineGapSeconds: 60, baselineRefreshSeconds: 60 },
     // A 10-minute baseline (not the default hour) so a fresh demo can already rank root causes.
-    rca: { baselineMinutes: 10, ...(o.workloadUrl ? { faultsUrl: o.workloadUrl } : {}) },
+    ...(o.webhookSecretFile ? { alerting: { webhook: { secret: { file: o.webhookSecretFile } } } } : {}),
+    rca: { metrics: DEMO_RCA_METRICS, baselineMinutes: 10, ...(o.workloadUrl ? { faultsUrl: o.workloadUrl } : {}) },
   };
   return stringify(deepMerge(base, o.overrides ?? {}));
 }

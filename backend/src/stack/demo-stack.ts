@@ -1,18 +1,20 @@
 // The whole local stack on loopback: demo workload, Alertmanager, Prometheus, then the companion. Ports are
 // all checked before anything starts; if any part fails, what did start is stopped before throwing.
+import { randomBytes } from 'node:crypto';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join, resolve } from 'node:path';
+import { repoRoot as findRepoRoot } from '../paths.js';
 import { startPrometheus } from './prometheus.js';
 import { startAlertmanager } from './alertmanager.js';
 import { startWorkload } from './workload.js';
+import { nodeExporterBinary, startNodeExporter } from './node-exporter.js';
 import { spawnSupervised, waitReady } from './children.js';
 import { resolvePort } from './ports.js';
 import { demoAlertmanagerConfig, demoCompanionConfig, demoPrometheusConfig } from './configs.js';
 import type { Managed } from './types.js';
 
-const repoRoot = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const repoRoot = findRepoRoot();
 
 export interface DemoStackOptions {
   /** state dir (configs, data, logs); default a new temp dir */
@@ -23,11 +25,13 @@ export interface DemoStackOptions {
   timeScale?: number;
   /** start the companion too (default true) */
   withCompanion?: boolean;
+  /** run node_exporter beside the workload (default: when prometheus-node-exporter is installed) */
+  withNodeExporter?: boolean;
   alertmanagerConfigYaml?: string;
   /** merged over the generated companion config */
   companionConfig?: object;
   /** fixed ports (0/undefined → a free port each) */
-  ports?: { prometheus?: number; alertmanager?: number; companion?: number; workload?: number };
+  ports?: { prometheus?: number; alertmanager?: number; companion?: number; workload?: number; nodeExporter?: number };
   /** rule files Prometheus loads (default <dir>/rules) */
   rulesDir?: string;
   seed?: number;
@@ -37,6 +41,8 @@ export interface DemoStack {
   prometheus: Managed & { dataDir: string; configFile: string; rulesDir: string };
   alertmanager: Managed & { configFile: string };
   workload: Managed;
+  /** the host's node_exporter (job `node`), when it runs */
+  nodeExporter?: Managed;
   companion?: Managed;
   stop(): Promise<void>;
 }
@@ -77,6 +83,8 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
     alertmanager: await pick(o.ports?.alertmanager, 'alertmanager'),
     prometheus: await pick(o.ports?.prometheus, 'prometheus'),
   };
+  const withNodeExporter = o.withNodeExporter ?? nodeExporterBinary() !== undefined;
+  const nodeExporterPort = withNodeExporter ? await pick(o.ports?.nodeExporter, 'node_exporter') : undefined;
 
   const ownDir = o.dir === undefined; // a temp dir we made is removed on stop
   const dir = resolve(o.dir ?? (await mkdtemp(join(tmpdir(), 'foresight-demo-'))));
@@ -85,6 +93,10 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
   await mkdir(rulesDir, { recursive: true });
   await mkdir(join(dir, 'prometheus'), { recursive: true });
   await mkdir(join(dir, 'alertmanager'), { recursive: true });
+  // The webhook's own credential: Alertmanager reads it from a file (credentials_file), the companion too.
+  await mkdir(join(dir, 'secrets'), { recursive: true, mode: 0o700 });
+  const webhookSecretFile = join(dir, 'secrets', 'webhook-secret');
+  await writeFile(webhookSecretFile, randomBytes(24).toString('hex'), { mode: 0o600 });
 
   const started: { name: string; m: Managed }[] = [];
   const stopAll = async (): Promise<void> => {
@@ -113,11 +125,14 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
     const workload = await step('workload', () =>
       startWorkload({ port: ports.workload, timeScale: o.timeScale, seed: o.seed, logFile: join(dir, 'logs', 'workload.log') }),
     );
+    const nodeExporter = nodeExporterPort
+      ? await step('node_exporter', () => startNodeExporter({ port: nodeExporterPort, logFile: join(dir, 'logs', 'node-exporter.log') }))
+      : undefined;
     const alertmanager = await step('alertmanager', () =>
       startAlertmanager({
         port: ports.alertmanager,
         dataDir: join(dir, 'alertmanager'),
-        configYaml: o.alertmanagerConfigYaml ?? demoAlertmanagerConfig({ companionPort: ports.companion }),
+        configYaml: o.alertmanagerConfigYaml ?? demoAlertmanagerConfig({ companionPort: ports.companion, webhookCredentialsFile: webhookSecretFile }),
         logFile: join(dir, 'logs', 'alertmanager.log'),
       }),
     );
@@ -129,6 +144,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
           prometheusPort: ports.prometheus,
           alertmanagerPort: ports.alertmanager,
           workloadPort: ports.workload,
+          nodeExporterPort,
           companionPort: withCompanion ? ports.companion : undefined,
           rulesDir,
           scrapeIntervalSeconds: o.scrapeIntervalSeconds,
@@ -151,6 +167,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
           alertmanagerConfigFile: alertmanager.configFile,
           storeFile: join(dir, 'foresight.db'),
           workloadUrl: `http://127.0.0.1:${ports.workload}`,
+          webhookSecretFile,
           overrides: o.companionConfig,
         }),
       );
@@ -158,7 +175,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
         startCompanionChild({ port: ports.companion, configFile, logFile: join(dir, 'logs', 'companion.log') }),
       );
     }
-    return { prometheus: { ...prometheus, rulesDir }, alertmanager, workload, companion, stop: stopAll };
+    return { prometheus: { ...prometheus, rulesDir }, alertmanager, workload, ...(nodeExporter ? { nodeExporter } : {}), companion, stop: stopAll };
   } catch (err) {
     await stopAll();
     throw err;

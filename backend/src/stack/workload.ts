@@ -1,12 +1,12 @@
 // Runs the demo workload (backend/src/demo/main.ts) as a child process through tsx, so a crash or a
 // busy event loop there never takes the caller down; stop() frees the port.
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
+import { packageRoot } from '../paths.js';
 import { spawnSupervised, waitReady } from './children.js';
 import { resolvePort } from './ports.js';
 import type { Managed } from './types.js';
 
-const backendDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..');
+const backendDir = packageRoot();
 
 export interface StartWorkloadOptions {
   port?: number;

@@ -22,7 +22,7 @@ import {
   type Query,
 } from '@foresight/contract';
 import { DEMO_API_TOKEN } from '../../src/config/schema.js';
-import { rcaConfigSchema } from '../../src/rca/config.js';
+import { DEMO_RCA_METRICS } from '../../src/demo/foresight-config.js';
 import { startDemoStack, type DemoStack } from '../../src/stack/index.js';
 import { startPluginHost, type PluginHost } from '../../../plugin-host/serve.mjs';
 
@@ -90,7 +90,7 @@ before(async () => {
       rca: {
         stepSeconds: 1,
         baselineMinutes: 40 / 60,
-        metrics: rcaConfigSchema.parse({}).metrics.map((m) => ({ name: m.name, query: m.query.replaceAll('[1m]', '[10s]') })),
+        metrics: DEMO_RCA_METRICS.map((m) => ({ name: m.name, query: m.query.replaceAll('[1m]', '[10s]') })),
       },
     },
   });

@@ -23,8 +23,11 @@ interface ComposeService {
   volumes?: string[];
   environment?: Record<string, string>;
   command?: string[];
+  healthcheck?: { test: string[] };
+  depends_on?: Record<string, { condition: string }> | string[];
+  secrets?: string[];
 }
-const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown> };
+const compose = parse(read('docker-compose.yml')) as { services: Record<string, ComposeService>; volumes?: Record<string, unknown>; secrets?: Record<string, { file: string }> };
 const svc = compose.services;
 
 /** Container port each service listens on, from its `host:container` port mapping. */
@@ -45,8 +48,8 @@ function assertPointsAt(where: string, target: string, service: string): void {
   assert.equal(Number(m[2]), containerPort(service), `${where}: ${target} uses port ${m[2]}, but services.${service} listens on ${containerPort(service)}`);
 }
 
-test('docker-compose.yml has the five services with pinned images or a build that exists', () => {
-  assert.deepEqual(Object.keys(svc).sort(), ['alertmanager', 'companion', 'grafana', 'prometheus', 'workload']);
+test('docker-compose.yml has the six services with pinned images or a build that exists', () => {
+  assert.deepEqual(Object.keys(svc).sort(), ['alertmanager', 'companion', 'grafana', 'node-exporter', 'prometheus', 'workload']);
   for (const [name, s] of Object.entries(svc)) {
     if (s.image) assert.match(s.image, /^[\w./-]+:v?\d+\.\d+\.\d+$/, `services.${name}.image must pin a version`);
     else {
@@ -59,6 +62,9 @@ test('docker-compose.yml has the five services with pinned images or a build tha
   const entry = svc.workload.command?.find((a) => a.endsWith('.ts'));
   assert.ok(entry && existsSync(join(root, entry)), `services.workload.command runs ${entry}, which does not exist`);
   const cli = svc.companion.command?.find((a) => a.endsWith('.mjs'));
+  // The plugin is built against @grafana/* of this exact version; Grafana runs the same one.
+  const grafanaUi = (JSON.parse(read('package.json')) as { dependencies: Record<string, string> }).dependencies['@grafana/ui'];
+  assert.equal(svc.grafana.image, `grafana/grafana:${grafanaUi}`);
   assert.ok(cli && existsSync(join(root, cli)), `services.companion.command runs ${cli}, which does not exist`);
 });
 
@@ -67,6 +73,12 @@ test('every mounted host path exists in the repo (dist/ is what `npm run build` 
   for (const [name, s] of Object.entries(svc)) {
     for (const v of s.volumes ?? []) {
       const [host] = v.split(':');
+      if (host.startsWith('/')) {
+        // Only node_exporter reads the host itself (its root filesystem, read-only).
+        assert.equal(name, 'node-exporter', `services.${name}.volumes: bind-mounts the host path ${host}`);
+        assert.match(v, /:ro/, `services.${name}.volumes: ${v} must be read-only`);
+        continue;
+      }
       if (!host.startsWith('.')) {
         assert.ok(compose.volumes && host in compose.volumes, `services.${name}.volumes: named volume ${host} is not declared`);
         continue;
@@ -102,7 +114,7 @@ test('ports and URLs agree between docker-compose.yml and provisioning/*.yml', (
     scrape_configs: { job_name: string; static_configs: { targets: string[] }[] }[];
   };
   const jobs = Object.fromEntries(prom.scrape_configs.map((j) => [j.job_name, j.static_configs[0].targets[0]]));
-  const jobService: Record<string, string> = { prometheus: 'prometheus', alertmanager: 'alertmanager', demo: 'workload', foresight: 'companion' };
+  const jobService: Record<string, string> = { prometheus: 'prometheus', alertmanager: 'alertmanager', node: 'node-exporter', demo: 'workload', foresight: 'companion' };
   assert.deepEqual(Object.keys(jobs).sort(), Object.keys(jobService).sort());
   for (const [job, service] of Object.entries(jobService)) assertPointsAt(`provisioning/prometheus.yml job ${job}`, jobs[job], service);
   assertPointsAt('provisioning/prometheus.yml alerting', prom.alerting.alertmanagers[0].static_configs[0].targets[0], 'alertmanager');
@@ -173,4 +185,88 @@ test('promtool and amtool accept the provisioning files', async () => {
   assert.match(p.stdout + p.stderr, /SUCCESS/);
   const a = await run('amtool', ['check-config', join(root, 'provisioning', 'alertmanager.yml')]);
   assert.match(a.stdout + a.stderr, /SUCCESS/);
+});
+
+test('every depends_on waits for a healthcheck the dependency defines', () => {
+  let edges = 0;
+  for (const [name, s] of Object.entries(svc)) {
+    const deps = s.depends_on ?? {};
+    assert.ok(!Array.isArray(deps), `services.${name}.depends_on must use the long form with a condition`);
+    for (const [dep, d] of Object.entries(deps)) {
+      edges++;
+      assert.equal(d.condition, 'service_healthy', `services.${name}.depends_on.${dep}`);
+      assert.ok(svc[dep]?.healthcheck?.test?.length, `services.${dep} has no healthcheck, so ${name} would wait forever`);
+    }
+  }
+  assert.ok(edges >= 4);
+  for (const [name, s] of Object.entries(svc)) {
+    const hc = s.healthcheck?.test ?? [];
+    if (!hc.length) continue;
+    // The probe hits the service's own published port.
+    if (s.ports?.length) assert.ok(hc.join(' ').includes(`:${containerPort(name)}/`), `services.${name}.healthcheck probes another port: ${hc.join(' ')}`);
+  }
+});
+
+/** Tools the companion runs (runTool names in backend/src), e.g. promtool and amtool. */
+function toolsShelledOut(): string[] {
+  const found = new Set<string>();
+  const walk = (d: string): void => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      if (e.isDirectory()) walk(join(d, e.name));
+      else if (e.name.endsWith('.ts')) for (const m of readFileSync(join(d, e.name), 'utf8').matchAll(/runTool\(\{ name: '([\w-]+)'/g)) found.add(m[1]!);
+    }
+  };
+  walk(join(root, 'backend', 'src'));
+  return [...found].sort();
+}
+
+test('the companion image has every tool the companion shells out to, and the data it reads', () => {
+  const docker = read('backend/Dockerfile');
+  const tools = toolsShelledOut();
+  assert.deepEqual(tools, ['amtool', 'promtool']);
+  const images: Record<string, string> = { promtool: svc.prometheus.image!, amtool: svc.alertmanager.image! };
+  for (const tool of tools) {
+    // Copied from the very image compose runs, into a directory on PATH.
+    const stage = new RegExp(`FROM ${images[tool]!.replace(/[.]/g, '\\.')} AS (\\w+)`).exec(docker);
+    assert.ok(stage, `backend/Dockerfile: no stage FROM ${images[tool]} (where ${tool} comes from)`);
+    assert.match(docker, new RegExp(`COPY --from=${stage[1]} /bin/${tool} /usr/local/bin/${tool}`));
+  }
+  for (const dir of ['runbooks', 'remediation', 'examples']) {
+    assert.match(docker, new RegExp(`^COPY ${dir} ${dir}$`, 'm'), `backend/Dockerfile does not copy ${dir}/`);
+    assert.ok(existsSync(join(root, dir)));
+  }
+  const ignore = read('.dockerignore').split('\n').map((l) => l.trim());
+  assert.ok(ignore.includes('**/node_modules'), '.dockerignore must keep node_modules out of the build context');
+  assert.ok(!ignore.some((l) => /^(runbooks|remediation|examples|backend\/src|contract)\b/.test(l)), '.dockerignore drops something the image copies');
+  // The entrypoint in the compose command exists, and the SLO files it applies too.
+  const cmd = svc.companion.command ?? [];
+  const slos = cmd[cmd.indexOf('--apply-slos') + 1]!.split(',');
+  for (const f of slos) assert.ok(existsSync(join(root, f)), `--apply-slos ${f} does not exist`);
+});
+
+test('the webhook credential: one compose secret, sent by Alertmanager and expected by the companion', () => {
+  const secrets = compose.secrets ?? {};
+  assert.deepEqual(Object.keys(secrets), ['foresight_webhook']);
+  assert.ok(existsSync(join(root, secrets.foresight_webhook!.file)));
+  for (const name of ['alertmanager', 'companion']) assert.ok(svc[name]!.secrets?.includes('foresight_webhook'), `services.${name} does not mount the secret`);
+  const path = '/run/secrets/foresight_webhook';
+  const am = parse(read('provisioning/alertmanager.yml')) as { receivers: { webhook_configs?: { url: string; http_config?: { authorization?: { credentials_file?: string; credentials?: string } } }[] }[] };
+  const hooks = am.receivers.flatMap((r) => r.webhook_configs ?? []).filter((w) => w.url.includes('/api/alerting/webhook'));
+  assert.ok(hooks.length > 0);
+  for (const h of hooks) {
+    assert.equal(h.http_config?.authorization?.credentials_file, path, 'Alertmanager reads the webhook secret from the compose secret');
+    assert.equal(h.http_config?.authorization?.credentials, undefined, 'no inline credential');
+  }
+  const cfgMount = (svc.companion.volumes ?? []).find((v) => v.endsWith(':/etc/foresight/companion.yaml:ro'));
+  assert.ok(cfgMount, 'services.companion mounts its config');
+  const cfg = parse(read(cfgMount.split(':')[0]!)) as { alerting: { webhook: { secret: { file: string } } } };
+  assert.equal(cfg.alerting.webhook.secret.file, path);
+});
+
+test('provisioning/companion.yaml tells the companion the demo names exactly as the demo config does', async () => {
+  const { DEMO_HEALTH, DEMO_MODEL_TARGETS, DEMO_RCA_METRICS } = await import('../../src/demo/foresight-config.js');
+  const cfg = parse(read('provisioning/companion.yaml')) as { health: unknown; models: unknown; rca: { metrics: unknown } };
+  assert.deepEqual(cfg.health, DEMO_HEALTH);
+  assert.deepEqual(cfg.models, DEMO_MODEL_TARGETS);
+  assert.deepEqual(cfg.rca.metrics, DEMO_RCA_METRICS);
 });

@@ -1,6 +1,6 @@
 // The proof: real Prometheus + Alertmanager + demo workload. An injected error burst fires an SLO-style page
-// alert; Alertmanager routes it through the generated tree to the companion's webhook (authenticated with
-// the webhook secret via credentials_file); an incident opens; a dry-run remediation is audited; ending the
+// alert; Alertmanager routes it through the generated tree to the companion's webhook, served by the whole
+// app (createApp, API token check included) and authenticated with the webhook secret only (credentials_file); an incident opens; a dry-run remediation is audited; ending the
 // fault resolves the incident. Then a bad policy is rejected and the running Alertmanager is untouched.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,11 +12,15 @@ import type { Server } from 'node:http';
 import express from 'express';
 import { openStore } from '../../src/store/db.js';
 import { startDemoStack, type DemoStack } from '../../src/stack/index.js';
+import pino from 'pino';
+import { Registry } from 'prom-client';
 import { alertingRouter, alertingServicesFor, type AlertingRouterContext } from '../../src/api/alerting.js';
+import { loadConfig } from '../../src/config/index.js';
+import type { AppContext } from '../../src/context.js';
+import { createApp } from '../../src/http/app.js';
 import { parseAlertingConfig } from '../../src/alerting/config.js';
 import { generateAlertmanager } from '../../src/alerting/routes/generate.js';
 import { applyAlertmanagerConfig } from '../../src/alerting/writer.js';
-import type { AlertingStore } from '../../src/alerting/store.js';
 import { PromClient } from '../../src/prom/client.js';
 
 const RULE = `groups:
@@ -36,7 +40,8 @@ let server: Server | undefined;
 let ctx: AlertingRouterContext | undefined;
 let base = '';
 
-const memStore = (): AlertingStore => openStore(':memory:');
+const API_TOKEN = 'it-api-token';
+const API = { Authorization: `Bearer ${API_TOKEN}` };
 
 const policy = (companionUrl: string) => ({
   secretsDir: join(dir, 'secrets'),
@@ -75,7 +80,7 @@ async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 45_0
     await new Promise((r) => setTimeout(r, 500));
   }
 }
-const getJson = async <T>(path: string): Promise<T> => (await (await fetch(`${base}${path}`)).json()) as T;
+const getJson = async <T>(path: string): Promise<T> => (await (await fetch(`${base}${path}`, { headers: API })).json()) as T;
 
 before(async () => {
   process.env.FS_IT_WEBHOOK_SECRET = SECRET;
@@ -88,12 +93,13 @@ before(async () => {
   });
   base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   stack = await startDemoStack({ withCompanion: false, scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1, rulesDir: join(dir, 'rules'), alertmanagerConfigYaml: USER_AM, seed: 7 });
-  ctx = {
-    config: { alerting: { ...policy(base), alertmanager: { url: stack.alertmanager.url, configFile: stack.alertmanager.configFile } } },
-    store: memStore(),
-    prom: new PromClient({ url: stack.prometheus.url }),
+  const config = {
+    ...loadConfig(undefined, { FORESIGHT_API_TOKEN: API_TOKEN, FORESIGHT_PROMETHEUS_URL: stack.prometheus.url, FORESIGHT_ALERTMANAGER_URL: stack.alertmanager.url }),
+    alerting: { ...policy(base), alertmanager: { url: stack.alertmanager.url, configFile: stack.alertmanager.configFile } },
   };
-  app.use('/api/alerting', alertingRouter(ctx));
+  const appCtx: AppContext = { config, store: openStore(':memory:'), prom: new PromClient({ url: stack.prometheus.url }), log: pino({ level: 'silent' }), registry: new Registry() };
+  ctx = appCtx;
+  app.use(createApp(appCtx, { alerting: alertingRouter(appCtx) }));
 });
 
 after(async () => {
@@ -104,7 +110,7 @@ after(async () => {
 });
 
 test('error burst → page alert → generated route → webhook → incident + dry-run audit → fault ends → resolved', async () => {
-  const applied = await fetch(`${base}/api/alerting/routes/apply`, { method: 'POST' });
+  const applied = await fetch(`${base}/api/alerting/routes/apply`, { method: 'POST', headers: API });
   assert.equal(applied.status, 200, await applied.clone().text());
   assert.deepEqual(await applied.json(), { changed: true, reloaded: true, pushedToMimir: false });
 

@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { openStore } from '../../src/store/db.js';
 import { startDemoStack, type DemoStack } from '../../src/stack/index.js';
-import { parseRcaConfig, rcaConfigSchema } from '../../src/rca/config.js';
+import { parseRcaConfig } from '../../src/rca/config.js';
+import { DEMO_HEALTH, DEMO_RCA_METRICS } from '../../src/demo/foresight-config.js';
 import { investigate } from '../../src/rca/investigate.js';
 import { KnowledgeBase } from '../../src/rca/knowledge-base.js';
 import { HealthService } from '../../src/health/service.js';
@@ -71,13 +72,12 @@ after(async () => {
 
 test('a dependency outage yields an incident blaming the failing dependency, with timeline and runbook', async () => {
   const prom = new PromClient({ url: stack.prometheus.url });
-  const defaults = rcaConfigSchema.parse({});
   // One-second scrapes: short rate windows so onsets are seconds, not a minute, apart.
   const config = parseRcaConfig({
     stepSeconds: 1,
     baselineMinutes: 90 / 60,
     faultsUrl: stack.workload.url,
-    metrics: defaults.metrics.map((m) => ({ name: m.name, query: m.query.replaceAll('[1m]', '[10s]') })),
+    metrics: DEMO_RCA_METRICS.map((m) => ({ name: m.name, query: m.query.replaceAll('[1m]', '[10s]') })),
   });
   const store = openStore(':memory:');
   try {
@@ -87,6 +87,10 @@ test('a dependency outage yields an incident blaming the failing dependency, wit
     assert.equal(inv.components[0]!.component, 'payments', JSON.stringify(inv.components.map((c) => [c.component, c.score, c.onset! - injectedAt, c.evidence]), null, 1));
     assert.ok(inv.edges.some((e) => e.caller === 'checkout' && e.callee === 'payments'), 'topology inferred from the service graph');
     assert.ok(Math.abs(inv.components[0]!.onset! - injectedAt) < 10, `onset ${inv.components[0]!.onset! - injectedAt}s from the injection`);
+    // Each candidate carries the PromQL of exactly its series (a configured grouped query narrowed to the component).
+    const q = inv.queries!.payments!.error_ratio!;
+    const narrowed = await prom.query(q, injectedAt + 30);
+    assert.deepEqual(narrowed.map((r) => r.labels.service), ['payments'], q);
     const kinds = new Set(inv.timeline.map((e) => e.kind));
     assert.ok(inv.timeline.some((e) => e.kind === 'fault' && e.component === 'payments' && /dependency_outage/.test(e.event)), 'fault on the timeline');
     assert.ok(inv.timeline.some((e) => e.kind === 'alert' && e.component === 'payments' && /ServiceDown/.test(e.event)), `alert on the timeline; kinds ${[...kinds]}`);
@@ -107,7 +111,7 @@ test('a dependency outage yields an incident blaming the failing dependency, wit
 test('health scores put the failing service last, availability costing the most', async () => {
   const store = openStore(':memory:');
   try {
-    const svc = new HealthService({ prom: new PromClient({ url: stack.prometheus.url }), store, config: { baselineHours: 0.02, baselineStepSeconds: 1, baselineGapSeconds: 0 } });
+    const svc = new HealthService({ prom: new PromClient({ url: stack.prometheus.url }), store, config: { ...DEMO_HEALTH, baselineHours: 0.02, baselineStepSeconds: 1, baselineGapSeconds: 0 } });
     const snap = await svc.runOnce();
     assert.deepEqual(snap.errors, []);
     const byName = new Map(snap.components.map((c) => [c.component, c]));
@@ -119,7 +123,7 @@ test('health scores put the failing service last, availability costing the most'
     assert.ok(byName.get('catalogue')!.score! > pay.score!);
     assert.equal(svc.history.scores('payments', 0).length, 1);
     // The datasource query serves the same scores as contract frames.
-    const ctx = { config: { health: { baselineHours: 0.02, baselineStepSeconds: 1, baselineGapSeconds: 0 } }, prom: new PromClient({ url: stack.prometheus.url }), store };
+    const ctx = { config: { health: { ...DEMO_HEALTH, baselineHours: 0.02, baselineStepSeconds: 1, baselineGapSeconds: 0 } }, prom: new PromClient({ url: stack.prometheus.url }), store };
     await healthServiceFor(ctx).runOnce();
     const decoded = decodeHealthScores(await healthScoreProvider({ refId: 'A', queryType: 'healthScore', component: 'payments' }, { from: 0, to: Date.now() + 60_000 }, ctx));
     assert.equal(decoded.length, 1);

@@ -61,9 +61,10 @@ test('Prometheus scrapes the workload (up == 1) and holds demo_http_requests_tot
   assert.deepEqual([...services].sort(), ['cart', 'catalogue', 'checkout', 'db', 'frontend', 'payments', 'queue']);
   const jobs = await eventually('every job scraped', 10_000, async () => {
     const j = (await query('up == 1')).map((s) => s.metric.job).sort();
-    return j.length === 3 ? j : undefined;
+    return j.length === 4 ? j : undefined;
   });
-  assert.deepEqual(jobs, ['alertmanager', 'demo', 'prometheus']);
+  // node: Debian's prometheus-node-exporter, run beside the workload.
+  assert.deepEqual(jobs, ['alertmanager', 'demo', 'node', 'prometheus']);
 });
 
 test('Prometheus loads rule files from the rules dir and sends alerts to the Alertmanager', async () => {

@@ -1,15 +1,19 @@
-// /api/alerting over HTTP (express on a loopback port): webhook validation, auth and replay protection,
-// incident ack/resolve, feedback, rule stats, approvals, routes preview, and clear 4xx errors.
+// /api/alerting over HTTP through the whole app (createApp: token check, body parser, error handler) on a
+// loopback port: webhook validation, auth (its own secret or the API token, nothing else) and replay
+// protection, incident ack/resolve, feedback, rule stats, approvals, routes preview, and clear 4xx errors.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
-import express from 'express';
+import pino from 'pino';
 import { openStore } from '../../src/store/db.js';
 import { Registry } from 'prom-client';
 import { alertingRouter, alertingServicesFor, type AlertingRouterContext } from '../../src/api/alerting.js';
 import type { AlertingStore } from '../../src/alerting/store.js';
 import type { AppContext } from '../../src/context.js';
+import { loadConfig } from '../../src/config/index.js';
+import { createApp } from '../../src/http/app.js';
+import { PromClient } from '../../src/prom/client.js';
 
 const memStore = (): AlertingStore => openStore(':memory:');
 
@@ -20,21 +24,19 @@ let ctx: AlertingRouterContext;
 const registry = new Registry();
 before(async () => {
   process.env.FS_UNIT_WEBHOOK_SECRET = SECRET;
-  ctx = {
-    config: {
-      auth: { token: 'api-token' },
-      alerting: {
-        receivers: [{ name: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/x' }],
-        tiers: { critical: { receivers: ['hook'] } },
-        webhook: { secret: { env: 'FS_UNIT_WEBHOOK_SECRET' } },
-        remediation: { actions: [{ name: 'scale', match: ['alertname="Busy"'], run: { kind: 'http', url: 'http://127.0.0.1:9/scale' }, mode: 'approval' }] },
-      },
+  const base0 = loadConfig(undefined, { FORESIGHT_API_TOKEN: 'api-token', FORESIGHT_PROMETHEUS_URL: 'http://127.0.0.1:9' });
+  const config = {
+    ...base0,
+    alerting: {
+      receivers: [{ name: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/x' }],
+      tiers: { critical: { receivers: ['hook'] } },
+      webhook: { secret: { env: 'FS_UNIT_WEBHOOK_SECRET' } },
+      remediation: { actions: [{ name: 'scale', match: ['alertname="Busy"'], run: { kind: 'http', url: 'http://127.0.0.1:9/scale' }, mode: 'approval' }] },
     },
-    store: memStore(),
-    registry,
   };
-  const app = express();
-  app.use('/api/alerting', alertingRouter(ctx));
+  const app0: AppContext = { config, prom: new PromClient({ url: config.prometheus.url, retries: 0 }), store: openStore(':memory:'), log: pino({ level: 'silent' }), registry };
+  ctx = app0;
+  const app = createApp(app0, { alerting: alertingRouter(app0) });
   server = await new Promise<Server>((ok) => {
     const s = app.listen(0, '127.0.0.1', () => ok(s));
   });
@@ -45,8 +47,11 @@ after(async () => {
   await new Promise((r) => server.close(r));
 });
 
+const API = { Authorization: 'Bearer api-token' };
+// Every route but the webhook sends the API token by default (the webhook's tests choose their credential).
 const post = (path: string, body: unknown, headers: Record<string, string> = {}) =>
-  fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  fetch(`${base}${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(path === '/webhook' ? {} : API), ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+const get = (path: string, headers: Record<string, string> = API) => fetch(`${base}${path}`, { headers });
 const auth = { Authorization: `Bearer ${SECRET}` };
 const hook = (alertname: string, fp: string, status: 'firing' | 'resolved' = 'firing', service = 'cart') => ({
   version: '4', groupKey: `{}:{alertname="${alertname}"}`, status, receiver: 'foresight-critical', groupLabels: {}, commonLabels: {}, commonAnnotations: {}, externalURL: '',
@@ -56,11 +61,15 @@ const hook = (alertname: string, fp: string, status: 'firing' | 'resolved' = 'fi
 test('webhook: unauthenticated 401, wrong secret 401, malformed JSON 400, bad shape 400 naming the field', async () => {
   assert.equal((await post('/webhook', hook('A', 'a'))).status, 401);
   assert.equal((await post('/webhook', hook('A', 'a'), { Authorization: 'Bearer nope' })).status, 401);
-  // The API token is accepted too (when the companion's token check sits in front of the router).
-  assert.equal((await post('/webhook', hook('TokenAuth', 'tok', 'firing', 'auth'), { Authorization: 'Bearer api-token' })).status, 200);
+  // The API token is accepted too; the webhook secret opens the webhook only, never the rest of the API.
+  assert.equal((await post('/webhook', hook('TokenAuth', 'tok', 'firing', 'auth'), API)).status, 200);
+  assert.equal((await post('/webhook', hook('SecretHeader', 'sh', 'firing', 'auth'), { 'X-Foresight-Webhook-Secret': SECRET })).status, 200);
+  assert.equal((await get('/incidents', auth)).status, 401);
+  assert.equal((await get('/incidents', {})).status, 401);
+  assert.equal((await post('/incidents/1/ack', {}, auth)).status, 401);
   const r = await post('/webhook', '{"version": "4",', auth);
   assert.equal(r.status, 400);
-  assert.match(((await r.json()) as { error: string }).error, /malformed JSON body/);
+  assert.match(((await r.json()) as { error: string }).error, /JSON/); // the whole app's body parser answers first
   const r2 = await post('/webhook', { ...hook('A', 'a'), alerts: [] }, auth);
   assert.equal(r2.status, 400);
   assert.match(((await r2.json()) as { error: string }).error, /alerts: Array must contain at least 1/);
@@ -71,7 +80,7 @@ test('webhook accepted once, replay 200 duplicate; incident ack, feedback, stats
   assert.equal(r.status, 200);
   const { opened } = (await r.json()) as { opened: number[] };
   assert.equal(opened.length, 1);
-  const countIncidents = async () => ((await (await fetch(`${base}/incidents`)).json()) as unknown[]).length;
+  const countIncidents = async () => ((await (await get(`/incidents`)).json()) as unknown[]).length;
   const before = await countIncidents();
   const replay = await post('/webhook', hook('HighErrors', 'h1'), auth);
   // Alertmanager retries any non-2xx, so a replay is a 200 that changes nothing.
@@ -84,29 +93,29 @@ test('webhook accepted once, replay 200 duplicate; incident ack, feedback, stats
   const id = opened[0]!;
   const ack = (await (await post(`/incidents/${id}/ack`, { by: 'alice' })).json()) as { status: string; acknowledgedBy: string };
   assert.deepEqual([ack.status, ack.acknowledgedBy], ['acknowledged', 'alice']);
-  const inc = (await (await fetch(`${base}/incidents/${id}`)).json()) as { alerts: { id: number }[] };
+  const inc = (await (await get(`/incidents/${id}`)).json()) as { alerts: { id: number }[] };
   const fb = await post(`/alerts/${inc.alerts[0]!.id}/feedback`, { verdict: 'noise', by: 'alice' });
   assert.equal(fb.status, 200);
   assert.equal((await post(`/alerts/${inc.alerts[0]!.id}/feedback`, { verdict: 'meh' })).status, 400);
-  const stats = (await (await fetch(`${base}/rules/stats`)).json()) as { alertname: string; fired: number; precision: number; noiseRatio: number }[];
+  const stats = (await (await get(`/rules/stats`)).json()) as { alertname: string; fired: number; precision: number; noiseRatio: number }[];
   assert.deepEqual(stats.filter((s) => s.alertname === 'HighErrors').map((s) => [s.fired, s.precision, s.noiseRatio]), [[1, 0, 1]]);
   assert.match(await registry.metrics(), /foresight_alert_rule_noise_ratio\{alertname="HighErrors"\} 1/);
   const res = (await (await post(`/incidents/${id}/resolve`, {}, { 'X-Foresight-User': 'bob' })).json()) as { status: string; resolvedBy: string };
   assert.deepEqual([res.status, res.resolvedBy], ['resolved', 'bob']);
   assert.equal((await post(`/incidents/${id}/resolve`, {})).status, 409);
-  assert.equal((await fetch(`${base}/incidents/999`)).status, 404);
-  assert.equal((await fetch(`${base}/incidents/abc`)).status, 400);
-  assert.equal((await fetch(`${base}/incidents?status=weird`)).status, 400);
+  assert.equal((await get(`/incidents/999`)).status, 404);
+  assert.equal((await get(`/incidents/abc`)).status, 400);
+  assert.equal((await get(`/incidents?status=weird`)).status, 400);
 });
 
 test('approvals: a firing alert for an approval-mode action waits; an operator rejects it', async () => {
   await post('/webhook', hook('Busy', 'b1'), auth);
-  const pending = (await (await fetch(`${base}/remediation/approvals`)).json()) as { id: number; action: string; target: string }[];
+  const pending = (await (await get(`/remediation/approvals`)).json()) as { id: number; action: string; target: string }[];
   assert.deepEqual(pending.map((p) => [p.action, p.target]), [['scale', 'cart']]);
   const d = (await (await post(`/remediation/approvals/${pending[0]!.id}`, { approve: false, by: 'carol' })).json()) as { outcome: string };
   assert.equal(d.outcome, 'rejected');
   assert.equal((await post(`/remediation/approvals/${pending[0]!.id}`, { approve: true })).status, 409);
-  const audit = (await (await fetch(`${base}/remediation/audit`)).json()) as { actor: string; outcome: string }[];
+  const audit = (await (await get(`/remediation/audit`)).json()) as { actor: string; outcome: string }[];
   assert.deepEqual(audit.map((a) => [a.actor, a.outcome]), [['carol', 'rejected'], ['foresight', 'awaiting_approval']]);
 });
 
@@ -116,7 +125,7 @@ test('AppContext (shared interface 5) satisfies the router context', () => {
 });
 
 test('routes preview returns the generated fragment; apply without a config file is a clear 400', async () => {
-  const p = (await (await fetch(`${base}/routes/preview`)).json()) as { fragment: string };
+  const p = (await (await get(`/routes/preview`)).json()) as { fragment: string };
   assert.match(p.fragment, /name: foresight-critical/);
   const a = await post('/routes/apply', {});
   assert.equal(a.status, 400);

@@ -12,18 +12,23 @@ import { scoreComponent, scoreSystem } from '../../src/models/health/index.js';
 const health = (component: string, errorRatio: number) =>
   scoreComponent({ component, indicators: { errors: [{ name: 'error_ratio', value: errorRatio, betterWhen: 'lower', slo: 0.01 }] } });
 
-test('config: defaults fit the demo workload; bad fields are named', () => {
+test('config: defaults are conventional metric families, never the demo\'s; bad fields are named', () => {
   const c = parseHealthConfig(undefined);
   assert.equal(c.componentLabel, 'service');
-  assert.ok(c.categories.errors[0]!.query.includes('demo_http_requests_total'));
-  assert.equal(c.categories.resources.length, 4);
+  assert.equal(c.discovery, undefined, 'no discovery query: components come from labels');
+  const all = Object.values(c.categories).flat();
+  assert.ok(all.every((i) => !i.query.includes('demo_') && i.query.includes('{{selector}}')), 'every default is narrowed by the component selector');
+  assert.ok(c.categories.errors.some((i) => i.query.includes('http_requests_total')));
+  assert.ok(c.categories.resources.some((i) => i.query.includes('node_filesystem_avail_bytes')));
+  assert.ok(c.categories.availability.some((i) => i.query.startsWith('min(avg_over_time(up{')));
   const custom = parseHealthConfig({ categories: { custom: [{ name: 'orders', query: 'rate(orders_total{job="{{component}}"}[5m])', betterWhen: 'higher' }] } });
   assert.equal(custom.categories.custom[0]!.name, 'orders');
-  assert.equal(custom.categories.errors.length, 1, 'unspecified categories keep their defaults');
-  assert.throws(() => parseHealthConfig({ categories: { errors: [{ name: 'e', query: 'up', betterWhen: 'lower' }] } }), /health\.categories\.errors\.0\.query: must contain the \{\{component\}\} placeholder/);
+  assert.equal(custom.categories.errors.length, c.categories.errors.length, 'unspecified categories keep their defaults');
+  assert.throws(() => parseHealthConfig({ categories: { errors: [{ name: 'e', query: 'up', betterWhen: 'lower' }] } }), /health\.categories\.errors\.0\.query: must contain the \{\{selector\}\} or \{\{component\}\} placeholder/);
   assert.throws(() => parseHealthConfig({ weights: { uptime: 1 } }), /health\.weights: Unrecognized key/);
   assert.throws(() => parseHealthConfig({ categories: { availability: [{ name: 'a', query: '{{component}}', betterWhen: 'higher', slo: 99.9 }] } }), /slo of a higher-is-better indicator/);
   assert.equal(fillTemplate('x{service="{{component}}"}', 'a"b\\c'), 'x{service="a\\"b\\\\c"}');
+  assert.equal(fillTemplate('x{{{selector}}}', 'a"b', 'job'), 'x{job="a\\"b"}');
 });
 
 test('history keeps scores per component and the system, and prunes by age', () => {

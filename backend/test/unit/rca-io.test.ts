@@ -65,7 +65,7 @@ test('neighbourhood walks dependencies and callers; config errors name the field
   const edges = [{ caller: 'a', callee: 'b' }, { caller: 'b', callee: 'c' }, { caller: 'c', callee: 'd' }];
   assert.deepEqual([...neighbourhood(['b'], edges, 1)].sort(), ['a', 'b', 'c']);
   assert.deepEqual([...neighbourhood(['a'], edges, 2)].sort(), ['a', 'b', 'c']);
-  assert.equal(parseRcaConfig({}).metrics.length, 9);
+  assert.equal(parseRcaConfig({}).metrics, undefined, 'no configured queries: discovered components and conventional families');
   assert.throws(() => parseRcaConfig({ stepSeconds: -1 }), /rca\.stepSeconds: /);
   assert.throws(() => parseRcaConfig({ topology: { callerLabel: '1x' } }), /rca\.topology\.callerLabel: must be a Prometheus label name/);
 });

@@ -84,7 +84,7 @@ test('investigate puts predicted crossings on the timeline (and notes a failing 
       return [{ labels: { service: 'db' }, timestamps: Float64Array.from({ length: n }, (_, i) => start + i * step), values: new Float64Array(n).fill(1) }];
     },
   };
-  const cfg = parseRcaConfig({ topology: { infer: false }, markers: [] });
+  const cfg = parseRcaConfig({ topology: { infer: false }, markers: [], metrics: [{ name: 'up', query: 'min by (service) (up)' }, { name: 'error_ratio', query: 'sum by (service) (rate(errors_total[1m]))' }] });
   const t = 10_000;
   const inv = await investigate({ prom: empty, config: cfg, now: () => t + 600, forecasts: () => [cap('db', t + 120), cap('db', t + 86_400)] }, { incidentTime: t });
   assert.deepEqual(inv.timeline.filter((e) => e.kind === 'forecast').map((e) => [e.time, e.component]), [[t + 120, 'db']]);
