@@ -140,7 +140,11 @@ test('after each cycle new findings are investigated one at a time, each once; s
   source.onCycle!({ at: t + 120 });
   current = [...current, finding('queue', t + 200, t + 240)];
   source.onCycle!({ at: t + 240 });
-  await new Promise((r) => setTimeout(r, 60));
+  // Poll rather than sleep a fixed time: on a loaded machine the queued runs may take longer.
+  for (const deadline = Date.now() + 10_000; started.length < 4 || running > 0; ) {
+    if (Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 5));
+  }
   assert.deepEqual(started.map((r) => [r.scope?.components, r.incidentTime]), [
     [['cart'], t],
     [['payments'], t + 10],
