@@ -7,6 +7,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config/schema.js';
 import type { AppContext } from './context.js';
 import { createApp } from './http/app.js';
+import { Gate, currentSignal } from './http/limits.js';
 import { registry } from './http/metrics.js';
 import { logger } from './log.js';
 import { PromClient } from './prom/client.js';
@@ -79,6 +80,11 @@ export async function startCompanion(config: Config, o: StartCompanionOptions = 
     ...(config.prometheus.bearerToken ? { bearerToken: config.prometheus.bearerToken } : {}),
     ...(config.prometheus.basicAuth ? { basicAuth: config.prometheus.basicAuth } : {}),
     ...(config.prometheus.tenant ? { tenant: config.prometheus.tenant } : {}),
+    // Bounded: at most limits.prometheus.concurrency requests in flight, a bounded queue behind them,
+    // and an API request's Prometheus work stops when its client goes away or its deadline passes.
+    gate: new Gate(config.limits.prometheus.concurrency, config.limits.prometheus.queue),
+    maxSeries: config.limits.seriesPerQuery,
+    signal: currentSignal,
   });
 
   // Check the remote parts before touching anything local, so a failed start leaves nothing behind.
