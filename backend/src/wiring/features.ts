@@ -19,7 +19,7 @@ import { rootCauseProvider } from '../rca/ds-provider.js';
 import { requestFromAlerts } from '../rca/from-alerts.js';
 import { investigate, type InvestigateDeps } from '../rca/investigate.js';
 import { anomaliesProvider, forecastProvider, targetOptions } from './models-providers.js';
-import { budgetHistoryProvider, burnRatesProvider, sloOptions, sloStatusProvider } from './slo-providers.js';
+import { budgetHistoryProvider, burnRatesProvider, sloCacheFor, sloOptions, sloStatusProvider } from './slo-providers.js';
 
 export function datasourceProviders(): Partial<DatasourceProviders> {
   return {
@@ -107,11 +107,14 @@ export async function startFullCompanion(config: Config): Promise<RunningCompani
       await anomalyRca?.stop();
       alertingServicesFor(ctx).stop();
       healthServiceFor(ctx).stop();
+      sloCacheFor(ctx).stop();
     },
   });
   investigateIncidents(running.ctx);
   anomalyRca = investigateAnomalies(running.ctx);
   modelsServiceFor(running.ctx).start();
   healthServiceFor(running.ctx).start();
+  // SLO status, budgets and burn rates on a cadence, so dashboards read them from memory.
+  sloCacheFor(running.ctx).start();
   return running;
 }
