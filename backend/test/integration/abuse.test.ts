@@ -135,7 +135,7 @@ async function gauge(name: string): Promise<number> {
   return m ? Number(m[1]) : NaN;
 }
 
-test('a client that goes away cancels its Prometheus work: the queue it filled drains', async () => {
+test('a client that goes away cancels its Prometheus work: the queue it filled drains', async (t) => {
   const ctrl = new AbortController();
   // 50 wide budget histories (the most one request may ask for): far more Prometheus work than 4 slots.
   const req = fetch(`${url}/api/ds/query`, {
@@ -156,12 +156,14 @@ test('a client that goes away cancels its Prometheus work: the queue it filled d
   }
   ctrl.abort();
   await req;
+  t.diagnostic(`queued when the client left: ${queued}`);
   if (queued < 10) return void assert.ok(true, 'the request finished before it queued enough to tell (machine fast); nothing to cancel');
   let after = queued;
   while (Date.now() < deadline + 30_000 && after > 2) {
     after = await gauge('foresight_prometheus_queued');
     await new Promise((r) => setTimeout(r, 100));
   }
+  t.diagnostic(`queued after: ${after}`);
   assert.ok(after <= 2, `the queue stayed at ${after} after the client went away (was ${queued})`);
 });
 
