@@ -26,8 +26,8 @@ export const limitsSchema = z
     investigationSeconds: count(120, 86_400),
     /** wall time of any other API request's Prometheus work, in seconds */
     requestSeconds: count(60, 86_400),
-    /** how often SLO status, budgets and burn rates are recomputed to be served from memory, in seconds */
-    sloRefreshSeconds: count(15, 3_600),
+    /** how often SLO status, budgets and burn rates are recomputed to be served from memory, in seconds (0: per request) */
+    sloRefreshSeconds: z.number({ invalid_type_error: 'must be a number' }).int('must be an integer').min(0, 'must be >= 0').max(3_600, 'must be <= 3600').default(15),
     prometheus: z
       .object({
         /** Prometheus requests in flight at once, across the whole companion */

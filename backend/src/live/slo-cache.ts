@@ -99,7 +99,7 @@ export class SloStatusCache {
   }
 
   start(): this {
-    if (this.timer) return this;
+    if (this.timer || this.o.refreshMs <= 0) return this;
     let busy = false;
     const tick = (): void => {
       if (busy) return;

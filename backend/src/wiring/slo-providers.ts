@@ -28,8 +28,8 @@ async function reportAt(ctx: AppContext, def: SloDef, toMs: number): Promise<Cac
   const cache = sloCacheFor(ctx);
   const now = Date.now();
   const refreshMs = (ctx.config?.limits?.sloRefreshSeconds ?? 15) * 1000;
-  if (toMs >= now - refreshMs) return cache.get(def);
-  const at = Math.floor(toMs / 1000);
+  if (refreshMs > 0 && toMs >= now - refreshMs) return cache.get(def);
+  const at = Math.floor(Math.min(toMs, now) / 1000);
   return { report: await computeBudget(ctx.prom, def, at), asOf: at * 1000 };
 }
 
