@@ -110,10 +110,14 @@ export function requestScope(limits: Limits): RequestHandler {
   };
 }
 
-/** Bounded concurrency with a bounded FIFO queue. */
+/**
+ * Bounded concurrency with a bounded queue. Background work (no request scope: the schedulers) waits in
+ * its own line, served first, so a flood of API requests cannot starve the cadence that keeps figures fresh.
+ */
 export class Gate {
   private active = 0;
   private readonly waiting: { go: () => void; fail: (e: Error) => void }[] = [];
+  private readonly background: { go: () => void; fail: (e: Error) => void }[] = [];
 
   constructor(
     readonly concurrency: number,
@@ -125,24 +129,26 @@ export class Gate {
   }
 
   get queued(): number {
-    return this.waiting.length;
+    return this.waiting.length + this.background.length;
   }
 
-  async run<T>(fn: () => Promise<T>, signal?: AbortSignal): Promise<T> {
+  /** `background`: work no client waits for (served before queued API requests; same queue bound). */
+  async run<T>(fn: () => Promise<T>, signal?: AbortSignal, background = false): Promise<T> {
     if (signal?.aborted) throw abortError(signal);
     if (this.active >= this.concurrency) {
-      if (this.waiting.length >= this.queue) {
+      if (this.queued >= this.queue) {
         throw new LimitError(503, `prometheus: ${this.queue} requests already waiting (limits.prometheus.queue); try again shortly`);
       }
+      const line = background ? this.background : this.waiting;
       await new Promise<void>((resolve, reject) => {
         const entry = { go: resolve, fail: reject };
-        this.waiting.push(entry);
+        line.push(entry);
         signal?.addEventListener(
           'abort',
           () => {
-            const i = this.waiting.indexOf(entry);
+            const i = line.indexOf(entry);
             if (i >= 0) {
-              this.waiting.splice(i, 1);
+              line.splice(i, 1);
               reject(abortError(signal));
             }
           },
@@ -155,7 +161,7 @@ export class Gate {
     try {
       return await fn();
     } finally {
-      const nextUp = this.waiting.shift();
+      const nextUp = this.background.shift() ?? this.waiting.shift();
       // The slot passes straight to the next waiter (active stays the same), else it is freed.
       if (nextUp) nextUp.go();
       else this.active--;

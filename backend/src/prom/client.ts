@@ -41,7 +41,8 @@ export class PromClient {
     // Readiness probes skip the gate: /readyz must answer even when the queue is full.
     const outer = this.o.signal?.();
     if (!this.o.gate || req.endpoint === 'ready') return this.attemptNow(req, outer);
-    return this.o.gate.run(() => this.attemptNow(req, outer), outer);
+    // No request scope means background work (schedulers): it goes before queued API requests.
+    return this.o.gate.run(() => this.attemptNow(req, outer), outer, outer === undefined);
   }
 
   private async attemptNow(req: BuiltRequest, outer: AbortSignal | undefined): Promise<{ status: number; text: string; retryAfterMs?: number }> {
