@@ -4,6 +4,7 @@
 // same load, 20 concurrent clients paced to 50 requests/s in total, one query per request, the query types
 // in turn, and the table prints p50/p99 per query type for both and their ratio.
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
@@ -126,6 +127,12 @@ export default async function (): Promise<void> {
     const bx = all(b.byType);
     process.stdout.write(`| all | ${bx.length} | ${pct(ax, 50).toFixed(1)} | ${pct(ax, 99).toFixed(1)} | ${pct(bx, 50).toFixed(1)} | ${pct(bx, 99).toFixed(1)} | ${(pct(ax, 99) / pct(bx, 99)).toFixed(1)}× |\n`);
     process.stdout.write(`\nrequests sent: per request ${a.sent} (${a.errors} errors), from memory ${b.sent} (${b.errors} errors)\n`);
+    // Context for the tails: a busy machine shows up here, not in the companion's own work.
+    const lag = async (u: string): Promise<string> => {
+      const m = /^nodejs_eventloop_lag_p99_seconds (\S+)$/m.exec(await (await fetch(`${u}/metrics`)).text());
+      return m ? `${(Number(m[1]) * 1000).toFixed(0)} ms` : 'n/a';
+    };
+    process.stdout.write(`machine: ${cpus().length} cores, load average ${loadavg().map((x) => x.toFixed(1)).join(' ')}; companion event-loop lag p99: per request ${await lag(perRequest)}, from memory ${await lag(cached)}\n`);
   } finally {
     for (const s of started.reverse()) await s.stop().catch(() => undefined);
     await stack.stop();
