@@ -25,26 +25,26 @@ const ENCODED_DANGEROUS = /%(2f|5c|2e|25|0[0-9a-f]|1[0-9a-f]|7f)/i;
  * Returns it unchanged or throws a 400 naming what is wrong.
  */
 export function checkProxyPath(rest) {
-  if (rest === '' || rest === '/') return '/';
-  if (!rest.startsWith('/')) throw new HostError(400, 'proxy path must start with /');
-  if (!PATH_CHARS.test(rest)) throw new HostError(400, 'proxy path has characters that must be percent-encoded');
-  if (rest.includes('//')) throw new HostError(400, 'proxy path must not contain // (an empty segment or a protocol-relative URL)');
-  if (ENCODED_DANGEROUS.test(rest)) throw new HostError(400, 'proxy path must not carry encoded /, \\, ., % or control characters');
+  if (rest === '' || rest === '/') {return '/';}
+  if (!rest.startsWith('/')) {throw new HostError(400, 'proxy path must start with /');}
+  if (!PATH_CHARS.test(rest)) {throw new HostError(400, 'proxy path has characters that must be percent-encoded');}
+  if (rest.includes('//')) {throw new HostError(400, 'proxy path must not contain // (an empty segment or a protocol-relative URL)');}
+  if (ENCODED_DANGEROUS.test(rest)) {throw new HostError(400, 'proxy path must not carry encoded /, \\, ., % or control characters');}
   try {
     decodeURIComponent(rest);
   } catch {
     throw new HostError(400, 'proxy path has a malformed percent-encoding');
   }
   for (const seg of rest.split('/')) {
-    if (seg === '.' || seg === '..') throw new HostError(400, 'proxy path must not contain . or .. segments');
+    if (seg === '.' || seg === '..') {throw new HostError(400, 'proxy path must not contain . or .. segments');}
   }
   return rest;
 }
 
 /** Query strings are passed on, but only if they cannot smuggle a fragment or raw spaces. */
 export function checkQuery(q) {
-  if (q === '') return '';
-  if (!/^[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/.test(q)) throw new HostError(400, 'proxy query string has characters that must be percent-encoded');
+  if (q === '') {return '';}
+  if (!/^[A-Za-z0-9\-._~!$&'()*+,;=:@%/?]*$/.test(q)) {throw new HostError(400, 'proxy query string has characters that must be percent-encoded');}
   return `?${q}`;
 }
 
@@ -94,7 +94,7 @@ export function routeHeaders(route, settings) {
   for (const h of route.headers ?? []) {
     const value = renderTemplate(h.content, settings);
     // A header whose secret is not set is left out rather than sent as "Bearer ".
-    if (/\{\{/.test(h.content) && renderTemplate(h.content, { jsonData: {}, secureJsonData: {} }) === value) continue;
+    if (/\{\{/.test(h.content) && renderTemplate(h.content, { jsonData: {}, secureJsonData: {} }) === value) {continue;}
     out[String(h.name).toLowerCase()] = value;
   }
   return out;
@@ -132,7 +132,7 @@ const SAFE_METHODS = new Set(['GET', 'HEAD', 'OPTIONS']);
  * a script that does not say where it comes from, gets 403 and never reaches the companion.
  */
 export function checkSameOrigin(req, ownHosts) {
-  if (SAFE_METHODS.has(req.method ?? 'GET')) return;
+  if (SAFE_METHODS.has(req.method ?? 'GET')) {return;}
   const origin = req.headers.origin;
   if (typeof origin === 'string' && origin !== 'null') {
     let host;
@@ -141,15 +141,15 @@ export function checkSameOrigin(req, ownHosts) {
     } catch {
       throw new HostError(403, `write refused: Origin '${origin}' is not a URL`);
     }
-    if (host === req.headers.host && ownHosts.has(host)) return;
+    if (host === req.headers.host && ownHosts.has(host)) {return;}
     throw new HostError(403, `write refused: Origin '${origin}' is not this host`);
   }
-  if (req.headers['sec-fetch-site'] === 'same-origin') return;
+  if (req.headers['sec-fetch-site'] === 'same-origin') {return;}
   throw new HostError(403, 'write refused: a write must come from this host\'s pages (send an Origin header naming it)');
 }
 
 /** Host header check (DNS rebinding): only the names this host listens on. */
 export function checkHost(req, ownHosts) {
   const h = req.headers.host;
-  if (typeof h !== 'string' || !ownHosts.has(h)) throw new HostError(421, `unknown Host '${h ?? ''}': this host answers as ${[...ownHosts].join(', ')}`);
+  if (typeof h !== 'string' || !ownHosts.has(h)) {throw new HostError(421, `unknown Host '${h ?? ''}': this host answers as ${[...ownHosts].join(', ')}`);}
 }

@@ -106,7 +106,7 @@ function under(base, rel) {
 }
 
 function sendJson(res, status, body) {
-  if (res.headersSent) return res.end();
+  if (res.headersSent) {return res.end();}
   res.writeHead(status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
   res.end(JSON.stringify(body));
 }
@@ -140,32 +140,32 @@ function applySettings(s, text) {
   } catch (err) {
     throw new HostError(400, `settings: the body is not JSON: ${err.message}`);
   }
-  if (!isPlainObject(body)) throw new HostError(400, 'settings: the body must be a JSON object');
+  if (!isPlainObject(body)) {throw new HostError(400, 'settings: the body must be a JSON object');}
   for (const k of ['enabled', 'pinned']) {
-    if (body[k] !== undefined && typeof body[k] !== 'boolean') throw new HostError(400, `settings: '${k}' must be true or false`);
+    if (body[k] !== undefined && typeof body[k] !== 'boolean') {throw new HostError(400, `settings: '${k}' must be true or false`);}
   }
   for (const k of ['jsonData', 'secureJsonData']) {
-    if (body[k] === undefined || body[k] === null) continue;
-    if (!isPlainObject(body[k])) throw new HostError(400, `settings: '${k}' must be an object`);
+    if (body[k] === undefined || body[k] === null) {continue;}
+    if (!isPlainObject(body[k])) {throw new HostError(400, `settings: '${k}' must be an object`);}
     for (const [key, v] of Object.entries(body[k])) {
       const ok = k === 'secureJsonData' ? typeof v === 'string' : ['string', 'number', 'boolean'].includes(typeof v) || v === null;
-      if (!ok) throw new HostError(400, `settings: '${k}.${key}' must be ${k === 'secureJsonData' ? 'a string' : 'a string, number or boolean'}`);
+      if (!ok) {throw new HostError(400, `settings: '${k}.${key}' must be ${k === 'secureJsonData' ? 'a string' : 'a string, number or boolean'}`);}
     }
   }
   const url = body.jsonData?.companionUrl;
   if (url !== undefined && url !== null && url !== '' && !/^https?:\/\/[^\s/]+(\/\S*)?$/.test(String(url))) {
     throw new HostError(400, "settings: 'jsonData.companionUrl' must be an http:// or https:// URL");
   }
-  if (body.enabled !== undefined) s.enabled = body.enabled;
-  if (body.pinned !== undefined) s.pinned = body.pinned;
-  if (isPlainObject(body.jsonData)) s.jsonData = { ...body.jsonData };
-  if (isPlainObject(body.secureJsonData)) Object.assign(s.secureJsonData, body.secureJsonData);
+  if (body.enabled !== undefined) {s.enabled = body.enabled;}
+  if (body.pinned !== undefined) {s.pinned = body.pinned;}
+  if (isPlainObject(body.jsonData)) {s.jsonData = { ...body.jsonData };}
+  if (isPlainObject(body.secureJsonData)) {Object.assign(s.secureJsonData, body.secureJsonData);}
 }
 
 /** Which upstream paths a route may reach, and whether the route's headers (the token) go with them. */
 function companionPath(path) {
-  if (path.startsWith('/api/')) return { withHeaders: true };
-  if (path === '/healthz' || path === '/readyz') return { withHeaders: false };
+  if (path.startsWith('/api/')) {return { withHeaders: true };}
+  if (path === '/healthz' || path === '/readyz') {return { withHeaders: false };}
   return null;
 }
 
@@ -177,20 +177,20 @@ async function forward(req, res, { kind, route, settings, rest, query, allowedOr
   const path = checkProxyPath(rest);
   const q = checkQuery(query);
   const allowed = companionPath(path);
-  if (!allowed) throw new HostError(404, `proxy: ${path} is not a companion API path (only /api/…, /healthz, /readyz)`);
+  if (!allowed) {throw new HostError(404, `proxy: ${path} is not a companion API path (only /api/…, /healthz, /readyz)`);}
   const method = req.method ?? 'GET';
-  if (!['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) throw new HostError(405, `proxy: method ${method} is not forwarded`);
+  if (!['GET', 'HEAD', 'POST', 'PUT', 'PATCH', 'DELETE'].includes(method)) {throw new HostError(405, `proxy: method ${method} is not forwarded`);}
   const target = upstreamUrl(route, settings, path, q, allowedOrigins);
   const hasBody = !['GET', 'HEAD'].includes(method);
   const body = hasBody ? await readBody(req, PROXY_BODY_LIMIT) : undefined;
   const headers = { accept: req.headers.accept ?? 'application/json', ...(allowed.withHeaders ? routeHeaders(route, settings) : {}) };
-  if (req.headers['content-type']) headers['content-type'] = req.headers['content-type'];
+  if (req.headers['content-type']) {headers['content-type'] = req.headers['content-type'];}
   // The Grafana user the page belongs to, as Grafana's proxy forwards it (the companion's audit actor).
-  if (settings.user) headers['x-grafana-user'] = settings.user;
+  if (settings.user) {headers['x-grafana-user'] = settings.user;}
   // A client that goes away cancels the upstream request too.
   const ctrl = new AbortController();
   const onClose = () => {
-    if (!res.writableFinished) ctrl.abort(new Error('client closed the request'));
+    if (!res.writableFinished) {ctrl.abort(new Error('client closed the request'));}
   };
   res.on('close', onClose);
   const timeout = setTimeout(() => ctrl.abort(new HostError(504, 'proxy: the companion did not answer within 30 s')), 30_000);
@@ -199,7 +199,7 @@ async function forward(req, res, { kind, route, settings, rest, query, allowedOr
     r = await fetch(target, { method, headers, body, signal: ctrl.signal, redirect: 'manual' });
   } catch (err) {
     const reason = ctrl.signal.reason;
-    if (reason instanceof HostError) throw reason;
+    if (reason instanceof HostError) {throw reason;}
     throw new HostError(502, `plugin host: companion at ${target.origin} unreachable: ${err.message}`);
   } finally {
     clearTimeout(timeout);
@@ -268,19 +268,19 @@ export async function startPluginHost({
 
   const handle = async (req, res) => {
     const raw = req.url ?? '/';
-    if (!raw.startsWith('/')) throw new HostError(400, 'request target must be a path');
-    if (ownHosts) checkHost(req, ownHosts);
+    if (!raw.startsWith('/')) {throw new HostError(400, 'request target must be a path');}
+    if (ownHosts) {checkHost(req, ownHosts);}
     const qi = raw.indexOf('?');
     const rawPath = qi >= 0 ? raw.slice(0, qi) : raw;
     const rawQuery = qi >= 0 ? raw.slice(qi + 1) : '';
     for (const { kind, re } of PROXY) {
       const m = re.exec(rawPath);
-      if (!m) continue;
+      if (!m) {continue;}
       checkSameOrigin(req, ownHosts ?? new Set());
       const [routeName, rest] = kind === 'datasource' ? [m[2], m[3] ?? ''] : [m[1], m[2] ?? ''];
-      if (kind === 'datasource' && m[1] !== DS_UID) throw new HostError(404, `data source '${m[1]}' not found`);
+      if (kind === 'datasource' && m[1] !== DS_UID) {throw new HostError(404, `data source '${m[1]}' not found`);}
       const route = routes[kind].find((r) => r.path === routeName);
-      if (!route) throw new HostError(404, `plugin route '${routeName}' not found`);
+      if (!route) {throw new HostError(404, `plugin route '${routeName}' not found`);}
       return forward(req, res, { kind, route, settings: settings[kind], rest, query: rawQuery, allowedOrigins });
     }
     const p = new URL(raw, 'http://host').pathname;
@@ -293,8 +293,8 @@ export async function startPluginHost({
       res.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'public, max-age=86400, immutable' });
       return res.end(b);
     }
-    if (p === '/healthz') return sendJson(res, 200, { status: 'ok' });
-    if (p === '/host-config.json') return sendJson(res, 200, { companionUrl: companion });
+    if (p === '/healthz') {return sendJson(res, 200, { status: 'ok' });}
+    if (p === '/host-config.json') {return sendJson(res, 200, { companionUrl: companion });}
     if (p === `/api/plugins/${APP_ID}/settings`) {
       // Stand-in for Grafana's plugin settings API (the Configuration page saves here).
       if (req.method === 'POST') {
@@ -321,13 +321,13 @@ export async function startPluginHost({
   const server = http.createServer((req, res) => {
     // Whatever one request does wrong is answered for that request; the host keeps running.
     handle(req, res).catch((err) => {
-      if (err instanceof HostError) return sendJson(res, err.status, { message: err.message, error: err.message });
+      if (err instanceof HostError) {return sendJson(res, err.status, { message: err.message, error: err.message });}
       console.error(`plugin host: ${req.method} ${req.url} failed:`, err);
       sendJson(res, 500, { message: 'plugin host: internal error', error: String(err?.message ?? err) });
     });
   });
   server.on('clientError', (_err, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    if (socket.writable) {socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');}
   });
   await new Promise((ok, fail) => {
     server.once('error', (err) =>
@@ -354,7 +354,7 @@ function arg(name, fallback) {
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   // Run as its own process (the demo supervises it): exit when the parent that started us is gone.
-  if (arg('parent-pid')) watchParent(Number(arg('parent-pid')));
+  if (arg('parent-pid')) {watchParent(Number(arg('parent-pid')));}
   let h;
   try {
     h = await startPluginHost({
@@ -376,7 +376,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
 
 /** Exits when `pid` no longer runs (the parent was SIGKILLed and could not stop us). */
 function watchParent(pid) {
-  if (!(pid > 1)) return;
+  if (!(pid > 1)) {return;}
   setInterval(() => {
     try {
       process.kill(pid, 0);
