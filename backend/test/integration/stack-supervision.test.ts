@@ -91,3 +91,26 @@ test('the stack runner restarts a dead child and says so; SIGKILLed, it leaves n
     `still running: ${after.filter((k) => alive(k.pid)).map((k) => `${k.pid} ${k.cmd}`).join(' | ')}`,
   );
 });
+
+test('a child that died is reported as such (not "stopped"); stop() during a restart backoff ends it for good', async () => {
+  const { spawnSupervised } = await import('../../src/stack/children.js');
+  const p = spawnSupervised({ name: 'sleeper', cmd: 'sleep', args: ['600'] });
+  assert.equal(p.state(), 'running');
+  p.child.kill('SIGKILL');
+  await p.exit;
+  assert.match(p.state(), /^killed by SIGKILL at \d\d:\d\d:\d\d$/);
+  await p.stop(); // a no-op on a dead child, and it keeps saying how it ended
+  assert.match(p.state(), /^killed by SIGKILL/);
+
+  const lines: string[] = [];
+  const q = spawnSupervised({ name: 'sleeper2', cmd: 'sleep', args: ['600'] });
+  q.keepAlive((l) => lines.push(l));
+  const first = q.child.pid;
+  q.child.kill('SIGKILL');
+  await until('the death is reported', () => lines.length > 0, 30_000, () => lines.join('\n'));
+  assert.match(lines[0]!, /^sleeper2 killed by SIGKILL at \d\d:\d\d:\d\d; restarting in 1 s$/);
+  await q.stop(2000);
+  assert.equal(q.exited(), true);
+  await new Promise((r) => setTimeout(r, 1500)); // past the backoff: nothing may start again
+  assert.equal(q.child.pid, first, 'restarted after stop()');
+});
