@@ -10,5 +10,7 @@ export function startPluginHost(o: {
   port?: number;
   host?: string;
   dist?: string;
+  /** the Grafana user the proxies forward as X-Grafana-User (default 'admin') */
+  user?: string;
 }): Promise<PluginHost>;
 export function buildHostBundle(): Promise<Uint8Array>;

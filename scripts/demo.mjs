@@ -85,6 +85,7 @@ if (!opts['no-build']) {
 const { register } = await import('tsx/esm/api');
 register();
 const { startDemoStack } = await import(pathToFileURL(join(root, 'backend', 'src', 'stack', 'index.ts')).href);
+const { spawnSupervised, waitReady } = await import(pathToFileURL(join(root, 'backend', 'src', 'stack', 'children.ts')).href);
 
 const companionAvailable = existsSync(join(root, 'backend', 'dist', 'cli.mjs')) || existsSync(join(root, 'backend', 'src', 'cli', 'commands', 'companion.ts'));
 let withCompanion = !opts['no-companion'];
@@ -110,7 +111,11 @@ async function shutdown(signal) {
   stopping = Date.now();
   say(`\n${signal}: stopping the Foresight demo…`);
   try {
-    await host?.stop();
+    if (host) {
+      const state = host.state();
+      await host.stop(3000);
+      say(`  [${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${'plugin host'.padEnd(12)} ${state === 'running' ? 'stopped' : `was not running (${state})`}`);
+    }
     await stack?.stop();
     say('Foresight demo stopped');
     process.exit(0);
@@ -137,6 +142,8 @@ try {
     withCompanion,
     ports,
     onStatus: (part, state) => say(`  [${((Date.now() - started) / 1000).toFixed(1).padStart(5)}s] ${part.padEnd(12)} ${state}`),
+    // A part that dies is restarted with backoff, and the terminal says so.
+    onRestart: (part, line) => say(`  [${new Date().toTimeString().slice(0, 8)}] ${part.padEnd(12)} ${line}`),
   });
 } catch (err) {
   const [first, ...rest] = String(err?.message ?? err).split('\n');
@@ -163,9 +170,28 @@ if (stack.companion) {
   say(res.ok ? '  SLOs           examples/slo/foresight.yml applied (rules/foresight-slo-*.yml)' : `  SLOs           applying the examples failed: ${res.status} ${await res.text()}`);
   // The plugin host: the built Grafana panels and pages, without a Grafana server.
   if (existsSync(join(root, 'dist', 'module.js'))) {
-    const { startPluginHost } = await import(pathToFileURL(join(root, 'plugin-host', 'serve.mjs')).href);
-    host = await startPluginHost({ companion: stack.companion.url, token: DEMO_API_TOKEN, port: free ? 0 : 3300, dist: join(root, 'dist') });
-    say(`  Plugin host    ${host.url}/?view=page/overview   (panels: ?view=panel/slo|health|capacity|rootcause)`);
+    // Its own process, supervised like the others: nothing a request does to it can stop the demo.
+    const { freePort } = await import(pathToFileURL(join(root, 'backend', 'src', 'stack', 'ports.ts')).href);
+    const hostPort = free ? await freePort() : 3300;
+    const hostUrl = `http://127.0.0.1:${hostPort}`;
+    const args = [join(root, 'plugin-host', 'serve.mjs'), '--companion', stack.companion.url, '--port', String(hostPort), '--dist', join(root, 'dist'), '--parent-pid', String(process.pid)];
+    host = spawnSupervised({
+      name: `plugin host (port ${hostPort})`,
+      cmd: process.execPath,
+      args,
+      cwd: root,
+      // The token goes through the environment, not the command line (ps shows arguments).
+      env: { ...process.env, FORESIGHT_API_TOKEN: DEMO_API_TOKEN },
+      logFile: join(resolve(opts.dir), 'logs', 'plugin-host.log'),
+    });
+    try {
+      await waitReady(host, `${hostUrl}/healthz`, 60_000);
+      host.keepAlive((line) => say(`  [${new Date().toTimeString().slice(0, 8)}] ${'plugin host'.padEnd(12)} ${line}`), () => waitReady(host, `${hostUrl}/healthz`, 60_000));
+      say(`  Plugin host    ${hostUrl}/?view=page/overview   (panels: ?view=panel/slo|health|capacity|rootcause)`);
+    } catch (err) {
+      say(`  Plugin host    failed to start: ${String(err.message).split('\n')[0]}`);
+      host = undefined;
+    }
   } else {
     say('  Plugin host    not started: dist/ is not built (run npm run build)');
   }

@@ -7,7 +7,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Config } from './config/schema.js';
 import type { AppContext } from './context.js';
 import { createApp } from './http/app.js';
-import { registry } from './http/metrics.js';
+import { Gate, currentSignal } from './http/limits.js';
+import { observeGate, registry } from './http/metrics.js';
 import { logger } from './log.js';
 import { PromClient } from './prom/client.js';
 import { openStore, type Store } from './store/db.js';
@@ -68,6 +69,11 @@ function closeServer(server: Server): Promise<void> {
   });
 }
 
+function observedGate(g: Gate): Gate {
+  observeGate(g);
+  return g;
+}
+
 export async function startCompanion(config: Config, o: StartCompanionOptions = {}): Promise<RunningCompanion> {
   const log = logger.child({ component: 'companion' });
   if (config.log.level) logger.level = config.log.level;
@@ -79,6 +85,11 @@ export async function startCompanion(config: Config, o: StartCompanionOptions = 
     ...(config.prometheus.bearerToken ? { bearerToken: config.prometheus.bearerToken } : {}),
     ...(config.prometheus.basicAuth ? { basicAuth: config.prometheus.basicAuth } : {}),
     ...(config.prometheus.tenant ? { tenant: config.prometheus.tenant } : {}),
+    // Bounded: at most limits.prometheus.concurrency requests in flight, a bounded queue behind them,
+    // and an API request's Prometheus work stops when its client goes away or its deadline passes.
+    gate: observedGate(new Gate(config.limits.prometheus.concurrency, config.limits.prometheus.queue)),
+    maxSeries: config.limits.seriesPerQuery,
+    signal: currentSignal,
   });
 
   // Check the remote parts before touching anything local, so a failed start leaves nothing behind.

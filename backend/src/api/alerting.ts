@@ -26,7 +26,8 @@ import { generateAlertmanager } from '../alerting/routes/generate.js';
 import { PolicyError } from '../alerting/routes/validate.js';
 import type { AlertingStore } from '../alerting/store.js';
 import { applyAlertmanagerConfig } from '../alerting/writer.js';
-import { requestToken, tokenMatches } from '../http/auth.js';
+import { actorOf, requestToken, tokenMatches } from '../http/auth.js';
+import { checkWebhookCaps, limitsSchema, type Limits } from '../http/limits.js';
 
 /** The parts of the companion's Config (config/schema.ts) this feature reads. */
 interface CompanionConfigSlice {
@@ -111,10 +112,8 @@ async function readSecret(ref: SecretRef): Promise<string | undefined> {
   return (await readFile(ref.file, 'utf8')).trim();
 }
 
-const actor = (req: express.Request): string => {
-  const b = req.body as { by?: unknown } | undefined;
-  return typeof b?.by === 'string' && b.by ? b.by : (req.header('x-foresight-user') ?? 'api');
-};
+// The audit actor is the authenticated identity (set by the token check), never a body field or a free header.
+const actor = (req: express.Request): string => actorOf(req.res!);
 const intParam = (v: string | undefined, what: string): number => {
   const n = Number(v);
   if (!Number.isInteger(n) || n <= 0) throw new HttpError(400, `${what}: must be a positive integer, got '${v}'`);
@@ -145,6 +144,7 @@ export function alertingRouter(ctx: AlertingRouterContext): express.Router {
       res.setHeader('WWW-Authenticate', 'Bearer realm="foresight-webhook"');
       throw new WebhookError(401, `webhook not authenticated: send Authorization: Bearer <${s.config.webhook.secret ? 'alerting.webhook.secret' : 'API token'}>${s.config.webhook.secret ? ' (or the API token)' : ''}`);
     }
+    checkWebhookCaps(req.body, ((ctx.config as { limits?: Limits } | undefined)?.limits ?? limitsSchema.parse(undefined)).webhook);
     res.json(await s.incidents.receive(req.body));
   });
 

@@ -17,6 +17,7 @@ import {
   type TimeRange,
 } from '@foresight/contract';
 import type { AppContext } from '../context.js';
+import { limitsSchema } from '../http/limits.js';
 
 export type QueryProvider<T extends QueryType> = (
   q: QueryOf<T>,
@@ -64,8 +65,20 @@ export function datasourceRouter(ctx: AppContext, providers: Partial<DatasourceP
       res.status(400).json({ error: `invalid datasource query body: ${describeZodError(parsed.error)}` });
       return;
     }
-    const { range, maxDataPoints, queries } = parsed.data;
+    const { range, queries } = parsed.data;
     const active = queries.filter((q) => !q.hide);
+    // Budgets (config `limits`): refuse what would be unbounded work, clamp what can be served smaller.
+    const limits = ctx.config?.limits ?? limitsSchema.parse(undefined);
+    if (active.length > limits.queriesPerRequest) {
+      res.status(422).json({ error: `${active.length} queries in one request: over limits.queriesPerRequest (${limits.queriesPerRequest}); split the request` });
+      return;
+    }
+    const spanDays = (range.to - range.from) / 86_400_000;
+    if (spanDays > limits.lookbackDays) {
+      res.status(422).json({ error: `time range of ${spanDays.toFixed(1)} days: over limits.lookbackDays (${limits.lookbackDays})` });
+      return;
+    }
+    const maxDataPoints = parsed.data.maxDataPoints === undefined ? undefined : Math.min(parsed.data.maxDataPoints, limits.maxDataPoints);
     const answers = await Promise.all(active.map((q) => answerQuery(q, { ...range, maxDataPoints }, ctx, providers)));
     const body: DsQueryResponse = { results: Object.fromEntries(active.map((q, i) => [q.refId, answers[i]!])) };
     res.json(body);

@@ -4,6 +4,7 @@ import express, { type Express, type NextFunction, type Request, type Response, 
 import { readFileSync } from 'node:fs';
 import type { AppContext } from '../context.js';
 import { requireToken } from '../http/auth.js';
+import { bodyLimit, limitsSchema, requestScope } from '../http/limits.js';
 
 const started = Date.now();
 
@@ -31,8 +32,10 @@ export function mountApi(app: Express, ctx: AppContext, routers: Record<string, 
   // The Alertmanager webhook authenticates itself (its own secret, or the API token: api/alerting.ts), so
   // Alertmanager need not hold the API token; every other route needs the token here.
   api.use((req, res, next) => (routers.alerting && req.method === 'POST' && req.path === '/alerting/webhook' ? next() : tokenCheck(req, res, next)));
-  // One JSON body parser for every feature router (a router's own parser then finds the body parsed).
-  api.use(express.json({ limit: '5mb' }));
+  // Contexts built by hand (tests) may lack `limits`: their defaults apply.
+  const limits = ctx.config?.limits ?? limitsSchema.parse(undefined);
+  // Each request's Prometheus work is cancelled when its client goes away or its deadline passes.
+  api.use(requestScope(limits));
   api.get('/info', (_req, res) => {
     res.json({
       name: 'foresight-companion',
@@ -45,7 +48,10 @@ export function mountApi(app: Express, ctx: AppContext, routers: Record<string, 
   });
   for (const [name, router] of Object.entries(routers)) {
     if (!/^[a-z][a-z0-9-]*$/.test(name)) throw new Error(`mountApi: feature name '${name}' must be lower-case letters, digits and dashes`);
-    api.use(`/${name}`, router);
+    // The body parser of each feature with that feature's limit (limits.bodyBytes), so the limit that
+    // applies is the one configured: a router's own parser then finds the body parsed.
+    const limit = bodyLimit(limits, name);
+    api.use(`/${name}`, express.json({ limit }), express.text({ type: ['application/yaml', 'application/x-yaml', 'text/yaml'], limit }), router);
   }
   api.use((req, res) => {
     res.status(404).json({ error: `no API route ${req.method} /api${req.path}` });

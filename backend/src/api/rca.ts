@@ -15,6 +15,7 @@ import { KnowledgeBase } from '../rca/knowledge-base.js';
 import { loadRunbooks } from '../rca/runbooks.js';
 import type { CapacityLike } from '../rca/timeline.js';
 import type { PromReader, StoreLike } from '../health/ports.js';
+import { limitsSchema, withDeadline, type Limits } from '../http/limits.js';
 
 /** What the router needs from the companion's AppContext (shared interface 5), structurally. */
 export interface RcaRouterContext {
@@ -78,8 +79,17 @@ export function rcaRouter(ctx: RcaRouterContext): express.Router {
   r.post('/investigations', async (req, res) => {
     const p = investigationSchema.safeParse(req.body ?? {});
     if (!p.success) return badRequest(res, 'body', p.error);
+    // Budgets (config `limits`): the window an investigation reads, and how long it may run.
+    const limits: Limits = (ctx.config as { limits?: Limits } | undefined)?.limits ?? limitsSchema.parse(undefined);
+    const from = p.data.from ?? p.data.incidentTime;
+    const to = p.data.to ?? p.data.incidentTime;
+    const hours = (Math.max(to, p.data.incidentTime) - Math.min(from, p.data.incidentTime)) / 3600;
+    if (hours > limits.investigationWindowHours) {
+      res.status(422).json({ error: `investigation window of ${hours.toFixed(1)} h: over limits.investigationWindowHours (${limits.investigationWindowHours})` });
+      return;
+    }
     try {
-      const inv = await investigate(
+      const inv = await withDeadline(limits.investigationSeconds, 'limits.investigationSeconds', () => investigate(
         { prom: ctx.prom, config: cfg, kb, ...(ctx.log ? { log: ctx.log } : {}), ...(forecastsFor(ctx) ? { forecasts: forecastsFor(ctx)! } : {}) },
         {
           incidentTime: p.data.incidentTime,
@@ -88,7 +98,7 @@ export function rcaRouter(ctx: RcaRouterContext): express.Router {
           ...(p.data.scope ? { scope: p.data.scope } : {}),
           ...(p.data.title ? { title: p.data.title } : {}),
         },
-      );
+      ));
       res.status(201).json({ ...inv, contract: toRootCauseDto(inv) });
     } catch (e) {
       if (e instanceof ScopeError || e instanceof RcaInputError) {

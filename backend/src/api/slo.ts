@@ -4,6 +4,7 @@
 import express, { type Request, type Response, type Router } from 'express';
 import type { Registry } from 'prom-client';
 import { z } from 'zod';
+import { YAMLError } from 'yaml';
 import type { QueryPromApi, RulesPromApi } from '../rules/prom-api.js';
 import type { RulerOptions } from '../rules/ruler.js';
 import { computeBudget } from '../slo/budget.js';
@@ -63,6 +64,8 @@ function sloConfig(config: unknown): SloConfig {
 
 class BadRequest extends Error {}
 
+const isYamlInputError = (e: unknown): boolean => e instanceof YAMLError || (e instanceof ReferenceError && /alias/i.test(e.message));
+
 function sourcesOf(req: Request): SpecSource[] {
   if (typeof req.body === 'string') return [{ file: typeof req.query.file === 'string' ? req.query.file : 'request.yml', text: req.body }];
   const b = req.body as { sources?: unknown } | undefined;
@@ -98,6 +101,8 @@ export function sloRouter(ctx: SloRouterContext): Router {
     } catch (e) {
       if (e instanceof BadRequest) return void res.status(400).json({ error: e.message });
       if (e instanceof SloValidationError) return void res.status(422).json({ error: 'invalid SLO specs', issues: e.issues });
+      // Bad YAML in the request (including an alias bomb, which the parser refuses) is the caller's error.
+      if (isYamlInputError(e)) return void res.status(400).json({ error: `invalid YAML: ${(e as Error).message}` });
       ctx.log.warn({ err: e instanceof Error ? e.message : String(e) }, 'slo api error');
       res.status(502).json({ error: e instanceof Error ? e.message : String(e) });
     }

@@ -2,6 +2,14 @@
 // `run(argv): Promise<number>` (the exit code), so a command is added without touching this file.
 import { commands } from './commands/index.js';
 
+// `foresight detect … | head`: the reader went away, which is not an error worth a stack trace.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+    throw err;
+  });
+}
+
 async function main(argv: string[]): Promise<number> {
   const [name, ...rest] = argv;
   if (!name || name === '--help' || name === '-h' || name === 'help') {

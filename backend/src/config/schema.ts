@@ -1,6 +1,7 @@
 // The companion's configuration schema (zod). Defaults run the local demo stack unchanged; the feature
 // sections (slo, models, health, alerting, rca) pass through as plain objects that each feature parses.
 import { z } from 'zod';
+import { limitsSchema } from '../http/limits.js';
 
 /** The documented token the demo defaults use (README); any real deployment sets its own. */
 export const DEMO_API_TOKEN = 'foresight-demo-token';
@@ -72,6 +73,8 @@ export const configSchema = z
       .refine((a) => !(a.token && a.tokenFile), 'set only one of token or tokenFile')
       .default({}),
     log: z.object({ level: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).optional() }).strict().default({}),
+    /** budgets for the work one request may cause (http/limits.ts) */
+    limits: limitsSchema,
     slo: featureSection,
     models: featureSection,
     health: featureSection,

@@ -17,5 +17,21 @@ export async function healthScoreProvider(q: QueryOf<'healthScore'>, range: Time
     const dto = toHealthScoreDto(c, history);
     if (dto) list.push(dto);
   }
-  return healthScoreFrames(list);
+  return withStaleness(healthScoreFrames(list), snap.at * 1000, svc.config.intervalSeconds * 1000, snap.errors);
+}
+
+/**
+ * The scores' age on every frame (meta.custom.asOf, unix ms), and a notice when they are older than two
+ * scoring intervals (Prometheus unreachable: the last scores are still shown, marked) or were scored with errors.
+ */
+function withStaleness(frames: Frame[], asOf: number, intervalMs: number, errors: string[]): Frame[] {
+  const age = Date.now() - asOf;
+  const hhmm = new Date(asOf).toTimeString().slice(0, 5);
+  const notices: { severity: 'warning'; text: string }[] = [];
+  if (age > 2 * intervalMs) notices.push({ severity: 'warning', text: `as of ${hhmm}: scores not refreshed for ${Math.round(age / 1000)} s (Prometheus unreachable?)` });
+  else if (errors.length) notices.push({ severity: 'warning', text: `as of ${hhmm}, some queries failed: ${errors[0]!.slice(0, 200)}` });
+  return frames.map((fr) => ({
+    ...fr,
+    meta: { ...fr.meta, custom: { ...fr.meta?.custom, asOf, ageSeconds: Math.max(0, Math.round(age / 1000)) }, ...(notices.length ? { notices: [...(fr.meta?.notices ?? []), ...notices] } : {}) },
+  }));
 }

@@ -1,6 +1,6 @@
 // The companion's own prom-client registry, served on /metrics. Every module registers here so one
 // scrape shows process health, HTTP traffic, Prometheus client calls and model outputs together.
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 export const registry: Registry = new Registry();
 collectDefaultMetrics({ register: registry });
@@ -64,5 +64,37 @@ export const promDuration = once(
       labelNames: ['endpoint'] as const,
       buckets: [0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30],
       registers: [registry],
+    }),
+);
+
+/** Where the Prometheus gate's figures come from (set once by the companion). */
+let gateSource: { inFlight: number; queued: number } | undefined;
+export function observeGate(g: { inFlight: number; queued: number }): void {
+  gateSource = g;
+}
+
+export const promGateInFlight = once(
+  'foresight_prometheus_in_flight',
+  () =>
+    new Gauge({
+      name: 'foresight_prometheus_in_flight',
+      help: 'Prometheus requests in flight now (bounded by limits.prometheus.concurrency).',
+      registers: [registry],
+      collect() {
+        this.set(gateSource?.inFlight ?? 0);
+      },
+    }),
+);
+
+export const promGateQueued = once(
+  'foresight_prometheus_queued',
+  () =>
+    new Gauge({
+      name: 'foresight_prometheus_queued',
+      help: 'Prometheus requests waiting for a slot now (bounded by limits.prometheus.queue).',
+      registers: [registry],
+      collect() {
+        this.set(gateSource?.queued ?? 0);
+      },
     }),
 );

@@ -76,7 +76,12 @@ export class ModelScheduler {
     this.state = new ModelsState(deps.store);
     this.state.prune(this.config.targets.map((t) => t.name));
     // Serve the last known results right after a restart.
-    for (const r of this.state.loadResults()) this.resultsFor(r.target).set(r.series, r.result as SeriesResult);
+    for (const r of this.state.loadResults()) {
+      this.resultsFor(r.target).set(r.series, r.result as SeriesResult);
+      // The anomalous points saved with a result seed its recent window, so findings survive a restart.
+      const rec = (r.result as Partial<AnomalySeriesResult>).recent;
+      if (r.kind === 'anomaly' && Array.isArray(rec) && rec.length) this.recent.set(`${r.target}\0${r.series}`, [...rec]);
+    }
     for (const t of this.config.targets) this.status.set(t.name, { target: t.name, kind: t.kind, lastRun: null, durationMs: null, series: 0, dropped: 0, error: null });
   }
 
@@ -215,7 +220,8 @@ export class ModelScheduler {
       if (latest && latest.expected !== null) this.exporter.anomaly(t.name, key, { score: latest.score, anomaly: latest.anomaly, expected: latest.expected, lower: latest.lower!, upper: latest.upper! });
     }
     this.state.saveAnomalyStates(t.name, changed, end);
-    this.state.saveResults(t.name, 'anomaly', new Map([...changed.keys()].map((k) => [k, { ...results.get(k)!, recent: [] }])), end);
+    // Only the anomalous recent points are kept on disk (what findings are built from), not the whole window.
+    this.state.saveResults(t.name, 'anomaly', new Map([...changed.keys()].map((k) => [k, { ...results.get(k)!, recent: results.get(k)!.kind === 'anomaly' ? (results.get(k) as AnomalySeriesResult).recent.filter((p) => p.anomaly) : [] }])), end);
     // Series gone from the query (or moved to another replica) stop being exported and served; an empty
     // answer (Prometheus briefly without data) changes nothing.
     if (raw.length > 0) {

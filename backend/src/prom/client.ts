@@ -38,9 +38,21 @@ export class PromClient {
 
   /** One attempt: fetch with a timeout; classifies failures into PromApiError. Returns the response text. */
   private async attempt(req: BuiltRequest): Promise<{ status: number; text: string; retryAfterMs?: number }> {
+    // Readiness probes skip the gate: /readyz must answer even when the queue is full.
+    const outer = this.o.signal?.();
+    if (!this.o.gate || req.endpoint === 'ready') return this.attemptNow(req, outer);
+    // No request scope means background work (schedulers): it goes before queued API requests.
+    return this.o.gate.run(() => this.attemptNow(req, outer), outer, outer === undefined);
+  }
+
+  private async attemptNow(req: BuiltRequest, outer: AbortSignal | undefined): Promise<{ status: number; text: string; retryAfterMs?: number }> {
+    // The caller's work was cancelled (client gone, deadline passed): send nothing more.
+    if (outer?.aborted) throw outer.reason instanceof Error ? outer.reason : new Error('request cancelled');
     const timeoutMs = this.o.timeoutMs ?? 30_000;
     const ac = new AbortController();
     const timer = setTimeout(() => ac.abort(), timeoutMs);
+    const onOuter = (): void => ac.abort();
+    outer?.addEventListener('abort', onOuter, { once: true });
     const stopTimer = promDuration.startTimer({ endpoint: req.endpoint });
     try {
       const res = await fetch(req.url, { method: req.method, headers: req.headers, body: req.body, signal: ac.signal });
@@ -48,13 +60,23 @@ export class PromClient {
       const ra = Number(res.headers.get('retry-after'));
       return { status: res.status, text, ...(Number.isFinite(ra) && ra > 0 ? { retryAfterMs: ra * 1000 } : {}) };
     } catch (e) {
+      if (outer?.aborted) throw outer.reason instanceof Error ? outer.reason : new Error('request cancelled');
       if (ac.signal.aborted) throw new PromApiError(`prometheus ${req.endpoint} at ${this.o.url}: timed out after ${timeoutMs} ms`, req.endpoint, 0, 'timeout', true);
       const cause = (e as { cause?: { code?: string; message?: string } }).cause;
       const why = cause?.code ?? cause?.message ?? (e as Error).message;
       throw new PromApiError(`prometheus ${req.endpoint} at ${this.o.url}: ${why}`, req.endpoint, 0, 'network', true);
     } finally {
       clearTimeout(timer);
+      outer?.removeEventListener('abort', onOuter);
       stopTimer();
+    }
+  }
+
+  /** Refuses an answer with more series than limits.seriesPerQuery (before it is turned into arrays). */
+  private checkSeries(endpoint: string, n: number): void {
+    const max = this.o.maxSeries;
+    if (max !== undefined && n > max) {
+      throw new PromApiError(`prometheus ${endpoint}: ${n} series in one answer, over limits.seriesPerQuery (${max}); narrow the selector`, endpoint, 422, 'too_many_series', false);
     }
   }
 
@@ -113,6 +135,7 @@ export class PromClient {
     const data = await this.api<{ resultType: string; result: unknown }>(build.query(this.o, expr, time));
     switch (data.resultType) {
       case 'vector':
+        this.checkSeries('query', (data.result as RawSample[]).length);
         return (data.result as RawSample[]).map((s) => ({ labels: s.metric, timestamp: s.value[0], value: parseValue(s.value[1]) }));
       case 'scalar': {
         const [t, v] = data.result as [number, string];
@@ -130,6 +153,7 @@ export class PromClient {
     for (const c of chunks) {
       const data = await this.api<{ resultType: string; result: RawSeries[] }>(build.queryRange(this.o, expr, c.start, c.end, step));
       if (data.resultType !== 'matrix') throw new Error(`prometheus query_range '${expr}' returned a ${data.resultType}, expected a matrix`);
+      this.checkSeries('query_range', data.result.length);
       answers.push(
         data.result.map((s) => ({
           labels: s.metric,
@@ -143,7 +167,10 @@ export class PromClient {
 
   series(match: string[], start?: number, end?: number): Promise<Labels[]> {
     if (match.length === 0) throw new Error('series: at least one match[] selector is required');
-    return this.api<Labels[]>(build.series(this.o, match, start, end));
+    return this.api<Labels[]>(build.series(this.o, match, start, end)).then((r) => {
+      this.checkSeries('series', r.length);
+      return r;
+    });
   }
 
   labelNames(): Promise<string[]> {

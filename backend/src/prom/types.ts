@@ -30,6 +30,12 @@ export interface PromClientOptions {
   retryBaseMs?: number;
   /** most points per series in one range request (default 11 000, Prometheus' own limit) */
   maxPointsPerRequest?: number;
+  /** shared bound on requests in flight (limits.prometheus); none means unbounded */
+  gate?: { run<T>(fn: () => Promise<T>, signal?: AbortSignal, background?: boolean): Promise<T> };
+  /** most series one answer may hold (limits.seriesPerQuery); none means unbounded */
+  maxSeries?: number;
+  /** the abort signal of the work this request belongs to (e.g. the API request's), read per attempt */
+  signal?: () => AbortSignal | undefined;
 }
 
 export interface Rule {

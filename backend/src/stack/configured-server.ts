@@ -48,5 +48,6 @@ export async function startConfiguredServer(o: ConfiguredServerOptions): Promise
     await stop();
     throw err;
   }
-  return { url, port, dataDir, configFile, stop };
+  const ready = (): Promise<void> => waitReady(p, `${url}/-/ready`, o.readyTimeoutMs ?? 30_000);
+  return { url, port, dataDir, configFile, stop, keepAlive: (report) => p.keepAlive(report, ready), state: () => p.state() };
 }

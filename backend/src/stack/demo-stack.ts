@@ -35,6 +35,8 @@ export interface DemoStackOptions {
   /** rule files Prometheus loads (default <dir>/rules) */
   rulesDir?: string;
   seed?: number;
+  /** restart a part that dies (with backoff), telling this what happened; without it a dead part stays dead */
+  onRestart?: (part: string, line: string) => void;
 }
 
 export interface DemoStack {
@@ -59,7 +61,7 @@ async function startCompanionChild(o: { port: number; configFile: string; logFil
   const url = `http://127.0.0.1:${o.port}`;
   const stop = (): Promise<void> => p.stop(5000);
   await waitReady(p, `${url}/healthz`, 30_000);
-  return { url, port: o.port, stop };
+  return { url, port: o.port, stop, keepAlive: (report) => p.keepAlive(report, () => waitReady(p, `${url}/healthz`, 30_000)), state: () => p.state() };
 }
 
 export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStack> {
@@ -101,6 +103,13 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
   const started: { name: string; m: Managed }[] = [];
   const stopAll = async (): Promise<void> => {
     for (const { name, m } of started.reverse()) {
+      // Say what really happened: a part that died (and was not restarted) is not "stopped" by us.
+      const before = m.state?.() ?? 'running';
+      if (before !== 'running') {
+        await m.stop().catch(() => undefined);
+        status(name, `was not running (${before})`);
+        continue;
+      }
       status(name, 'stopping');
       await m.stop().catch(() => undefined);
       status(name, 'stopped');
@@ -114,6 +123,7 @@ export async function startDemoStack(o: DemoStackOptions = {}): Promise<DemoStac
       const m = await start();
       started.push({ name, m });
       status(name, `ready ${m.url}`);
+      if (o.onRestart) m.keepAlive?.((line) => o.onRestart!(name, line));
       return m;
     } catch (err) {
       status(name, 'failed');

@@ -30,5 +30,5 @@ export async function startWorkload(o: StartWorkloadOptions = {}): Promise<Manag
     await stop();
     throw err;
   }
-  return { url, port, stop };
+  return { url, port, stop, keepAlive: (report) => p.keepAlive(report, () => waitReady(p, `${url}/healthz`, 30_000)), state: () => p.state() };
 }

@@ -10,6 +10,7 @@ import { modelsRouter, modelsServiceFor } from '../api/models.js';
 import { forecastsFor, knowledgeBaseFor, provideForecasts, rcaRouter } from '../api/rca.js';
 import { sloRouter } from '../api/slo.js';
 import { startCompanion, type RunningCompanion } from '../companion.js';
+import { withDeadline } from '../http/limits.js';
 import type { Config } from '../config/schema.js';
 import type { CapacitySeriesResult } from '../live/results.js';
 import { healthScoreProvider } from '../health/ds-provider.js';
@@ -19,7 +20,7 @@ import { rootCauseProvider } from '../rca/ds-provider.js';
 import { requestFromAlerts } from '../rca/from-alerts.js';
 import { investigate, type InvestigateDeps } from '../rca/investigate.js';
 import { anomaliesProvider, forecastProvider, targetOptions } from './models-providers.js';
-import { budgetHistoryProvider, burnRatesProvider, sloOptions, sloStatusProvider } from './slo-providers.js';
+import { budgetHistoryProvider, burnRatesProvider, sloCacheFor, sloOptions, sloStatusProvider } from './slo-providers.js';
 
 export function datasourceProviders(): Partial<DatasourceProviders> {
   return {
@@ -69,10 +70,11 @@ function rcaDeps(ctx: AppContext, cfg: RcaConfig): InvestigateDeps {
 function investigateIncidents(ctx: AppContext): void {
   const cfg = parseRcaConfig((ctx.config as { rca?: unknown }).rca);
   const hooks = alertingServicesFor(ctx).incidents.hooks;
+  const seconds = ctx.config.limits?.investigationSeconds ?? 120;
   hooks.onIncidentOpened = async (incident, alerts) => {
-    const inv = await investigate(
-      rcaDeps(ctx, cfg),
-      { ...requestFromAlerts(alerts, cfg.componentLabel), title: `incident ${incident.id}` },
+    // Bounded like an API investigation (limits.investigationSeconds): a stuck one cannot pile up.
+    const inv = await withDeadline(seconds, 'limits.investigationSeconds', () =>
+      investigate(rcaDeps(ctx, cfg), { ...requestFromAlerts(alerts, cfg.componentLabel), title: `incident ${incident.id}` }),
     );
     ctx.log.info({ incident: incident.id, investigation: inv.id, top: inv.candidates[0]?.component }, 'incident investigated');
   };
@@ -88,7 +90,7 @@ function investigateAnomalies(ctx: AppContext): { stop(): Promise<void> } | unde
     maxAgeSeconds: cfg.anomalies.maxAgeMinutes * 60,
     run: async (req, f) => {
       try {
-        const inv = await investigate(rcaDeps(ctx, cfg), req);
+        const inv = await withDeadline(ctx.config.limits?.investigationSeconds ?? 120, 'limits.investigationSeconds', () => investigate(rcaDeps(ctx, cfg), req));
         ctx.log.info({ finding: f.component, start: f.start, investigation: inv.id, top: inv.candidates[0]?.component }, 'anomaly group investigated');
       } catch (e) {
         ctx.log.warn({ finding: f.component, err: (e as Error).message }, 'anomaly group investigation failed');
@@ -107,11 +109,14 @@ export async function startFullCompanion(config: Config): Promise<RunningCompani
       await anomalyRca?.stop();
       alertingServicesFor(ctx).stop();
       healthServiceFor(ctx).stop();
+      sloCacheFor(ctx).stop();
     },
   });
   investigateIncidents(running.ctx);
   anomalyRca = investigateAnomalies(running.ctx);
   modelsServiceFor(running.ctx).start();
   healthServiceFor(running.ctx).start();
+  // SLO status, budgets and burn rates on a cadence, so dashboards read them from memory.
+  sloCacheFor(running.ctx).start();
   return running;
 }

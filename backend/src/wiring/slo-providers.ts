@@ -6,10 +6,46 @@ import { computeBudget, type BudgetReport } from '../slo/budget.js';
 import { burnConditions, SLI_WINDOWS } from '../slo/burn.js';
 import type { SloDef } from '../slo/model.js';
 import { compileSli } from '../slo/sli.js';
-import { SloRepository } from '../slo/store.js';
+import { SloStatusCache, type CachedReport } from '../live/slo-cache.js';
+
+const caches = new WeakMap<object, SloStatusCache>();
+/** The context's SLO status cache (refreshed every limits.sloRefreshSeconds once started). */
+export function sloCacheFor(ctx: AppContext): SloStatusCache {
+  let c = caches.get(ctx.store);
+  if (!c) {
+    const refreshMs = (ctx.config?.limits?.sloRefreshSeconds ?? 15) * 1000;
+    caches.set(ctx.store, (c = new SloStatusCache({ store: ctx.store, prom: ctx.prom, refreshMs, log: ctx.log })));
+  }
+  return c;
+}
 
 function slos(ctx: AppContext): SloDef[] {
-  return new SloRepository(ctx.store).load().slos;
+  return sloCacheFor(ctx).defs();
+}
+
+/** Figures for `toMs`: from memory when it is "now" (within a refresh period), else computed for that time. */
+async function reportAt(ctx: AppContext, def: SloDef, toMs: number): Promise<CachedReport> {
+  const cache = sloCacheFor(ctx);
+  const now = Date.now();
+  const refreshMs = (ctx.config?.limits?.sloRefreshSeconds ?? 15) * 1000;
+  if (refreshMs > 0 && toMs >= now - refreshMs) return cache.get(def);
+  const at = Math.floor(Math.min(toMs, now) / 1000);
+  return { report: await computeBudget(ctx.prom, def, at), asOf: at * 1000 };
+}
+
+/** Adds the figures' age (meta.custom.asOf, unix ms of the oldest) and a staleness notice to frames. */
+function withAge(frames: Frame[], reports: CachedReport[]): Frame[] {
+  if (reports.length === 0) return frames;
+  const asOf = Math.min(...reports.map((r) => r.asOf));
+  const stale = reports.find((r) => r.stale)?.stale;
+  return frames.map((fr) => ({
+    ...fr,
+    meta: {
+      ...fr.meta,
+      custom: { ...fr.meta?.custom, asOf, ageSeconds: Math.max(0, Math.round((Date.now() - asOf) / 1000)) },
+      ...(stale ? { notices: [...(fr.meta?.notices ?? []), { severity: 'warning' as const, text: stale }] } : {}),
+    },
+  }));
 }
 
 function pick(ctx: AppContext, slo?: string, service?: string): SloDef[] {
@@ -48,16 +84,15 @@ export function sloStatusOf(slo: SloDef, report: BudgetReport): SloStatus {
 }
 
 export async function sloStatusProvider(ctx: AppContext, q: { slo?: string; service?: string }, toMs: number): Promise<Frame[]> {
-  const at = Math.floor(Math.min(toMs, Date.now()) / 1000);
   const list = pick(ctx, q.slo, q.service);
-  const reports = await Promise.all(list.map((s) => computeBudget(ctx.prom, s, at)));
-  return sloStatusFrames(list.map((s, i) => sloStatusOf(s, reports[i]!)));
+  const reports = await Promise.all(list.map((s) => reportAt(ctx, s, toMs)));
+  return withAge(sloStatusFrames(list.map((s, i) => sloStatusOf(s, reports[i]!.report))), reports);
 }
 
 export async function burnRatesProvider(ctx: AppContext, slo: string, toMs: number): Promise<Frame[]> {
   const def = one(ctx, slo);
-  const report = await computeBudget(ctx.prom, def, Math.floor(Math.min(toMs, Date.now()) / 1000));
-  return [burnRateFrame(burnRatesOf(def, report).map((b) => ({ slo: def.id, ...b })))];
+  const r = await reportAt(ctx, def, toMs);
+  return withAge([burnRateFrame(burnRatesOf(def, r.report).map((b) => ({ slo: def.id, ...b })))], [r]);
 }
 
 /** Budget remaining over the range, from the recorded `slo:period_error_budget_remaining:ratio` series. */

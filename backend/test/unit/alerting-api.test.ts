@@ -92,7 +92,8 @@ test('webhook accepted once, replay 200 duplicate; incident ack, feedback, stats
 
   const id = opened[0]!;
   const ack = (await (await post(`/incidents/${id}/ack`, { by: 'alice' })).json()) as { status: string; acknowledgedBy: string };
-  assert.deepEqual([ack.status, ack.acknowledgedBy], ['acknowledged', 'alice']);
+  // The actor is the authenticated identity (the API token here), never the body's `by`.
+  assert.deepEqual([ack.status, ack.acknowledgedBy], ['acknowledged', 'api-token']);
   const inc = (await (await get(`/incidents/${id}`)).json()) as { alerts: { id: number }[] };
   const fb = await post(`/alerts/${inc.alerts[0]!.id}/feedback`, { verdict: 'noise', by: 'alice' });
   assert.equal(fb.status, 200);
@@ -101,7 +102,8 @@ test('webhook accepted once, replay 200 duplicate; incident ack, feedback, stats
   assert.deepEqual(stats.filter((s) => s.alertname === 'HighErrors').map((s) => [s.fired, s.precision, s.noiseRatio]), [[1, 0, 1]]);
   assert.match(await registry.metrics(), /foresight_alert_rule_noise_ratio\{alertname="HighErrors"\} 1/);
   const res = (await (await post(`/incidents/${id}/resolve`, {}, { 'X-Foresight-User': 'bob' })).json()) as { status: string; resolvedBy: string };
-  assert.deepEqual([res.status, res.resolvedBy], ['resolved', 'bob']);
+  // …nor a free header.
+  assert.deepEqual([res.status, res.resolvedBy], ['resolved', 'api-token']);
   assert.equal((await post(`/incidents/${id}/resolve`, {})).status, 409);
   assert.equal((await get(`/incidents/999`)).status, 404);
   assert.equal((await get(`/incidents/abc`)).status, 400);
@@ -116,7 +118,7 @@ test('approvals: a firing alert for an approval-mode action waits; an operator r
   assert.equal(d.outcome, 'rejected');
   assert.equal((await post(`/remediation/approvals/${pending[0]!.id}`, { approve: true })).status, 409);
   const audit = (await (await get(`/remediation/audit`)).json()) as { actor: string; outcome: string }[];
-  assert.deepEqual(audit.map((a) => [a.actor, a.outcome]), [['carol', 'rejected'], ['foresight', 'awaiting_approval']]);
+  assert.deepEqual(audit.map((a) => [a.actor, a.outcome]), [['api-token', 'rejected'], ['foresight', 'awaiting_approval']]);
 });
 
 test('AppContext (shared interface 5) satisfies the router context', () => {

@@ -130,7 +130,14 @@ test('/readyz: 503 with the reason while Prometheus is down, 200 once it answers
   t.after(() => new Promise<void>((r) => prom.close(() => r())));
   const up = await fetch(`${url}/readyz`);
   assert.equal(up.status, 200);
-  assert.deepEqual(await up.json(), { status: 'ready' });
+  assert.equal(((await up.json()) as { status: string }).status, 'ready');
+  // Down again: the reason says since when (issue 12 finding 7: staleness).
+  await new Promise<void>((r) => (prom.closeAllConnections(), prom.close(() => r())));
+  const again = await fetch(`${url}/readyz`);
+  assert.equal(again.status, 503);
+  const b2 = (await again.json()) as { reason: string; lastReadyAt: string | null };
+  assert.match(b2.reason, /\(as of \d\d:\d\d, Prometheus unreachable\)$/);
+  assert.ok(b2.lastReadyAt && Date.parse(b2.lastReadyAt) > 0);
 });
 
 test('/metrics: process metrics, request counters by route pattern and code, durations, errors', async (t) => {

@@ -113,7 +113,10 @@ test('anomaly target: primes the warm-up, flags a spike, exports, and resumes fr
   now = NOW + 11 * STEP;
   const s2 = new ModelScheduler({ prom: fakeProm(series, calls2), store, registry: new Registry(), config: { targets: cfg.targets }, now: () => now });
   assert.equal(s2.results('lat').length, 3, 'last results served right after restart');
+  // The anomaly findings survive the restart (issue 12 finding 7), before and after the next cycle.
+  assert.deepEqual(s2.findings().map((x) => x.component), ['service=s1'], 'findings lost across a restart');
   await s2.runOnce();
+  assert.deepEqual(s2.findings().map((x) => x.component), ['service=s1'], 'findings lost after the first cycle since restart');
   assert.equal(calls2[0]!.start, NOW + 11 * STEP);
   const after = s2.results('lat') as AnomalySeriesResult[];
   assert.ok(after.every((r) => !r.warmup && r.latest!.t === NOW + 11 * STEP));

@@ -22,6 +22,10 @@ options: --default-window 30d (Sloth specs have none)  --interval 30s (rule grou
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
+  if (sub === '--help' || sub === '-h') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
   let a;
   try {
     a = parseArgs({
