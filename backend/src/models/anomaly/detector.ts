@@ -392,6 +392,21 @@ export class OnlineAnomalyDetector {
       if (t - this.belowSince >= o.closeAfterSeconds) this.closeEpisode();
     } else this.belowSince = Number.NaN;
 
+    // Tail: exceedance fraction and excess moments, learned from every point outside an episode and from
+    // an episode's first point (so a kind of spike that keeps coming becomes normal, unlike SPOT, which
+    // never learns from alarms; a sustained episode is learned once).
+    if (this.n > MIN_POINTS && sc > 0 && (!this.episode || this.lastAlarm)) {
+      const a = z < 0 ? -z : z;
+      const aZ = Math.max(1 / 5000, 1 / (this.n - MIN_POINTS + 1 / PRIOR_ZETA));
+      this.zeta += aZ * ((a > U ? 1 : 0) - this.zeta);
+      if (a > U) {
+        const y = Math.min(a - U, 50);
+        this.ne++;
+        const aE = 1 / Math.min(this.ne + PRIOR_N, 500);
+        this.m1 += aE * (y - this.m1);
+        this.m2 += aE * (y * y - this.m2);
+      }
+    }
     // Learning (frozen inside an episode so the anomaly does not become the baseline).
     this.rFast += 0.3 * (r - this.rFast);
     if (this.episode) {
@@ -460,19 +475,6 @@ export class OnlineAnomalyDetector {
       if (best !== this.sel) {
         const cur = this.sel < 0 ? this.mse : this.profiles[this.sel]!.mse;
         if (bestMse < 0.9 * cur || (this.sel >= 0 && cur > 0.7 * this.mse)) this.sel = best;
-      }
-    }
-    // Tail: exceedance fraction and excess moments (points that alarmed are not learned, as in SPOT).
-    if (this.n > MIN_POINTS && sc > 0 && !above) {
-      const a = z < 0 ? -z : z;
-      const aZ = Math.max(1 / 5000, 1 / (this.n - MIN_POINTS + 1 / PRIOR_ZETA));
-      this.zeta += aZ * ((a > U ? 1 : 0) - this.zeta);
-      if (a > U) {
-        const y = Math.min(a - U, 50);
-        this.ne++;
-        const aE = 1 / Math.min(this.ne + PRIOR_N, 500);
-        this.m1 += aE * (y - this.m1);
-        this.m2 += aE * (y * y - this.m2);
       }
     }
     return score;
