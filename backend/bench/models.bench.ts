@@ -37,7 +37,7 @@ function benchScoring(series: number, points: number): { pps: number; warmMsPerS
   const dets: OnlineAnomalyDetector[] = [];
   const w0 = cpuNow();
   for (let s = 0; s < series; s++) {
-    const d = new OnlineAnomalyDetector({ warmupPoints: WARM });
+    const d = new OnlineAnomalyDetector({});
     const y = data[s % data.length]!;
     for (let i = 0; i < WARM; i++) d.score(T0 + i * STEP, y[i]!);
     dets.push(d);

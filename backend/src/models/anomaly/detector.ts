@@ -29,7 +29,9 @@
 //    unchanged); gaps are fine (phase comes from the timestamp). Counters must be turned into rates.
 // State: ~40 scalars plus the profiles as base64 float32 (<= 60 + 288 + 168 buckets): < 4 KB of JSON.
 
-export type DetectorName = 'point' | 'drift' | 'new_behaviour';
+// 'seasonal' | 'ewma' | 'cusum' | 'variance' were the previous detector's names; kept in the type so
+// findings stored before the change still read.
+export type DetectorName = 'point' | 'drift' | 'new_behaviour' | 'seasonal' | 'ewma' | 'cusum' | 'variance';
 export const DETECTORS: readonly DetectorName[] = ['point', 'drift', 'new_behaviour'];
 export type Severity = 'none' | 'minor' | 'major' | 'critical';
 export type Sensitivity = 'low' | 'medium' | 'high';
@@ -548,7 +550,7 @@ export class OnlineAnomalyDetector {
 
   toJSON(): AnomalyState {
     return {
-      v: 2, opts: this.o, n: this.n, t0: this.t0, lastT: this.lastT, step: this.step, lastX: this.lastX, level: this.level, mse: this.mse, rFast: this.rFast, rho: this.rho, sel: this.sel,
+      v: 2, opts: optsDiff(this.o), n: this.n, t0: this.t0, lastT: this.lastT, step: this.step, lastX: this.lastX, level: this.level, mse: this.mse, rFast: this.rFast, rho: this.rho, sel: this.sel,
       scale: this.scale, quantum: this.quantum, medDiff: this.medDiff, flatSince: this.flatSince, zeta: this.zeta, m1: this.m1, m2: this.m2, ne: this.ne,
       cusPos: this.cusPos, cusNeg: this.cusNeg, episode: this.episode, episodeStart: this.episodeStart, aboveSince: this.aboveSince, belowSince: this.belowSince,
       profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: b64(p.p), seen: b64(p.seen), level: p.level, scale: p.scale, mse: p.mse })),
@@ -595,6 +597,13 @@ export class OnlineAnomalyDetector {
   static fromJSON(state: unknown): OnlineAnomalyDetector {
     return new OnlineAnomalyDetector({}, parseState(state));
   }
+}
+
+/** Only the options that differ from the defaults (keeps the state small). */
+function optsDiff(o: Opts): Opts {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (DEFAULTS[k as keyof Opts] !== v) out[k] = v;
+  return out as Opts;
 }
 
 /** Inverse of scoreForWait. */
