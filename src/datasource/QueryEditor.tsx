@@ -28,7 +28,7 @@ const FIELDS: Record<
   ],
   anomalies: [
     { key: 'target', label: 'Target', placeholder: 'all' },
-    { key: 'minScore', label: 'Min score', placeholder: '3' },
+    { key: 'minScore', label: 'Min score', placeholder: '0..1: 0.35 high, 0.56 medium, 0.72 low' },
   ],
   rootCause: [{ key: 'incident', label: 'Incident', placeholder: 'latest' }],
 };
