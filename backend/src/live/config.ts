@@ -30,7 +30,7 @@ export const modelTargetSchema = z
     step: z.number().int().positive().max(86_400).default(60),
     /** History read for forecast/capacity, and to prime a new anomaly series (seconds). */
     lookback: z.number().int().positive().max(90 * 86_400).optional(),
-    /** Anomaly: points of history read to prime a new series (lookback default = warmupPoints * step). */
+    /** Anomaly: points of history read to prime a new series (lookback default = warmupPoints * step); the warm-up defaults to their span. */
     warmupPoints: z.number().int().min(8).max(20_000).default(576),
     /** Anomaly: explicit score threshold in (0, 1]; overrides sensitivity. */
     scoreThreshold: z.number().gt(0).lte(1).optional(),

@@ -39,7 +39,8 @@ export function anomalyOptions(t: ModelTarget, labels: Labels): AnomalyOptions {
   return {
     sensitivity: own?.sensitivity ?? t.sensitivity,
     ...(t.scoreThreshold !== undefined && !own ? { threshold: t.scoreThreshold } : {}),
-    ...(t.warmupSeconds !== undefined ? { warmupSeconds: t.warmupSeconds } : {}),
+    // Warm-up in time: as configured, else the span of the primed history (warmupPoints at this step).
+    warmupSeconds: t.warmupSeconds ?? (t.warmupPoints - 1) * t.step,
     ...(t.minDurationSeconds !== undefined ? { minDurationSeconds: t.minDurationSeconds } : {}),
     ...(t.adaptSeconds !== undefined ? { adaptSeconds: t.adaptSeconds } : {}),
   };
@@ -191,7 +192,7 @@ export class ModelScheduler {
 
   private async evalAnomaly(t: ModelTarget, end: number, st: TargetStatus): Promise<void> {
     const dets = this.detectorsFor(t);
-    const lookback = t.lookback ?? t.warmupPoints * t.step;
+    const lookback = t.lookback ?? Math.max(t.warmupPoints * t.step, t.warmupSeconds ?? 0);
     let lastSeen = Infinity;
     for (const d of dets.values()) lastSeen = Math.min(lastSeen, d.lastTimestamp);
     // Known series need only what is new since their last point; the first cycle primes the warm-up.
