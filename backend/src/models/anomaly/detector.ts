@@ -117,7 +117,8 @@ const PRIOR_M1 = 0.667; // GPD(xi 0.1, sigma 0.6) excess mean
 const PRIOR_M2 = 1.0; // and second moment
 const PRIOR_ZETA = 0.05; // prior exceedance fraction
 const CUSUM_K = 1;
-const CUSUM_CLIP = 3;
+const CUSUM_CLIP = 2;
+const BLOCK = 12; // points per batch mean for the long-run variance
 const CLIP = 4;
 const SQRT_HALF_PI = Math.sqrt(Math.PI / 2);
 const MIN_POINTS = 10;
@@ -173,7 +174,10 @@ export interface AnomalyState {
   belowSince: number;
   mse: number;
   rFast: number;
-  rho: number;
+  lrv: number;
+  bSum: number;
+  bN: number;
+  nBlocks: number;
   sel: number;
   profiles: { period: number; width: number; p: string; seen: string; level: number; scale: number; mse: number }[];
 }
@@ -193,7 +197,10 @@ export class OnlineAnomalyDetector {
   private level = 0;
   private mse = 0;
   private rFast = 0;
-  private rho = 0;
+  private lrv = 1;
+  private bSum = 0;
+  private bN = 0;
+  private nBlocks = 0;
   private sel = -1;
   private scale = 0;
   private quantum = 0;
@@ -215,7 +222,6 @@ export class OnlineAnomalyDetector {
   private lastExpected = Number.NaN;
   private lastScale = 0;
   private lastZ = 0;
-  private lastZc = 0;
   private lastWPoint = 0;
   private lastWDrift = 0;
   private lastNew = false;
@@ -348,10 +354,9 @@ export class OnlineAnomalyDetector {
         z = r / sc;
         const a = z < 0 ? -z : z;
         if (a > U) wPoint = step / (this.zeta * this.gpdTail(a - U));
-        // CUSUM of clipped z, deflated for the residuals' lag-1 autocorrelation (sums of correlated
-        // residuals grow faster than sqrt(n)).
-        const rho = this.rho > 0 ? (this.rho < 0.9 ? this.rho : 0.9) : 0;
-        const f = Math.sqrt((1 + rho) / (1 - rho));
+        // CUSUM of clipped z, deflated by the residuals' long-run variance (batch means over blocks of
+        // BLOCK points: sums of autocorrelated residuals grow faster than sqrt(n)).
+        const f = Math.sqrt(this.lrv > 1 ? (this.lrv < 25 ? this.lrv : 25) : 1);
         const zc = (z > CUSUM_CLIP ? CUSUM_CLIP : z < -CUSUM_CLIP ? -CUSUM_CLIP : z) / f;
         this.cusPos = Math.max(0, this.cusPos + zc - CUSUM_K);
         this.cusNeg = Math.max(0, this.cusNeg - zc - CUSUM_K);
@@ -427,8 +432,14 @@ export class OnlineAnomalyDetector {
     if (this.lastNew) this.flatSince = t;
     if (this.n > MIN_POINTS && sc > 0) {
       const zc = z > CLIP ? CLIP : z < -CLIP ? -CLIP : z;
-      this.rho += 0.01 * (zc * this.lastZc - this.rho);
-      this.lastZc = zc;
+      this.bSum += zc;
+      if (++this.bN === BLOCK) {
+        const bm = this.bSum / BLOCK;
+        this.nBlocks++;
+        this.lrv += Math.max(1 / this.nBlocks, 1 / 50) * (BLOCK * bm * bm - this.lrv);
+        this.bSum = 0;
+        this.bN = 0;
+      }
     }
     // Scale memory ~ 1 day of points, but at least the last 50 while young.
     const aS = Math.max(Math.min(1, dt / 86_400), 1 / Math.min(this.n, 50));
@@ -550,7 +561,7 @@ export class OnlineAnomalyDetector {
 
   toJSON(): AnomalyState {
     return {
-      v: 2, opts: optsDiff(this.o), n: this.n, t0: this.t0, lastT: this.lastT, step: this.step, lastX: this.lastX, level: this.level, mse: this.mse, rFast: this.rFast, rho: this.rho, sel: this.sel,
+      v: 2, opts: optsDiff(this.o), n: this.n, t0: this.t0, lastT: this.lastT, step: this.step, lastX: this.lastX, level: this.level, mse: this.mse, rFast: this.rFast, lrv: this.lrv, bSum: this.bSum, bN: this.bN, nBlocks: this.nBlocks, sel: this.sel,
       scale: this.scale, quantum: this.quantum, medDiff: this.medDiff, flatSince: this.flatSince, zeta: this.zeta, m1: this.m1, m2: this.m2, ne: this.ne,
       cusPos: this.cusPos, cusNeg: this.cusNeg, episode: this.episode, episodeStart: this.episodeStart, aboveSince: this.aboveSince, belowSince: this.belowSince,
       profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: b64(p.p), seen: b64(p.seen), level: p.level, scale: p.scale, mse: p.mse })),
@@ -566,7 +577,10 @@ export class OnlineAnomalyDetector {
     this.level = s.level;
     this.mse = s.mse;
     this.rFast = s.rFast;
-    this.rho = s.rho;
+    this.lrv = s.lrv;
+    this.bSum = s.bSum;
+    this.bN = s.bN;
+    this.nBlocks = s.nBlocks;
     this.sel = s.sel;
     this.scale = s.scale;
     this.quantum = s.quantum;
@@ -619,7 +633,7 @@ function parseState(x: unknown): AnomalyState {
   const o = x as Record<string, unknown>;
   if (o.v !== 2) bad('v', `must be 2 (got ${String(o.v)}; state of an older detector version is not reused)`);
   // JSON turns NaN / -Infinity into null: restore them.
-  const nums = ['n', 'step', 'level', 'mse', 'rFast', 'rho', 'sel', 'scale', 'quantum', 'medDiff', 'zeta', 'm1', 'm2', 'ne', 'cusPos', 'cusNeg'];
+  const nums = ['n', 'step', 'level', 'mse', 'rFast', 'lrv', 'bSum', 'bN', 'nBlocks', 'sel', 'scale', 'quantum', 'medDiff', 'zeta', 'm1', 'm2', 'ne', 'cusPos', 'cusNeg'];
   for (const k of nums) if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) bad(k, 'must be a finite number');
   const st = { ...(o as unknown as AnomalyState) };
   for (const k of ['t0', 'lastX', 'flatSince', 'episodeStart', 'aboveSince', 'belowSince'] as const) {
