@@ -108,8 +108,8 @@ type Opts = typeof DEFAULTS;
 // 'daily+weekly' adds an hour-of-week correction learned on top of the daily profile.
 const CANDIDATES = [
   { name: 'hourly', period: 3600, width: 60, eta: 0.1, tau: 3600 },
-  { name: 'daily', period: 86_400, width: 300, eta: 0.15, tau: 4 * 3600 },
-  { name: 'daily+weekly', period: 7 * 86_400, width: 3600, eta: 0.3, tau: 4 * 3600 },
+  { name: 'daily', period: 86_400, width: 300, eta: 0.15, tau: 86_400 },
+  { name: 'daily+weekly', period: 7 * 86_400, width: 3600, eta: 0.3, tau: 86_400 },
 ] as const;
 const U = 2; // POT threshold on |z|
 const PRIOR_N = 20; // prior weight, in exceedances
@@ -143,7 +143,6 @@ interface Profile {
   /** Index of the profile this one corrects (daily+weekly on daily), or -1. */
   on: number;
   p: Float32Array;
-  seen: Uint8Array;
   level: number;
   scale: number;
   mse: number;
@@ -162,10 +161,8 @@ export interface AnomalyState {
   quantum: number;
   medDiff: number;
   flatSince: number;
-  zeta: number;
-  m1: number;
-  m2: number;
-  ne: number;
+  /** Per model (level-only, then each candidate): exceedance fraction, excess mean and second moment, count; base64 float64. */
+  tail: string;
   cusPos: number;
   cusNeg: number;
   episode: boolean;
@@ -179,10 +176,20 @@ export interface AnomalyState {
   bN: number;
   nBlocks: number;
   sel: number;
-  profiles: { period: number; width: number; p: string; seen: string; level: number; scale: number; mse: number }[];
+  profiles: { period: number; width: number; p: string; level: number; scale: number; mse: number }[];
 }
 
-function b64(a: Float32Array | Uint8Array): string {
+function newTail(): Float64Array {
+  const t = new Float64Array(16);
+  for (let i = 0; i < 16; i += 4) {
+    t[i] = PRIOR_ZETA;
+    t[i + 1] = PRIOR_M1;
+    t[i + 2] = PRIOR_M2;
+  }
+  return t;
+}
+
+function b64(a: Float32Array | Float64Array | Uint8Array): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 }
 
@@ -206,10 +213,7 @@ export class OnlineAnomalyDetector {
   private quantum = 0;
   private medDiff = 0;
   private flatSince = Number.NaN;
-  private zeta = PRIOR_ZETA;
-  private m1 = PRIOR_M1;
-  private m2 = PRIOR_M2;
-  private ne = 0;
+  private tail = newTail();
   private cusPos = 0;
   private cusNeg = 0;
   private episode = false;
@@ -275,7 +279,7 @@ export class OnlineAnomalyDetector {
       if (B < 4 || Math.abs(c.period / width - B) > 1e-6) continue; // the step does not tile the period
       const on = c.name === 'daily+weekly' ? this.profiles.findIndex((p) => p.period === 86_400) : -1;
       if (c.name === 'daily+weekly' && on < 0) continue;
-      this.profiles.push({ period: c.period, width, eta: c.eta, tau: c.tau, on, p: new Float32Array(B), seen: new Uint8Array(B), level: this.level, scale: 0, mse: 0 });
+      this.profiles.push({ period: c.period, width, eta: c.eta, tau: c.tau, on, p: new Float32Array(B), level: this.level, scale: 0, mse: 0 });
     }
   }
 
@@ -353,7 +357,8 @@ export class OnlineAnomalyDetector {
       if (sc > 0) {
         z = r / sc;
         const a = z < 0 ? -z : z;
-        if (a > U) wPoint = step / (this.zeta * this.gpdTail(a - U));
+        const tb = 4 * (this.sel + 1);
+        if (a > U) wPoint = step / (this.tail[tb]! * this.gpdTail(tb, a - U));
         // CUSUM of clipped z, deflated by the residuals' long-run variance (batch means over blocks of
         // BLOCK points: sums of autocorrelated residuals grow faster than sqrt(n)).
         const f = Math.sqrt(this.lrv > 1 ? (this.lrv < 25 ? this.lrv : 25) : 1);
@@ -399,55 +404,47 @@ export class OnlineAnomalyDetector {
       if (t - this.belowSince >= o.closeAfterSeconds) this.closeEpisode();
     } else this.belowSince = Number.NaN;
 
-    // Tail: exceedance fraction and excess moments, learned from every point outside an episode and from
-    // an episode's first point (so a kind of spike that keeps coming becomes normal, unlike SPOT, which
-    // never learns from alarms; a sustained episode is learned once).
-    if (this.n > MIN_POINTS && sc > 0 && (!this.episode || this.lastAlarm)) {
-      const a = z < 0 ? -z : z;
-      const aZ = Math.max(1 / 5000, 1 / (this.n - MIN_POINTS + 1 / PRIOR_ZETA));
-      this.zeta += aZ * ((a > U ? 1 : 0) - this.zeta);
-      if (a > U) {
-        const y = Math.min(a - U, 50);
-        this.ne++;
-        const aE = 1 / Math.min(this.ne + PRIOR_N, 500);
-        this.m1 += aE * (y - this.m1);
-        this.m2 += aE * (y * y - this.m2);
-      }
-    }
-    // Learning (frozen inside an episode so the anomaly does not become the baseline).
+    // Learning. Inside an episode the model in use is frozen, so the anomaly does not become its baseline;
+    // the other candidates keep learning, so a pattern first flagged (a season's sharp edge) can still be
+    // learned and chosen.
     this.rFast += 0.3 * (r - this.rFast);
+    let frozen = -2; // candidate not to update (-1 = the level-only model, -2 = none)
     if (this.episode) {
       if (t - this.episodeStart >= o.adaptSeconds) {
-        // A shift that lasted adaptSeconds is the new normal: every model's level moves by it.
-        const d = this.rFast;
-        this.level += d;
-        for (const pr of this.profiles) pr.level += d;
+        // A shift that lasted adaptSeconds is the new normal: the level of the model in use moves by it
+        // (the other candidates kept learning through the episode).
+        if (this.sel < 0) this.level += this.rFast;
+        else this.profiles[this.sel]!.level += this.rFast;
         this.cusPos = 0;
         this.cusNeg = 0;
         this.closeEpisode();
+        return score;
       }
-      return score;
-    }
-    if (sc === 0 && x !== prevX) this.flatSince = t;
-    if (this.lastNew) this.flatSince = t;
-    if (this.n > MIN_POINTS && sc > 0) {
-      const zc = z > CLIP ? CLIP : z < -CLIP ? -CLIP : z;
-      this.bSum += zc;
-      if (++this.bN === BLOCK) {
-        const bm = this.bSum / BLOCK;
-        this.nBlocks++;
-        this.lrv += Math.max(1 / this.nBlocks, 1 / 50) * (BLOCK * bm * bm - this.lrv);
-        this.bSum = 0;
-        this.bN = 0;
+      frozen = this.sel;
+    } else {
+      if (sc === 0 && x !== prevX) this.flatSince = t;
+      if (this.lastNew) this.flatSince = t;
+      if (this.n > MIN_POINTS && sc > 0) {
+        const zc = z > CLIP ? CLIP : z < -CLIP ? -CLIP : z;
+        this.bSum += zc;
+        if (++this.bN === BLOCK) {
+          const bm = this.bSum / BLOCK;
+          this.nBlocks++;
+          this.lrv += Math.max(1 / this.nBlocks, 1 / 50) * (BLOCK * bm * bm - this.lrv);
+          this.bSum = 0;
+          this.bN = 0;
+        }
       }
     }
     // Scale memory ~ 1 day of points, but at least the last 50 while young.
     const aS = Math.max(Math.min(1, dt / 86_400), 1 / Math.min(this.n, 50));
     const aM = Math.min(1, dt / 86_400) || 0;
     // Level-only model.
-    {
+    if (frozen === -1 && this.lastAlarm && sc > 0) this.learnTail(0, r / sc);
+    if (frozen !== -1) {
       const r0 = x - this.level;
       const s0 = this.scale > floor ? this.scale : floor;
+      if (this.n > MIN_POINTS && s0 > 0) this.learnTail(0, r0 / s0);
       const c = 3 * s0;
       const rc = s0 > 0 ? (r0 > c ? c : r0 < -c ? -c : r0) : r0;
       this.level += (Math.min(1, dt / o.levelSeconds) || 0) * rc;
@@ -458,25 +455,32 @@ export class OnlineAnomalyDetector {
     }
     // Seasonal candidates (Holt-Winters-like): level and profile learn from each other's residual.
     for (let k = 0; k < this.profiles.length; k++) {
+      if (k === frozen) {
+        if (this.lastAlarm && sc > 0) this.learnTail(k + 1, r / sc); // an episode's first point is learned once
+        continue;
+      }
       const pr = this.profiles[k]!;
       const pred = this.predict(k, t);
       const rk = x - pred;
       const sk = pr.scale > floor ? pr.scale : floor;
+      if (this.n > MIN_POINTS && sk > 0) this.learnTail(k + 1, rk / sk);
       const c = 3 * sk;
       const rc = sk > 0 ? (rk > c ? c : rk < -c ? -c : rk) : rk;
       pr.level += (Math.min(1, dt / pr.tau) || 0) * rc;
       const b = this.bucket(pr, t);
-      const seen = pr.seen[b]!;
-      const eta = seen < 255 ? Math.max(pr.eta, 1 / (seen + 1)) : pr.eta;
-      pr.p[b] = pr.p[b]! + eta * (seen > 0 ? rc : rk);
-      if (seen < 255) pr.seen[b] = seen + 1;
+      // Earlier visits of this bucket = whole cycles since the first point (exact on regular data): a
+      // running mean over the first visits, then the profile's own rate.
+      const seen = Math.floor((t - this.t0) / pr.period);
+      const eta = Math.max(pr.eta, 1 / (seen + 1));
+      // Not clipped: a clipped step could take days to correct a profile learned while the level settled.
+      pr.p[b] = pr.p[b]! + eta * rk;
       const ar = rk < 0 ? -rk : rk;
       pr.scale += aS * ((sk > 0 && ar > CLIP * sk ? CLIP * sk : ar) * SQRT_HALF_PI - pr.scale);
       pr.mse += aM * (rc * rc - pr.mse);
     }
     // Model choice: the seasonal candidate with the lowest error once it has seen 1.5 cycles, if it beats
     // the level-only model by 30% (and the current choice by 10%).
-    if (!warm) {
+    if (!warm && !this.episode) {
       let best = -1;
       let bestMse = 0.7 * this.mse;
       this.profiles.forEach((pr, k) => {
@@ -500,13 +504,33 @@ export class OnlineAnomalyDetector {
     this.belowSince = Number.NaN;
   }
 
-  private gpdTail(y: number): number {
+  /** Tail of one model from |z|: exceedance fraction and excess moments (learned from every point it
+   * saw outside an episode and from each episode's first point, so a kind of spike that keeps coming
+   * becomes normal, unlike SPOT, which never learns from alarms). */
+  private learnTail(i: number, z: number): void {
+    const a = z < 0 ? -z : z;
+    const tb = 4 * i;
+    const t = this.tail;
+    const aZ = Math.max(1 / 5000, 1 / (this.n - MIN_POINTS + 1 / PRIOR_ZETA));
+    t[tb] = t[tb]! + aZ * ((a > U ? 1 : 0) - t[tb]!);
+    if (a > U) {
+      const y = a - U < 50 ? a - U : 50;
+      const ne = ++t[tb + 3]!;
+      const aE = 1 / Math.min(ne + PRIOR_N, 500);
+      t[tb + 1] = t[tb + 1]! + aE * (y - t[tb + 1]!);
+      t[tb + 2] = t[tb + 2]! + aE * (y * y - t[tb + 2]!);
+    }
+  }
+
+  private gpdTail(tb: number, y: number): number {
     // Survival of the excess y under GPD(xi, sigma) from the moments (method of moments).
-    const v = this.m2 - this.m1 * this.m1;
-    const r2 = v > 0 ? (this.m1 * this.m1) / v : 1;
+    const m1 = this.tail[tb + 1]!;
+    const m2 = this.tail[tb + 2]!;
+    const v = m2 - m1 * m1;
+    const r2 = v > 0 ? (m1 * m1) / v : 1;
     let xi = 0.5 * (1 - r2);
     xi = xi < -0.3 ? -0.3 : xi > 0.45 ? 0.45 : xi;
-    const sigma = 0.5 * this.m1 * (1 + r2);
+    const sigma = 0.5 * m1 * (1 + r2);
     if (!(sigma > 0)) return 0;
     if (Math.abs(xi) < 1e-6) return Math.exp(-y / sigma);
     const base = 1 + (xi * y) / sigma;
@@ -516,13 +540,14 @@ export class OnlineAnomalyDetector {
   /** |z| at which the point test reaches the threshold (for the band). */
   private zAt(thr: number, warm: boolean): number {
     const step = this.step > 0 ? this.step : 1;
-    const pTarget = (step / (2 * waitForScore(thr) * (warm ? WARM_PENALTY : 1))) / this.zeta;
+    const tb = 4 * (this.sel + 1);
+    const pTarget = (step / (2 * waitForScore(thr) * (warm ? WARM_PENALTY : 1))) / this.tail[tb]!;
     let lo = U;
     let hi = U + 1;
-    while (this.gpdTail(hi - U) > pTarget && hi < 1e6) hi *= 2;
+    while (this.gpdTail(tb, hi - U) > pTarget && hi < 1e6) hi *= 2;
     for (let i = 0; i < 40; i++) {
       const mid = (lo + hi) / 2;
-      if (this.gpdTail(mid - U) > pTarget) lo = mid;
+      if (this.gpdTail(tb, mid - U) > pTarget) lo = mid;
       else hi = mid;
     }
     return hi;
@@ -562,9 +587,9 @@ export class OnlineAnomalyDetector {
   toJSON(): AnomalyState {
     return {
       v: 2, opts: optsDiff(this.o), n: this.n, t0: this.t0, lastT: this.lastT, step: this.step, lastX: this.lastX, level: this.level, mse: this.mse, rFast: this.rFast, lrv: this.lrv, bSum: this.bSum, bN: this.bN, nBlocks: this.nBlocks, sel: this.sel,
-      scale: this.scale, quantum: this.quantum, medDiff: this.medDiff, flatSince: this.flatSince, zeta: this.zeta, m1: this.m1, m2: this.m2, ne: this.ne,
+      scale: this.scale, quantum: this.quantum, medDiff: this.medDiff, flatSince: this.flatSince, tail: b64(this.tail),
       cusPos: this.cusPos, cusNeg: this.cusNeg, episode: this.episode, episodeStart: this.episodeStart, aboveSince: this.aboveSince, belowSince: this.belowSince,
-      profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: b64(p.p), seen: b64(p.seen), level: p.level, scale: p.scale, mse: p.mse })),
+      profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: b64(p.p), level: p.level, scale: p.scale, mse: p.mse })),
     };
   }
 
@@ -586,10 +611,9 @@ export class OnlineAnomalyDetector {
     this.quantum = s.quantum;
     this.medDiff = s.medDiff;
     this.flatSince = s.flatSince;
-    this.zeta = s.zeta;
-    this.m1 = s.m1;
-    this.m2 = s.m2;
-    this.ne = s.ne;
+    const tb = Buffer.from(s.tail, 'base64');
+    this.tail = new Float64Array(16);
+    new Uint8Array(this.tail.buffer).set(tb.subarray(0, 128));
     this.cusPos = s.cusPos;
     this.cusNeg = s.cusNeg;
     this.episode = s.episode;
@@ -601,7 +625,7 @@ export class OnlineAnomalyDetector {
       const fb = Buffer.from(p.p, 'base64');
       const arr = new Float32Array(fb.byteLength / 4);
       new Uint8Array(arr.buffer).set(fb);
-      return { period: p.period, width: p.width, eta: def.eta, tau: def.tau, on: -1, p: arr, seen: Uint8Array.from(Buffer.from(p.seen, 'base64')), level: p.level, scale: p.scale, mse: p.mse };
+      return { period: p.period, width: p.width, eta: def.eta, tau: def.tau, on: -1, p: arr, level: p.level, scale: p.scale, mse: p.mse };
     });
     const daily = this.profiles.findIndex((p) => p.period === 86_400);
     for (const p of this.profiles) if (p.period === 7 * 86_400) p.on = daily;
@@ -633,7 +657,7 @@ function parseState(x: unknown): AnomalyState {
   const o = x as Record<string, unknown>;
   if (o.v !== 2) bad('v', `must be 2 (got ${String(o.v)}; state of an older detector version is not reused)`);
   // JSON turns NaN / -Infinity into null: restore them.
-  const nums = ['n', 'step', 'level', 'mse', 'rFast', 'lrv', 'bSum', 'bN', 'nBlocks', 'sel', 'scale', 'quantum', 'medDiff', 'zeta', 'm1', 'm2', 'ne', 'cusPos', 'cusNeg'];
+  const nums = ['n', 'step', 'level', 'mse', 'rFast', 'lrv', 'bSum', 'bN', 'nBlocks', 'sel', 'scale', 'quantum', 'medDiff', 'cusPos', 'cusNeg'];
   for (const k of nums) if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) bad(k, 'must be a finite number');
   const st = { ...(o as unknown as AnomalyState) };
   for (const k of ['t0', 'lastX', 'flatSince', 'episodeStart', 'aboveSince', 'belowSince'] as const) {
@@ -643,14 +667,15 @@ function parseState(x: unknown): AnomalyState {
   if (o.lastT === null) st.lastT = -Infinity;
   else if (typeof o.lastT !== 'number') bad('lastT', 'must be a number or null');
   if (typeof o.episode !== 'boolean') bad('episode', 'must be a boolean');
+  if (typeof o.tail !== 'string' || Buffer.from(o.tail, 'base64').byteLength !== 128) bad('tail', 'must be 16 float64 in base64');
   if (typeof o.opts !== 'object' || o.opts === null) bad('opts', 'must be an object');
   if (!Array.isArray(o.profiles)) bad('profiles', 'must be an array');
   (o.profiles as unknown[]).forEach((p, i) => {
     const q = p as Record<string, unknown>;
-    if (typeof q !== 'object' || q === null || !CANDIDATES.some((s) => s.period === q.period) || typeof q.p !== 'string' || typeof q.seen !== 'string' || typeof q.width !== 'number' || typeof q.level !== 'number' || typeof q.scale !== 'number' || typeof q.mse !== 'number') {
-      bad(`profiles[${i}]`, 'must be {period, width, p, seen, level, scale, mse}');
+    if (typeof q !== 'object' || q === null || !CANDIDATES.some((s) => s.period === q.period) || typeof q.p !== 'string' || typeof q.width !== 'number' || typeof q.level !== 'number' || typeof q.scale !== 'number' || typeof q.mse !== 'number') {
+      bad(`profiles[${i}]`, 'must be {period, width, p, level, scale, mse}');
     }
-    if (Buffer.from(q.p as string, 'base64').byteLength !== 4 * Buffer.from(q.seen as string, 'base64').byteLength) bad(`profiles[${i}].p`, 'must hold one float32 per bucket');
+    if (Buffer.from(q.p as string, 'base64').byteLength !== 4 * Math.round((q.period as number) / (q.width as number))) bad(`profiles[${i}].p`, 'must hold one float32 per bucket');
   });
   return st;
 }
