@@ -528,7 +528,8 @@ export class OnlineAnomalyDetector {
     const m2 = this.tail[tb + 2]!;
     const v = m2 - m1 * m1;
     const r2 = v > 0 ? (m1 * m1) / v : 1;
-    let xi = 0.5 * (1 - r2);
+    // Few exceedances leave the shape uncertain: lean to the heavier tail by half a standard error.
+    let xi = 0.5 * (1 - r2) + 0.5 / Math.sqrt(this.tail[tb + 3]! + PRIOR_N);
     xi = xi < -0.3 ? -0.3 : xi > 0.45 ? 0.45 : xi;
     const sigma = 0.5 * m1 * (1 + r2);
     if (!(sigma > 0)) return 0;
