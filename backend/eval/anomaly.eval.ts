@@ -150,6 +150,6 @@ export default async function anomalyEval(): Promise<void> {
   if (only.includes('b')) realisticSection(write);
   if (!only.includes('c')) return;
   write('\n### (c) Demo simulator\n');
-  await evalDemoSimulator(METHODS.map(([n, f]) => [n, (ts, v, w) => f(ts, v, w)]), write);
+  await evalDemoSimulator(METHODS, write, BASELINES);
   write(`\n(anomaly eval took ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
 }
