@@ -221,6 +221,8 @@ export class OnlineAnomalyDetector {
   private aboveSince = Number.NaN;
   private belowSince = Number.NaN;
   private profiles: Profile[] = [];
+  private readonly buckets = new Int32Array(CANDIDATES.length);
+  private aZ = PRIOR_ZETA; // this sample's learning rate of the exceedance fractions
   // Last step's details (fields so the hot path allocates nothing).
   private lastScore = 0;
   private lastExpected = Number.NaN;
@@ -284,21 +286,24 @@ export class OnlineAnomalyDetector {
   }
 
   /** Prediction of candidate k (-1 = level only) at t. */
-  private predict(k: number, t: number): number {
+  /** Prediction of candidate k (-1 = level only) from the buckets of the current sample (`buckets`). */
+  private predict(k: number): number {
     if (k < 0) return this.level;
     const pr = this.profiles[k]!;
-    let v = pr.level + pr.p[this.bucket(pr, t)]!;
-    if (pr.on >= 0) {
-      const d = this.profiles[pr.on]!;
-      v += d.p[this.bucket(d, t)]!;
-    }
+    let v = pr.level + pr.p[this.buckets[k]!]!;
+    if (pr.on >= 0) v += this.profiles[pr.on]!.p[this.buckets[pr.on]!]!;
     return v;
   }
 
-  private bucket(pr: Profile, t: number): number {
-    const ph = ((t % pr.period) + pr.period) % pr.period;
-    const b = Math.floor(ph / pr.width);
-    return b < pr.p.length ? b : pr.p.length - 1;
+  /** Bucket of every profile at t, computed once per sample (the hot path). */
+  private setBuckets(t: number): void {
+    for (let k = 0; k < this.profiles.length; k++) {
+      const pr = this.profiles[k]!;
+      let ph = t % pr.period;
+      if (ph < 0) ph += pr.period;
+      const b = Math.floor(ph / pr.width);
+      this.buckets[k] = b < pr.p.length ? b : pr.p.length - 1;
+    }
   }
 
   /** Feeds one sample and returns its score only (the allocation-free hot path). */
@@ -340,7 +345,8 @@ export class OnlineAnomalyDetector {
     this.lastX = x;
 
     // Prediction by the selected candidate model.
-    const expected = this.predict(this.sel, t);
+    this.setBuckets(t);
+    const expected = this.predict(this.sel);
     const r = x - expected;
     const floor = this.quantum > this.medDiff ? this.quantum : this.medDiff;
     const ownScale = this.sel < 0 ? this.scale : this.profiles[this.sel]!.scale;
@@ -366,7 +372,8 @@ export class OnlineAnomalyDetector {
         this.cusPos = Math.max(0, this.cusPos + zc - CUSUM_K);
         this.cusNeg = Math.max(0, this.cusNeg - zc - CUSUM_K);
         const h = this.cusPos > this.cusNeg ? this.cusPos : this.cusNeg;
-        if (h > 0) {
+        if (h > 1) {
+          // (below h = 1 the waiting time is a few dozen steps: score ~0, so the exp is skipped)
           // Siegmund: ARL0 = (e^(2kb) - 2kb - 1) / (2k^2), b = h + 1.166.
           const kb = 2 * CUSUM_K * (h + 1.166);
           wDrift = (step * (Math.exp(kb) - kb - 1)) / (2 * CUSUM_K * CUSUM_K);
@@ -436,6 +443,7 @@ export class OnlineAnomalyDetector {
         }
       }
     }
+    this.aZ = Math.max(1 / 5000, 1 / (this.n - MIN_POINTS + 1 / PRIOR_ZETA));
     // Scale memory ~ 1 day of points, but at least the last 50 while young.
     const aS = Math.max(Math.min(1, dt / 86_400), 1 / Math.min(this.n, 50));
     const aM = Math.min(1, dt / 86_400) || 0;
@@ -460,14 +468,14 @@ export class OnlineAnomalyDetector {
         continue;
       }
       const pr = this.profiles[k]!;
-      const pred = this.predict(k, t);
+      const pred = this.predict(k);
       const rk = x - pred;
       const sk = pr.scale > floor ? pr.scale : floor;
       if (this.n > MIN_POINTS && sk > 0) this.learnTail(k + 1, rk / sk);
       const c = 3 * sk;
       const rc = sk > 0 ? (rk > c ? c : rk < -c ? -c : rk) : rk;
       pr.level += (Math.min(1, dt / pr.tau) || 0) * rc;
-      const b = this.bucket(pr, t);
+      const b = this.buckets[k]!;
       // Earlier visits of this bucket = whole cycles since the first point (exact on regular data): a
       // running mean over the first visits, then the profile's own rate.
       const seen = Math.floor((t - this.t0) / pr.period);
@@ -511,7 +519,7 @@ export class OnlineAnomalyDetector {
     const a = z < 0 ? -z : z;
     const tb = 4 * i;
     const t = this.tail;
-    const aZ = Math.max(1 / 5000, 1 / (this.n - MIN_POINTS + 1 / PRIOR_ZETA));
+    const aZ = this.aZ;
     t[tb] = t[tb]! + aZ * ((a > U ? 1 : 0) - t[tb]!);
     if (a > U) {
       const y = a - U < 50 ? a - U : 50;
