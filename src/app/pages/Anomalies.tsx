@@ -8,25 +8,28 @@ import { AnomalyTable } from '../AnomalyTable';
 import { Section } from '../Section';
 import { usePanelData } from '../usePanelData';
 
-const MIN_SCORES = [
-  { value: 0, label: 'All flagged (as configured)' },
-  { value: 0.35, label: 'Rarer than daily (high)' },
-  { value: 0.56, label: 'Rarer than weekly (medium)' },
-  { value: 0.72, label: 'Rarer than monthly (low)' },
+type Sens = 'low' | 'medium' | 'high' | 'configured';
+const SENSITIVITIES: Array<{ value: Sens; label: string }> = [
+  { value: 'configured', label: 'All flagged (as configured)' },
+  { value: 'high', label: 'Rarer than daily (high)' },
+  { value: 'medium', label: 'Rarer than weekly (medium)' },
+  { value: 'low', label: 'Rarer than monthly (low)' },
 ];
 
 export default function Anomalies() {
-  const [minScore, setMinScore] = useState(0);
-  const data = usePanelData([{ refId: 'A', queryType: 'anomalies', minScore }]);
+  const [sens, setSens] = useState<Sens>('configured');
+  const data = usePanelData([
+    { refId: 'A', queryType: 'anomalies', ...(sens === 'configured' ? {} : { sensitivity: sens }) },
+  ]);
   return (
     <PluginPage>
       <div data-testid="page-anomalies">
         <InlineField label="Show" labelWidth={12} tooltip="Scores are calibrated: rarer than once a day / week / month by chance">
-          <Select
+          <Select<Sens>
             width={36}
-            value={minScore}
-            options={MIN_SCORES}
-            onChange={(v) => setMinScore(v.value ?? 0)}
+            value={sens}
+            options={SENSITIVITIES}
+            onChange={(v) => setSens(v.value ?? 'configured')}
           />
         </InlineField>
         <Section title="Anomalies" data={data} height={200}>
