@@ -38,6 +38,9 @@ export const anomaliesQuerySchema = z.object({
   queryType: z.literal('anomalies'),
   target: z.string().optional(),
   minScore: z.number().min(0).optional(),
+  /** Only anomalies at least as rare as this sensitivity's false-alarm rate (high ~1/series-day,
+   * medium ~1/series-week, low ~1/series-month); unset = every point the companion flagged. */
+  sensitivity: z.enum(['low', 'medium', 'high']).optional(),
 });
 export const rootCauseQuerySchema = z.object({
   ...base,

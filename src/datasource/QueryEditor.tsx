@@ -28,10 +28,17 @@ const FIELDS: Record<
   ],
   anomalies: [
     { key: 'target', label: 'Target', placeholder: 'all' },
-    { key: 'minScore', label: 'Min score', placeholder: '3' },
+    { key: 'minScore', label: 'Min score', placeholder: '0..1 (0.56 = once a week)' },
   ],
   rootCause: [{ key: 'incident', label: 'Incident', placeholder: 'latest' }],
 };
+
+const SENSITIVITY_OPTIONS: Array<SelectableValue<string>> = [
+  { value: '', label: 'As configured' },
+  { value: 'high', label: 'High (~1 false alarm / series-day)' },
+  { value: 'medium', label: 'Medium (~1 / series-week)' },
+  { value: 'low', label: 'Low (~1 / series-month)' },
+];
 
 const typeOptions: Array<SelectableValue<QueryType>> = QUERY_TYPES.map((t) => ({
   value: t,
@@ -102,6 +109,20 @@ export function QueryEditor({ query, onChange, onRunQuery }: Props) {
             </InlineField>
           );
         })}
+        {type === 'anomalies' && (
+          <InlineField label="Sensitivity" labelWidth={12} tooltip="Only anomalies rarer than this false-alarm rate">
+            <Select<string>
+              width={30}
+              aria-label="Sensitivity"
+              options={SENSITIVITY_OPTIONS}
+              value={(values.sensitivity as string | undefined) ?? ''}
+              onChange={(v) => {
+                set('sensitivity', v.value ?? '');
+                onRunQuery();
+              }}
+            />
+          </InlineField>
+        )}
       </Stack>
     </div>
   );

@@ -27,7 +27,7 @@ const STEP_MS = 300_000;
 const DAYS = 9;
 const WARM = 576;
 
-export async function evalDemoSimulator(methods: [string, Flagger][], write: (s: string) => void): Promise<void> {
+export async function evalDemoSimulator(methods: [string, Flagger][], write: (s: string) => void, baselinesFrom = 2): Promise<void> {
   const path = '../../src/demo/simulator.js'; // optional module (demo-stack work): loaded dynamically
   let createSimulator: (o: { seed: number; startMs?: number }) => SimLike;
   try {
@@ -140,11 +140,11 @@ export async function evalDemoSimulator(methods: [string, Flagger][], write: (s:
   write('\nPer fault (detection delay from the fault start; one column per method above):\n\n');
   write(table(['fault', ...methods.map(([m]) => m)], [...perType].map(([k, v]) => [k, ...v])));
   const o = sums[0]!;
-  const verdict = methods.slice(2).map(([name], j) => {
-    const b = sums[j + 2]!;
+  const verdict = methods.slice(baselinesFrom).map(([name], j) => {
+    const b = sums[j + baselinesFrom]!;
     const lost = [o.precision < b.precision && 'precision', o.recall < b.recall && 'recall', o.f1 < b.f1 && 'F1', o.delay > b.delay && 'delay', o.faPerWeek > b.faPerWeek && 'false alarms', o.nab < b.nab && 'window score'].filter(Boolean);
     return lost.length ? `- vs ${name}: **does not beat it** on ${lost.join(', ')}` : `- vs ${name}: better on every column`;
   });
   write(`\nVerdict (demo simulator, default threshold):\n${verdict.join('\n')}\n`);
-  write(`\n(default threshold ${DEFAULT_THRESHOLD}; delay is measured on the 5-minute grid, so 0 min means within the 5 minutes in which the fault started)\n`);
+  write(`\n(default score threshold ${DEFAULT_THRESHOLD.toFixed(3)}; delay is measured on the 5-minute grid, so 0 min means within the 5 minutes in which the fault started)\n`);
 }

@@ -19,10 +19,12 @@ export interface AnomalyTally {
   scoredPoints: number;
   nabRaw: number;
   perfectRaw: number;
+  /** Weeks of scored time (points x step), so series of different steps add up. */
+  scoredWeeks: number;
 }
 
 export function emptyTally(): AnomalyTally {
-  return { windows: 0, detected: 0, events: 0, trueEvents: 0, falseEvents: 0, delaySum: 0, scoredPoints: 0, nabRaw: 0, perfectRaw: 0 };
+  return { windows: 0, detected: 0, events: 0, trueEvents: 0, falseEvents: 0, delaySum: 0, scoredPoints: 0, nabRaw: 0, perfectRaw: 0, scoredWeeks: 0 };
 }
 
 const nabSigmoid = (y: number): number => 2 / (1 + Math.exp(5 * y)) - 1;
@@ -30,6 +32,7 @@ const nabSigmoid = (y: number): number => 2 / (1 + Math.exp(5 * y)) - 1;
 export function scoreFlags(flags: Uint8Array, windows: LabelWindow[], scoredFrom: number, stepMinutes: number, t: AnomalyTally = emptyTally()): AnomalyTally {
   const n = flags.length;
   t.scoredPoints += n - scoredFrom;
+  t.scoredWeeks += ((n - scoredFrom) * stepMinutes) / (7 * 1440);
   const inWindow = new Uint8Array(n);
   for (const w of windows) for (let i = w.start; i <= Math.min(n - 1, w.end); i++) inWindow[i] = 1;
   // Alarm events.
@@ -84,7 +87,7 @@ export function summarise(t: AnomalyTally, pointsPerWeek: number): { precision: 
   const recall = t.windows ? t.detected / t.windows : 1;
   const f1 = precision + recall > 0 ? (2 * precision * recall) / (precision + recall) : 0;
   const delay = t.detected ? t.delaySum / t.detected : Number.NaN;
-  const faPerWeek = t.scoredPoints ? t.falseEvents / (t.scoredPoints / pointsPerWeek) : 0;
+  const faPerWeek = t.scoredWeeks > 0 ? t.falseEvents / t.scoredWeeks : t.scoredPoints ? t.falseEvents / (t.scoredPoints / pointsPerWeek) : 0;
   const nullRaw = -t.windows;
   const nab = t.perfectRaw - nullRaw !== 0 ? (100 * (t.nabRaw - nullRaw)) / (t.perfectRaw - nullRaw) : 0;
   return { precision, recall, f1, delay, faPerWeek, nab };

@@ -13,6 +13,7 @@
 import { z } from 'zod';
 import { REAL_FS } from '../discovery/index.js';
 
+const sensitivitySchema = z.enum(['low', 'medium', 'high']);
 const name = z.string().regex(/^[a-zA-Z_][a-zA-Z0-9_:.-]*$/, 'must match [a-zA-Z_][a-zA-Z0-9_:.-]*');
 
 export const modelTargetSchema = z
@@ -31,9 +32,20 @@ export const modelTargetSchema = z
     step: z.number().int().positive().max(86_400).default(60),
     /** History read for forecast/capacity, and to prime a new anomaly series (seconds). */
     lookback: z.number().int().positive().max(90 * 86_400).optional(),
-    /** Anomaly: points of warm-up before scoring; flag threshold. */
+    /** Anomaly: points of history read to prime a new series (lookback default = warmupPoints * step); the warm-up defaults to their span. */
     warmupPoints: z.number().int().min(8).max(20_000).default(576),
+    /** Anomaly: explicit score threshold in (0, 1]; overrides sensitivity. */
     scoreThreshold: z.number().gt(0).lte(1).optional(),
+    /** Anomaly: expected false alarms, high ~1 per series-day, medium ~1 per series-week, low ~1 per series-month. */
+    sensitivity: sensitivitySchema.default('medium'),
+    /** Anomaly: per-series sensitivity, first entry whose labels all match wins. */
+    seriesSensitivity: z.array(z.object({ matchLabels: z.record(z.string(), z.string()), sensitivity: sensitivitySchema }).strict()).max(100).default([]),
+    /** Anomaly: seconds during which only gross deviations alarm (default 86400). */
+    warmupSeconds: z.number().min(0).max(90 * 86_400).optional(),
+    /** Anomaly: an episode opens only after the score held this long (default 0). */
+    minDurationSeconds: z.number().min(0).max(86_400).optional(),
+    /** Anomaly: a shift lasting this long becomes the new normal (default 3600). */
+    adaptSeconds: z.number().min(0).max(7 * 86_400).optional(),
     /** Capacity alert horizon used by the generated rule (seconds). */
     within: z.number().int().positive().default(86_400),
   })

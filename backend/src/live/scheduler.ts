@@ -6,7 +6,7 @@
 // step) to prime the warm-up; later cycles read only from the oldest series' last point on, so a series
 // that appears later warms up live. Forecast and capacity targets refit on their lookback each cycle.
 import type { Registry } from 'prom-client';
-import { OnlineAnomalyDetector } from '../models/anomaly/detector.js';
+import { OnlineAnomalyDetector, type AnomalyOptions } from '../models/anomaly/detector.js';
 import { groupAnomalies, seriesKey, type Finding, type SeriesAnomaly } from '../models/anomaly/group.js';
 import { capacity } from '../models/capacity/capacity.js';
 import { humanDuration } from '../models/capacity/rules.js';
@@ -32,6 +32,19 @@ export interface SchedulerDeps {
 
 const RECENT = 120;
 const MAX_POINTS_OUT = 2000;
+
+/** Detector options of one series: the target's, with the first matching `seriesSensitivity` entry. */
+export function anomalyOptions(t: ModelTarget, labels: Labels): AnomalyOptions {
+  const own = t.seriesSensitivity.find((o) => Object.entries(o.matchLabels).every(([k, v]) => labels[k] === v));
+  return {
+    sensitivity: own?.sensitivity ?? t.sensitivity,
+    ...(t.scoreThreshold !== undefined && !own ? { threshold: t.scoreThreshold } : {}),
+    // Warm-up in time: as configured, else the span of the primed history (warmupPoints at this step).
+    warmupSeconds: t.warmupSeconds ?? (t.warmupPoints - 1) * t.step,
+    ...(t.minDurationSeconds !== undefined ? { minDurationSeconds: t.minDurationSeconds } : {}),
+    ...(t.adaptSeconds !== undefined ? { adaptSeconds: t.adaptSeconds } : {}),
+  };
+}
 
 function withoutName(l: Labels): Labels {
   const { __name__: _n, ...rest } = l;
@@ -184,7 +197,7 @@ export class ModelScheduler {
 
   private async evalAnomaly(t: ModelTarget, end: number, st: TargetStatus): Promise<void> {
     const dets = this.detectorsFor(t);
-    const lookback = t.lookback ?? t.warmupPoints * t.step;
+    const lookback = t.lookback ?? Math.max(t.warmupPoints * t.step, t.warmupSeconds ?? 0);
     let lastSeen = Infinity;
     for (const d of dets.values()) lastSeen = Math.min(lastSeen, d.lastTimestamp);
     // Known series need only what is new since their last point; the first cycle primes the warm-up.
@@ -198,7 +211,7 @@ export class ModelScheduler {
     for (const [key, s] of keep) {
       seen.add(key);
       let d = dets.get(key);
-      if (!d) dets.set(key, (d = new OnlineAnomalyDetector({ warmupPoints: t.warmupPoints, ...(t.scoreThreshold ? { threshold: t.scoreThreshold } : {}) })));
+      if (!d) dets.set(key, (d = new OnlineAnomalyDetector(anomalyOptions(t, s.labels))));
       const rk = `${t.name}\0${key}`;
       const recent = this.recent.get(rk) ?? [];
       for (let i = 0; i < s.timestamps.length; i++) {

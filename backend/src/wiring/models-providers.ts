@@ -5,6 +5,7 @@ import type { AppContext } from '../context.js';
 import { modelsServiceFor } from '../api/models.js';
 import type { AnomalySeriesResult, CapacitySeriesResult, ForecastSeriesResult } from '../live/results.js';
 import { seriesKey } from '../models/anomaly/group.js';
+import { sensitivityScore, type Sensitivity } from '../models/anomaly/detector.js';
 
 type Projected = ForecastSeriesResult | CapacitySeriesResult;
 
@@ -69,9 +70,9 @@ export async function forecastProvider(ctx: AppContext, q: { target: string; ser
   });
 }
 
-export function anomaliesProvider(ctx: AppContext, q: { target?: string; minScore?: number }, fromMs: number, toMs: number): Frame[] {
+export function anomaliesProvider(ctx: AppContext, q: { target?: string; minScore?: number; sensitivity?: Sensitivity }, fromMs: number, toMs: number): Frame[] {
   const svc = modelsServiceFor(ctx);
-  const min = q.minScore ?? 0;
+  const min = Math.max(q.minScore ?? 0, q.sensitivity ? sensitivityScore(q.sensitivity) : 0);
   const list: Anomaly[] = [];
   for (const r of svc.results(q.target, 'anomaly') as AnomalySeriesResult[]) {
     for (const p of r.recent) {

@@ -8,10 +8,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseModelsConfig } from '../../src/live/config.js';
 import { ownsSeries, seriesHash } from '../../src/live/shard.js';
-import { ModelScheduler } from '../../src/live/scheduler.js';
+import { ModelScheduler, anomalyOptions } from '../../src/live/scheduler.js';
+import { anomaliesProvider } from '../../src/wiring/models-providers.js';
+import { decodeAnomalies } from '@foresight/contract';
 import type { PromRangeReader, RangeSeries, StoreLike, Labels } from '../../src/live/ports.js';
 import type { AnomalySeriesResult, CapacitySeriesResult } from '../../src/live/results.js';
-import { modelsRouter, type ModelsRouterContext } from '../../src/api/models.js';
+import { modelsRouter, modelsServiceFor, type ModelsRouterContext } from '../../src/api/models.js';
 import { openStore } from '../../src/store/db.js';
 import type { AppContext } from '../../src/context.js';
 import { rng } from '../../eval/lib/rng.js';
@@ -197,4 +199,30 @@ test('API: /api/models endpoints serve results and name unknown targets', async 
   assert.match(rules, /ForesightCapacityDiskPredictedExhaustion/);
   const root = await (await fetch(base)).json() as { targets: unknown[] };
   assert.equal(root.targets.length, 1);
+});
+
+test('anomaly sensitivity: per target and per series in the config; the anomalies query filters by a sensitivity', async () => {
+  const cfg = parseModelsConfig({
+    targets: [{ name: 'lat', query: 'lat', kind: 'anomaly', step: STEP, warmupPoints: 240, sensitivity: 'high', seriesSensitivity: [{ matchLabels: { service: 's1' }, sensitivity: 'low' }] }],
+  });
+  const t = cfg.targets[0]!;
+  assert.equal(anomalyOptions(t, { service: 's0' }).sensitivity, 'high');
+  assert.equal(anomalyOptions(t, { service: 's1' }).sensitivity, 'low');
+  assert.equal(anomalyOptions(t, { service: 's1' }).warmupSeconds, 239 * STEP, 'warm-up = span of the primed history');
+  assert.throws(() => parseModelsConfig({ targets: [{ name: 'x', query: 'x', kind: 'anomaly', sensitivity: 'loud' }] }), /models\.targets\.0\.sensitivity/);
+  // A gross spike in the primed history (the API's scheduler runs on the wall clock), then the query with
+  // and without a sensitivity cut.
+  const end = Math.floor(Date.now() / 1000 / STEP) * STEP;
+  const spikeAt = end - 3 * STEP;
+  const series = [{ labels: { __name__: 'lat', service: 's0' }, f: (x: number) => wave(0)(x) + (x === spikeAt ? 400 : 0) }];
+  const ctx = { config: { models: { targets: [{ name: 'lat', query: 'lat', kind: 'anomaly', step: STEP, warmupPoints: 240 }] } }, prom: fakeProm(series), store: memStore(), registry: new Registry() } as unknown as AppContext;
+  await modelsServiceFor(ctx).runOnce();
+  const to = (end + 3600) * 1000;
+  const all = decodeAnomalies(anomaliesProvider(ctx, {}, 0, to));
+  const spike = all.find((a) => a.time === spikeAt * 1000);
+  assert.ok(spike, JSON.stringify(all));
+  assert.ok(spike.score > 0 && spike.score <= 1);
+  const cut = decodeAnomalies(anomaliesProvider(ctx, { sensitivity: 'low' }, 0, to));
+  assert.ok(cut.every((a) => a.score >= 0.72), JSON.stringify(cut));
+  assert.equal(cut.some((a) => a.time === spikeAt * 1000), spike.score >= 0.72);
 });

@@ -1,23 +1,35 @@
-// Anomalies: every scored anomaly in the last hours, filterable by minimum score.
+// Anomalies: every point the companion flagged in the last hours (each series alarms at its configured
+// sensitivity), optionally only the rarer ones. Scores are calibrated rarity in 0..1: 0.35 = once a day
+// by chance, 0.56 = once a week, 0.72 = once a month (see backend models/anomaly/detector.ts).
 import React, { useState } from 'react';
 import { PluginPage } from '@grafana/runtime';
-import { InlineField, Input } from '@grafana/ui';
+import { InlineField, Select } from '@grafana/ui';
 import { AnomalyTable } from '../AnomalyTable';
 import { Section } from '../Section';
 import { usePanelData } from '../usePanelData';
 
+type Sens = 'low' | 'medium' | 'high' | 'configured';
+const SENSITIVITIES: Array<{ value: Sens; label: string }> = [
+  { value: 'configured', label: 'All flagged (as configured)' },
+  { value: 'high', label: 'Rarer than daily (high)' },
+  { value: 'medium', label: 'Rarer than weekly (medium)' },
+  { value: 'low', label: 'Rarer than monthly (low)' },
+];
+
 export default function Anomalies() {
-  const [minScore, setMinScore] = useState(3);
-  const data = usePanelData([{ refId: 'A', queryType: 'anomalies', minScore }]);
+  const [sens, setSens] = useState<Sens>('configured');
+  const data = usePanelData([
+    { refId: 'A', queryType: 'anomalies', ...(sens === 'configured' ? {} : { sensitivity: sens }) },
+  ]);
   return (
     <PluginPage>
       <div data-testid="page-anomalies">
-        <InlineField label="Min score" labelWidth={12}>
-          <Input
-            type="number"
-            width={10}
-            value={minScore}
-            onChange={(e) => setMinScore(Math.max(0, Number(e.currentTarget.value) || 0))}
+        <InlineField label="Show" labelWidth={12} tooltip="Scores are calibrated: rarer than once a day / week / month by chance">
+          <Select<Sens>
+            width={36}
+            value={sens}
+            options={SENSITIVITIES}
+            onChange={(v) => setSens(v.value ?? 'configured')}
           />
         </InlineField>
         <Section title="Anomalies" data={data} height={200}>

@@ -14,7 +14,8 @@ import { useOptions, usePanelData } from '../usePanelData';
 export default function Overview() {
   const slo = usePanelData([{ refId: 'A', queryType: 'sloStatus' }]);
   const health = usePanelData([{ refId: 'A', queryType: 'healthScore' }]);
-  const anomalies = usePanelData([{ refId: 'A', queryType: 'anomalies', minScore: 3 }]);
+  // Every series alarms at its own configured sensitivity; scores run 0..1, so no further cut here.
+  const anomalies = usePanelData([{ refId: 'A', queryType: 'anomalies', minScore: 0 }]);
   const targets = useOptions('targets');
   const fcQueries = useMemo<Query[] | null>(
     () =>

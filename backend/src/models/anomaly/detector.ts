@@ -1,353 +1,644 @@
-// Online anomaly detector for one series. The score at time t uses only samples up to t.
+// Online anomaly detector for one series; the result at time t uses only samples up to t.
 //
-// After an explicit warm-up (no alarms; raw samples buffered), the model is
-//   expected(t) = amp(t) * season(phase(t)) + level(t) + trend(t)
-// (amp tracks the season's current amplitude, e.g. a quieter weekend or growing traffic, by normalised
-// LMS; it stays in [0.2, 3])
-// where the season is a robust profile over phase buckets of a period DETECTED on the warm-up window by
-// autocorrelation (none if not significant), initialised from per-bucket medians / MADs and then updated
-// incrementally with Huber-clipped steps (so one outlier moves it by at most a few sigma * rate).
-// Four detectors each give a tail probability under "nothing is wrong":
-//   seasonal  robust z = (x - expected) / sigma(phase)              two-sided Gaussian tail
-//   ewma      residual against a fast exponential-smoothing level   two-sided Gaussian tail
-//   cusum     two-sided CUSUM (k = 0.5) of clipped seasonal z       P(S > s) ~ exp(-2ks) = exp(-s)
-//   variance  fast/slow ratio of EW means of clipped z^2            chi-square upper tail (Wilson-Hilferty,
-//             nu = 20: fewer than the ~39 samples in the fast window, as residuals are autocorrelated)
-// Combined p = min(1, 4 * min_i p_i) (Bonferroni) and score = clamp(-log10(p) / 8, 0, 1), so the score
-// is calibrated: score s <=> null tail probability 10^(-8 s). The default flag threshold 0.65
-// (p <= 6e-6) was chosen on the synthetic corpus as the point that beats both 3-sigma baselines on
-// every eval column (see eval/anomaly.eval.ts); 0.5 (p <= 1e-4) is the sensitive setting.
-// When CUSUM reaches p <= 1e-4 the level is re-based to the fast level (a change point starts a new
-// regime) so one shift gives one alarm, not a day of them. Note: at the default threshold CUSUM alone
-// re-bases before it can flag, so slow drifts are flagged only at the sensitive setting (see eval).
-//
-// Bad input: NaN/Inf values and timestamps that do not advance are skipped (score 0, `skipped`, state
-// unchanged); gaps and irregular spacing are fine (phase comes from the timestamp); a constant warm-up
-// gives a tiny sigma floor, so any later change is flagged; counters must be turned into rates first
-// (see series/clean.ts counterToRate).
-//
-// State after warm-up is a few scalars plus 2 numbers per phase bucket (<= 48 buckets): ~2 KB of JSON.
-import { cleanSeries, medianSpacing } from '../series/clean.js';
-import { detectPeriod, seasonalSlope } from '../series/seasonality.js';
-import { mad, median, normalTail, theilSen } from '../series/stats.js';
+// Model: expected(t) = level(t) + the seasonal profiles found to help (hourly, daily, weekly).
+//  - Profiles are learned at the data's resolution from the first point on (hourly: buckets of
+//    max(step, 1 min); daily: max(step, 5 min); weekly: 1 h). A profile is used only once it has seen
+//    1.5 of its cycles AND predicts better than without it (EW squared error < 0.7x, over one cycle),
+//    so seasons are found from the data: none, one or several.
+//  - Scale: robust EW of |residual|, never below the data's noise floor = max(smallest non-zero step
+//    seen (the quantum), running median of |first differences|). No absolute constant touches the
+//    values, so scores are scale invariant (bit-exact for powers of two, to rounding otherwise).
+//  - Score = calibrated rarity. |z| above 2 is modelled by a generalised Pareto tail fitted online to
+//    the series' own exceedances (peaks over threshold, as in SPOT/DSPOT; method of moments with a
+//    20-exceedance prior); a CUSUM of clipped z catches slow drifts and small sustained shifts (its
+//    tail from Siegmund's ARL). p = per-point tail probability; the expected time between chance
+//    deviations this large is W = step / p; score = log10(W / 1 h) / log10(1 year / 1 h), clamped to
+//    [0, 1]: 0 = happens hourly by chance, 0.35 = daily, 0.56 = weekly, 0.72 = monthly, 1 = yearly.
+//    The score therefore means the same on every series and step.
+//  - Sensitivity: high / medium / low alarm at W >= 1 day / 1 week / 30 days, i.e. about one false
+//    alarm per series-day / -week / -month on data that behaves as it did.
+//  - Warm-up is time: for `warmupSeconds` (default 1 day) only gross deviations alarm (W is divided by
+//    100) and no season is used; the robust level/scale test runs from the 10th point.
+//  - Events: an episode opens when the score reaches the sensitivity for `minDurationSeconds`
+//    (default 0: at once), `alarm` is true on its first point only, `anomaly` while it lasts; it closes
+//    after `closeAfterSeconds` (default 10 min) below a lower threshold (W < 1/100 of the alarm's).
+//    While open nothing is learned. A level shift that lasts `adaptSeconds` (default 1 h) becomes the
+//    new normal: the level is re-based to the recent level and the episode closes, so a permanent shift
+//    gives one alarm lasting at most adaptSeconds.
+//  - Bad input: NaN/Inf values and timestamps that do not advance are skipped (`skipped`, state
+//    unchanged); gaps are fine (phase comes from the timestamp). Counters must be turned into rates.
+// State: ~40 scalars plus the profiles as base64 float32 (<= 60 + 288 + 168 buckets): < 4 KB of JSON.
 
-export type DetectorName = 'seasonal' | 'ewma' | 'cusum' | 'variance';
-export const DETECTORS: readonly DetectorName[] = ['seasonal', 'ewma', 'cusum', 'variance'];
+// 'seasonal' | 'ewma' | 'cusum' | 'variance' were the previous detector's names; kept in the type so
+// findings stored before the change still read.
+export type DetectorName = 'point' | 'drift' | 'new_behaviour' | 'seasonal' | 'ewma' | 'cusum' | 'variance';
+export const DETECTORS: readonly DetectorName[] = ['point', 'drift', 'new_behaviour'];
 export type Severity = 'none' | 'minor' | 'major' | 'critical';
+export type Sensitivity = 'low' | 'medium' | 'high';
+
+const HOUR = 3600;
+const YEAR = 365 * 86_400;
+/** Score of a deviation expected by chance once every `waitSeconds` (see header). */
+export function scoreForWait(waitSeconds: number): number {
+  const s = Math.log10(waitSeconds / HOUR) / Math.log10(YEAR / HOUR);
+  return s > 0 ? (s < 1 ? s : 1) : 0;
+}
+
+export const SENSITIVITIES: readonly { name: Sensitivity; label: string; waitSeconds: number; score: number }[] = [
+  { name: 'high', label: 'series-day', waitSeconds: 86_400, score: scoreForWait(86_400) },
+  { name: 'medium', label: 'series-week', waitSeconds: 7 * 86_400, score: scoreForWait(7 * 86_400) },
+  { name: 'low', label: 'series-month', waitSeconds: 30 * 86_400, score: scoreForWait(30 * 86_400) },
+];
+export const DEFAULT_SENSITIVITY: Sensitivity = 'medium';
+/** Score threshold of the default sensitivity (about one false alarm per series-week). */
+export const DEFAULT_THRESHOLD = scoreForWait(7 * 86_400);
+
+export function sensitivityScore(s: Sensitivity): number {
+  return SENSITIVITIES.find((x) => x.name === s)!.score;
+}
 
 export interface AnomalyOptions {
-  /** Samples buffered before scoring starts (no alarms during warm-up). Default 576 (2 days at 5 min). */
-  warmupPoints?: number;
-  /** Candidate seasonal periods in seconds, tried before a free search. Default one day and one week. */
-  candidatePeriodsSeconds?: number[];
-  /** Phase buckets at most (2 numbers of state each). Default 48. */
-  maxBuckets?: number;
-  /** Score at or above which a point is flagged. Default 0.65 (null tail probability 6e-6). */
+  /** Expected false-alarm rate: high ~1/series-day, medium ~1/series-week, low ~1/series-month. */
+  sensitivity?: Sensitivity;
+  /** Explicit score threshold in (0, 1]; overrides `sensitivity`. */
   threshold?: number;
+  /** Time during which only gross deviations alarm and no season is used. Default 86400. */
+  warmupSeconds?: number;
+  /** An episode opens only after the score stayed at the threshold this long. Default 0. */
+  minDurationSeconds?: number;
+  /** An episode closes after this long below the lower threshold. Default 600. */
+  closeAfterSeconds?: number;
+  /** A shift lasting this long becomes the new normal (re-based, episode closed). Default 3600. */
+  adaptSeconds?: number;
+  /** Level time constant. Default 4 h. */
+  levelSeconds?: number;
 }
 
 export interface AnomalyResult {
   score: number;
+  /** Inside an open episode. */
   anomaly: boolean;
+  /** First point of an episode: one alarm per episode. */
+  alarm: boolean;
   severity: Severity;
-  /** Detectors whose own evidence was strong (p < 1e-3 after correction), strongest first. */
+  /** Tests whose own evidence reached the threshold, strongest first. */
   detectors: DetectorName[];
   expected: number;
-  /** Band at the flagging threshold: expected -/+ z * sigma(phase). */
+  /** Band at the threshold: expected -/+ the |deviation| that would score it. */
   lower: number;
   upper: number;
   warmup: boolean;
-  /** True when the input value was NaN/Inf or the timestamp did not advance; the state was left unchanged. */
+  /** True when the value was NaN/Inf or the timestamp did not advance; the state was left unchanged. */
   skipped: boolean;
 }
 
-export interface AnomalyState {
-  v: 1;
-  opts: Required<AnomalyOptions>;
-  warmT: number[];
-  warmX: number[];
-  ready: boolean;
-  periodSeconds: number;
-  season: number[];
-  sigma: number[];
-  sigmaMin: number;
-  level: number;
-  trend: number;
-  fastLevel: number;
-  fastSigma: number;
-  cusPos: number;
-  cusNeg: number;
-  ewVar: number;
-  ewVarSlow: number;
-  amp: number;
-  seasPower: number;
-  lastT: number;
-  n: number;
-}
-
-export const DEFAULT_THRESHOLD = 0.65;
-const DEFAULTS: Required<AnomalyOptions> = {
-  warmupPoints: 576,
-  candidatePeriodsSeconds: [86_400, 604_800],
-  maxBuckets: 48,
-  threshold: DEFAULT_THRESHOLD,
+const DEFAULTS: Required<Omit<AnomalyOptions, 'threshold'>> & { threshold: number } = {
+  sensitivity: DEFAULT_SENSITIVITY,
+  threshold: 0,
+  warmupSeconds: 86_400,
+  minDurationSeconds: 0,
+  closeAfterSeconds: 600,
+  adaptSeconds: 3600,
+  levelSeconds: 4 * HOUR,
 };
+type Opts = typeof DEFAULTS;
 
-// Learning rates (per sample). Chosen on the synthetic corpus (see eval/anomaly.eval.ts), not per series.
-const LEVEL_ALPHA = 0.01;
-const TREND_BETA = 0.0005;
-const TREND_PHI = 0.999;
-const FAST_ALPHA = 0.3;
-const SEASON_ETA = 0.05;
-const SIGMA_ETA = 0.02;
-const VAR_ALPHA = 0.05;
-const VAR_SLOW_ALPHA = 0.005;
-const VAR_NU = 20;
-const CUSUM_K = 0.5;
-// Re-base once CUSUM alone reaches p <= 1e-4 (+2 nats of hysteresis), whatever the flag threshold.
-const CUSUM_REBASE = 4 * Math.LN10 + Math.LN2 + 2;
-const CUSUM_CLIP = 2.5; // Huberised: heavy-tailed noise cannot build a CUSUM alarm from a few outliers
-const AMP_ETA = 0.02;
+// Candidate models: 'none' (level only) and one per season, each Holt-Winters-like (own level with
+// time constant tau, own profile at the data's resolution, learning rate per bucket visit >= eta);
+// 'daily+weekly' adds an hour-of-week correction learned on top of the daily profile.
+const CANDIDATES = [
+  { name: 'hourly', period: 3600, width: 60, eta: 0.1, tau: 3600 },
+  { name: 'daily', period: 86_400, width: 300, eta: 0.15, tau: 86_400 },
+  { name: 'daily+weekly', period: 7 * 86_400, width: 3600, eta: 0.3, tau: 86_400 },
+] as const;
+const U = 2; // POT threshold on |z|
+const PRIOR_N = 20; // prior weight, in exceedances
+const PRIOR_M1 = 0.667; // GPD(xi 0.1, sigma 0.6) excess mean
+const PRIOR_M2 = 1.0; // and second moment
+const PRIOR_ZETA = 0.05; // prior exceedance fraction
+const CUSUM_K = 1;
+const CUSUM_CLIP = 2;
+const BLOCK = 12; // points per batch mean for the long-run variance
 const CLIP = 4;
-const SQRT_HALF_PI = Math.sqrt(Math.PI / 2); // mean |e| -> sigma for Gaussian e
+const SQRT_HALF_PI = Math.sqrt(Math.PI / 2);
+const MIN_POINTS = 10;
+const WARM_PENALTY = 100;
+const CLOSE_FACTOR = 100;
 
-function clip(x: number, c: number): number {
-  return x > c ? c : x < -c ? -c : x;
-}
-
-export function severityOf(score: number, threshold = DEFAULT_THRESHOLD): Severity {
-  if (score < threshold) return 'none';
+function severityFor(score: number, thr: number): Severity {
+  if (score < thr) return 'none';
   if (score >= 0.9) return 'critical';
-  if (score >= 0.7) return 'major';
+  if (score >= Math.max(thr, sensitivityScore('low'))) return 'major';
   return 'minor';
 }
+export function severityOf(score: number, threshold = DEFAULT_THRESHOLD): Severity {
+  return severityFor(score, threshold);
+}
 
-function chiSqUpperTail(mean: number, nu: number): number {
-  // P(chi2_nu / nu > mean) by Wilson-Hilferty.
-  if (mean <= 0) return 1;
-  const v = 2 / (9 * nu);
-  const z = (Math.cbrt(mean) - (1 - v)) / Math.sqrt(v);
-  return normalTail(z);
+interface Profile {
+  period: number;
+  width: number;
+  eta: number;
+  tau: number;
+  /** Index of the profile this one corrects (daily+weekly on daily), or -1. */
+  on: number;
+  p: Float32Array;
+  level: number;
+  scale: number;
+  mse: number;
+}
+
+export interface AnomalyState {
+  v: 2;
+  opts: Opts;
+  n: number;
+  t0: number;
+  lastT: number;
+  step: number;
+  lastX: number;
+  level: number;
+  scale: number;
+  quantum: number;
+  medDiff: number;
+  flatSince: number;
+  /** Per model (level-only, then each candidate): exceedance fraction, excess mean and second moment, count; base64 float64. */
+  tail: string;
+  cusPos: number;
+  cusNeg: number;
+  episode: boolean;
+  episodeStart: number;
+  aboveSince: number;
+  belowSince: number;
+  mse: number;
+  rFast: number;
+  lrv: number;
+  bSum: number;
+  bN: number;
+  nBlocks: number;
+  sel: number;
+  profiles: { period: number; width: number; p: string; level: number; scale: number; mse: number }[];
+}
+
+function newTail(): Float64Array {
+  const t = new Float64Array(16);
+  for (let i = 0; i < 16; i += 4) {
+    t[i] = PRIOR_ZETA;
+    t[i + 1] = PRIOR_M1;
+    t[i + 2] = PRIOR_M2;
+  }
+  return t;
+}
+
+function b64(a: Float32Array | Float64Array | Uint8Array): string {
+  return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 }
 
 export class OnlineAnomalyDetector {
-  private s: AnomalyState;
-  // Last step's details (kept as fields so the hot path allocates nothing).
-  private lastP = new Float64Array(4);
+  private readonly o: Opts;
+  private readonly thr: number;
+  private n = 0;
+  private t0 = Number.NaN;
+  private lastT = -Infinity;
+  private step = 0;
+  private lastX = Number.NaN;
+  private level = 0;
+  private mse = 0;
+  private rFast = 0;
+  private lrv = 1;
+  private bSum = 0;
+  private bN = 0;
+  private nBlocks = 0;
+  private sel = -1;
+  private scale = 0;
+  private quantum = 0;
+  private medDiff = 0;
+  private flatSince = Number.NaN;
+  private tail = newTail();
+  private cusPos = 0;
+  private cusNeg = 0;
+  private episode = false;
+  private episodeStart = Number.NaN;
+  private aboveSince = Number.NaN;
+  private belowSince = Number.NaN;
+  private profiles: Profile[] = [];
+  private readonly buckets = new Int32Array(CANDIDATES.length);
+  private aZ = PRIOR_ZETA; // this sample's learning rate of the exceedance fractions
+  // Last step's details (fields so the hot path allocates nothing).
   private lastScore = 0;
-  private lastExpected = 0;
-  private lastSigma = 0;
+  private lastExpected = Number.NaN;
+  private lastScale = 0;
+  private lastZ = 0;
+  private lastWPoint = 0;
+  private lastWDrift = 0;
+  private lastNew = false;
+  private lastAlarm = false;
   private lastSkipped = false;
 
   constructor(opts: AnomalyOptions = {}, state?: AnomalyState) {
-    const o = { ...DEFAULTS, ...opts };
-    if (!(o.warmupPoints >= 8)) throw new Error(`anomaly options: warmupPoints must be >= 8 (got ${o.warmupPoints})`);
-    if (!(o.maxBuckets >= 1 && o.maxBuckets <= 512)) throw new Error(`anomaly options: maxBuckets must be in 1..512 (got ${o.maxBuckets})`);
-    if (!(o.threshold > 0 && o.threshold <= 1)) throw new Error(`anomaly options: threshold must be in (0, 1] (got ${o.threshold})`);
-    this.s = state ?? {
-      v: 1, opts: o, warmT: [], warmX: [], ready: false, periodSeconds: 0, season: [0], sigma: [1], sigmaMin: 1e-9,
-      level: 0, trend: 0, fastLevel: 0, fastSigma: 1, cusPos: 0, cusNeg: 0, ewVar: 1, ewVarSlow: 1, amp: 1, seasPower: 0, lastT: -Infinity, n: 0,
+    const o: Opts = { ...DEFAULTS, ...(state?.opts ?? {}), ...opts, threshold: opts.threshold ?? state?.opts.threshold ?? 0 };
+    const bad = (k: string, why: string, v: unknown): never => {
+      throw new Error(`anomaly options: ${k} ${why} (got ${String(v)})`);
     };
+    if (!SENSITIVITIES.some((s) => s.name === o.sensitivity)) bad('sensitivity', 'must be low, medium or high', o.sensitivity);
+    if (o.threshold !== 0 && !(o.threshold > 0 && o.threshold <= 1)) bad('threshold', 'must be in (0, 1]', o.threshold);
+    for (const k of ['warmupSeconds', 'minDurationSeconds', 'closeAfterSeconds', 'adaptSeconds'] as const) if (!(o[k] >= 0 && Number.isFinite(o[k]))) bad(k, 'must be a finite number >= 0', o[k]);
+    if (!(o.levelSeconds > 0 && Number.isFinite(o.levelSeconds))) bad('levelSeconds', 'must be > 0', o.levelSeconds);
+    this.o = o;
+    this.thr = o.threshold > 0 ? o.threshold : sensitivityScore(o.sensitivity);
+    if (state) this.restore(state);
   }
 
   get ready(): boolean {
-    return this.s.ready;
+    return this.n >= MIN_POINTS && this.lastT - this.t0 >= this.o.warmupSeconds;
   }
+  /** Periods (seconds) of the seasonal profiles in use, shortest first. */
+  get seasons(): number[] {
+    if (this.sel < 0) return [];
+    const p = this.profiles[this.sel]!;
+    return p.on >= 0 ? [this.profiles[p.on]!.period, p.period] : [p.period];
+  }
+  /** Longest seasonal period in use (0 = none). */
   get periodSeconds(): number {
-    return this.s.periodSeconds;
+    const s = this.seasons;
+    return s.length ? s[s.length - 1]! : 0;
   }
-  /** Unix seconds of the last accepted sample (-Infinity before the first). */
   get lastTimestamp(): number {
-    return this.s.lastT;
+    return this.lastT;
+  }
+  /** Whether the last sample was inside an open episode (what `update().anomaly` says, without the band). */
+  get inAnomaly(): boolean {
+    return !this.lastSkipped && (this.episode || this.lastAlarm);
+  }
+  get threshold(): number {
+    return this.thr;
+  }
+
+  private initProfiles(step: number): void {
+    this.profiles = [];
+    for (const c of CANDIDATES) {
+      const width = Math.max(step, c.width);
+      const B = Math.round(c.period / width);
+      if (B < 4 || Math.abs(c.period / width - B) > 1e-6) continue; // the step does not tile the period
+      const on = c.name === 'daily+weekly' ? this.profiles.findIndex((p) => p.period === 86_400) : -1;
+      if (c.name === 'daily+weekly' && on < 0) continue;
+      this.profiles.push({ period: c.period, width, eta: c.eta, tau: c.tau, on, p: new Float32Array(B), level: this.level, scale: 0, mse: 0 });
+    }
+  }
+
+  /** Prediction of candidate k (-1 = level only) at t. */
+  /** Prediction of candidate k (-1 = level only) from the buckets of the current sample (`buckets`). */
+  private predict(k: number): number {
+    if (k < 0) return this.level;
+    const pr = this.profiles[k]!;
+    let v = pr.level + pr.p[this.buckets[k]!]!;
+    if (pr.on >= 0) v += this.profiles[pr.on]!.p[this.buckets[pr.on]!]!;
+    return v;
+  }
+
+  /** Bucket of every profile at t, computed once per sample (the hot path). */
+  private setBuckets(t: number): void {
+    for (let k = 0; k < this.profiles.length; k++) {
+      const pr = this.profiles[k]!;
+      let ph = t % pr.period;
+      if (ph < 0) ph += pr.period;
+      const b = Math.floor(ph / pr.width);
+      this.buckets[k] = b < pr.p.length ? b : pr.p.length - 1;
+    }
   }
 
   /** Feeds one sample and returns its score only (the allocation-free hot path). */
   score(t: number, x: number): number {
-    const s = this.s;
     this.lastSkipped = false;
-    if (!Number.isFinite(x) || !Number.isFinite(t) || t <= s.lastT) {
+    this.lastAlarm = false;
+    this.lastNew = false;
+    if (!Number.isFinite(x) || !Number.isFinite(t) || t <= this.lastT) {
       this.lastSkipped = true;
       this.lastScore = 0;
       return 0;
     }
-    s.lastT = t;
-    s.n++;
-    if (!s.ready) {
-      s.warmT.push(t);
-      s.warmX.push(x);
-      this.lastScore = 0;
-      this.lastExpected = x;
-      this.lastSigma = 0;
-      if (s.warmT.length >= s.opts.warmupPoints) this.finishWarmup();
-      return 0;
+    const first = this.n === 0;
+    const dt = first ? 0 : t - this.lastT;
+    if (first) {
+      this.t0 = t;
+      this.level = x;
+      this.flatSince = t;
+    } else if (this.n === 1) {
+      this.step = dt;
+      this.initProfiles(dt);
+    } else if (dt < 4 * this.step) {
+      this.step += 0.05 * (dt - this.step);
     }
-    const B = s.season.length;
-    // Phase position between bucket centres (circular) for linear interpolation of the profile.
-    let b0 = 0;
-    let w = 0;
-    if (B > 1) {
-      const ph = ((t % s.periodSeconds) + s.periodSeconds) % s.periodSeconds;
-      const pos = (ph / s.periodSeconds) * B - 0.5;
-      const f = Math.floor(pos);
-      w = pos - f;
-      b0 = ((f % B) + B) % B;
-    }
-    const b1 = B > 1 ? (b0 + 1) % B : 0;
-    const seas0 = s.season[b0]! * (1 - w) + s.season[b1]! * w;
-    const seas = s.amp * seas0;
-    let sig = s.sigma[b0]! * (1 - w) + s.sigma[b1]! * w;
-    if (sig < s.sigmaMin) sig = s.sigmaMin;
-    const expected = seas + s.level + s.trend;
-    const e = x - expected;
-    const z = e / sig;
-    // Fast level tracks the deseasonalised value; its residual catches abrupt jumps relative to "just now".
-    const d = x - seas;
-    const ef = d - s.fastLevel;
-    const fsig = s.fastSigma > s.sigmaMin ? s.fastSigma : s.sigmaMin;
-    const zf = ef / fsig;
-    // CUSUM on clipped z (one wild point cannot alarm alone).
-    const zc = clip(z, CUSUM_CLIP);
-    s.cusPos = Math.max(0, s.cusPos + zc - CUSUM_K);
-    s.cusNeg = Math.max(0, s.cusNeg - zc - CUSUM_K);
-    const z2 = Math.min(z * z, CLIP * CLIP);
-    s.ewVar += VAR_ALPHA * (z2 - s.ewVar);
-    const p0 = 2 * normalTail(Math.abs(z));
-    const p1 = 2 * normalTail(Math.abs(zf));
-    const p2 = Math.min(1, 2 * Math.exp(-Math.max(s.cusPos, s.cusNeg)));
-    const p3 = chiSqUpperTail(s.ewVar / (s.ewVarSlow > 0.25 ? s.ewVarSlow : 0.25), VAR_NU);
-    this.lastP[0] = p0;
-    this.lastP[1] = p1;
-    this.lastP[2] = p2;
-    this.lastP[3] = p3;
-    let pmin = p0 < p1 ? p0 : p1;
-    if (p2 < pmin) pmin = p2;
-    if (p3 < pmin) pmin = p3;
-    const p = Math.min(1, 4 * pmin);
-    let score = p > 0 ? -Math.log10(p) / 8 : 1;
-    score = score > 0 ? (score > 1 ? 1 : score) : 0; // also maps -0 to 0
-    this.lastScore = score;
-    this.lastExpected = expected;
-    this.lastSigma = sig;
+    this.n++;
+    this.lastT = t;
+    const o = this.o;
 
-    // Learn (Huber-clipped so anomalies bend the baseline only slowly).
-    const ec = clip(e, 3 * sig);
-    s.level += s.trend + LEVEL_ALPHA * ec;
-    s.trend = TREND_PHI * s.trend + TREND_BETA * LEVEL_ALPHA * ec;
-    if (B > 1) {
-      s.season[b0]! += (SEASON_ETA * (1 - w) * ec) / s.amp;
-      s.season[b1]! += (SEASON_ETA * w * ec) / s.amp;
-      if (s.seasPower > 0) {
-        const a = s.amp + (AMP_ETA * ec * seas0) / s.seasPower;
-        s.amp = a < 0.2 ? 0.2 : a > 3 ? 3 : a;
+    // Data resolution: the quantum (smallest non-zero step) and the running median of |differences|.
+    if (!first) {
+      const d = Math.abs(x - this.lastX);
+      if (d > 0) {
+        if (this.quantum === 0 || d < this.quantum) this.quantum = d;
+        if (this.medDiff === 0) this.medDiff = d;
+      }
+      if (this.medDiff > 0) this.medDiff *= d > this.medDiff ? 1.05 : d < this.medDiff ? 0.9524 : 1;
+    }
+    const prevX = this.lastX;
+    this.lastX = x;
+
+    // Prediction by the selected candidate model.
+    this.setBuckets(t);
+    const expected = this.predict(this.sel);
+    const r = x - expected;
+    const floor = this.quantum > this.medDiff ? this.quantum : this.medDiff;
+    const ownScale = this.sel < 0 ? this.scale : this.profiles[this.sel]!.scale;
+    const sc = ownScale > floor ? ownScale : floor;
+    this.lastExpected = expected;
+    this.lastScale = sc;
+    const warm = t - this.t0 < o.warmupSeconds;
+    const step = this.step > 0 ? this.step : 1;
+
+    let wPoint = 0;
+    let wDrift = 0;
+    let z = 0;
+    if (this.n > MIN_POINTS) {
+      if (sc > 0) {
+        z = r / sc;
+        const a = z < 0 ? -z : z;
+        const tb = 4 * (this.sel + 1);
+        if (a > U) wPoint = step / (this.tail[tb]! * this.gpdTail(tb, a - U));
+        // CUSUM of clipped z, deflated by the residuals' long-run variance (batch means over blocks of
+        // BLOCK points: sums of autocorrelated residuals grow faster than sqrt(n)).
+        const f = Math.sqrt(this.lrv > 1 ? (this.lrv < 25 ? this.lrv : 25) : 1);
+        const zc = (z > CUSUM_CLIP ? CUSUM_CLIP : z < -CUSUM_CLIP ? -CUSUM_CLIP : z) / f;
+        this.cusPos = Math.max(0, this.cusPos + zc - CUSUM_K);
+        this.cusNeg = Math.max(0, this.cusNeg - zc - CUSUM_K);
+        const h = this.cusPos > this.cusNeg ? this.cusPos : this.cusNeg;
+        if (h > 1) {
+          // (below h = 1 the waiting time is a few dozen steps: score ~0, so the exp is skipped)
+          // Siegmund: ARL0 = (e^(2kb) - 2kb - 1) / (2k^2), b = h + 1.166.
+          const kb = 2 * CUSUM_K * (h + 1.166);
+          wDrift = (step * (Math.exp(kb) - kb - 1)) / (2 * CUSUM_K * CUSUM_K);
+        }
+      } else if (x !== prevX) {
+        // Perfectly flat until now: a first change is as rare as the flat stretch was long.
+        this.lastNew = true;
+        wPoint = t - this.flatSince;
+        z = r > 0 ? Infinity : -Infinity;
       }
     }
-    const absE = Math.min(Math.abs(e), CLIP * sig) * SQRT_HALF_PI;
-    s.sigma[b0]! += SIGMA_ETA * (1 - w) * (absE - s.sigma[b0]!);
-    if (B > 1) s.sigma[b1]! += SIGMA_ETA * w * (absE - s.sigma[b1]!);
-    s.fastLevel += FAST_ALPHA * clip(ef, 3 * fsig);
-    s.fastSigma += SIGMA_ETA * (Math.min(Math.abs(ef), CLIP * fsig) * SQRT_HALF_PI - s.fastSigma);
-    s.ewVarSlow += VAR_SLOW_ALPHA * (z2 - s.ewVarSlow);
-    // A CUSUM alarm marks a change point: re-base the level so the new regime stops alarming.
-    const cus = s.cusPos > s.cusNeg ? s.cusPos : s.cusNeg;
-    if (cus > CUSUM_REBASE) {
-      s.level = s.fastLevel;
-      s.trend = 0;
-      s.cusPos = 0;
-      s.cusNeg = 0;
-      s.ewVar = s.ewVarSlow;
+    this.lastZ = z;
+    this.lastWPoint = wPoint;
+    this.lastWDrift = wDrift;
+    let w = (wPoint > wDrift ? wPoint : wDrift) / 2; // two tests
+    if (warm) w /= WARM_PENALTY;
+    const score = scoreForWait(w);
+    this.lastScore = score;
+
+    // Episodes with hysteresis.
+    const thr = this.thr;
+    const above = score >= thr;
+    if (!this.episode) {
+      if (above) {
+        if (Number.isNaN(this.aboveSince)) this.aboveSince = t;
+        if (t - this.aboveSince >= o.minDurationSeconds) {
+          this.episode = true;
+          this.episodeStart = t;
+          this.belowSince = Number.NaN;
+          this.lastAlarm = true;
+        }
+      } else this.aboveSince = Number.NaN;
+    } else if (w * CLOSE_FACTOR < waitForScore(thr)) {
+      if (Number.isNaN(this.belowSince)) this.belowSince = t;
+      if (t - this.belowSince >= o.closeAfterSeconds) this.closeEpisode();
+    } else this.belowSince = Number.NaN;
+
+    // Learning. Inside an episode the model in use is frozen, so the anomaly does not become its baseline;
+    // the other candidates keep learning, so a pattern first flagged (a season's sharp edge) can still be
+    // learned and chosen.
+    this.rFast += 0.3 * (r - this.rFast);
+    let frozen = -2; // candidate not to update (-1 = the level-only model, -2 = none)
+    if (this.episode) {
+      if (t - this.episodeStart >= o.adaptSeconds) {
+        // A shift that lasted adaptSeconds is the new normal: the level of the model in use moves by it
+        // (the other candidates kept learning through the episode).
+        if (this.sel < 0) this.level += this.rFast;
+        else this.profiles[this.sel]!.level += this.rFast;
+        this.cusPos = 0;
+        this.cusNeg = 0;
+        this.closeEpisode();
+        return score;
+      }
+      frozen = this.sel;
+    } else {
+      if (sc === 0 && x !== prevX) this.flatSince = t;
+      if (this.lastNew) this.flatSince = t;
+      if (this.n > MIN_POINTS && sc > 0) {
+        const zc = z > CLIP ? CLIP : z < -CLIP ? -CLIP : z;
+        this.bSum += zc;
+        if (++this.bN === BLOCK) {
+          const bm = this.bSum / BLOCK;
+          this.nBlocks++;
+          this.lrv += Math.max(1 / this.nBlocks, 1 / 50) * (BLOCK * bm * bm - this.lrv);
+          this.bSum = 0;
+          this.bN = 0;
+        }
+      }
+    }
+    this.aZ = Math.max(1 / 5000, 1 / (this.n - MIN_POINTS + 1 / PRIOR_ZETA));
+    // Scale memory ~ 1 day of points, but at least the last 50 while young.
+    const aS = Math.max(Math.min(1, dt / 86_400), 1 / Math.min(this.n, 50));
+    const aM = Math.min(1, dt / 86_400) || 0;
+    // Level-only model.
+    if (frozen === -1 && this.lastAlarm && sc > 0) this.learnTail(0, r / sc);
+    if (frozen !== -1) {
+      const r0 = x - this.level;
+      const s0 = this.scale > floor ? this.scale : floor;
+      if (this.n > MIN_POINTS && s0 > 0) this.learnTail(0, r0 / s0);
+      const c = 3 * s0;
+      const rc = s0 > 0 ? (r0 > c ? c : r0 < -c ? -c : r0) : r0;
+      this.level += (Math.min(1, dt / o.levelSeconds) || 0) * rc;
+      const ar = r0 < 0 ? -r0 : r0;
+      this.scale += aS * ((s0 > 0 && ar > CLIP * s0 ? CLIP * s0 : ar) * SQRT_HALF_PI - this.scale);
+      const e2 = rc * rc;
+      this.mse += aM * (e2 - this.mse);
+    }
+    // Seasonal candidates (Holt-Winters-like): level and profile learn from each other's residual.
+    for (let k = 0; k < this.profiles.length; k++) {
+      if (k === frozen) {
+        if (this.lastAlarm && sc > 0) this.learnTail(k + 1, r / sc); // an episode's first point is learned once
+        continue;
+      }
+      const pr = this.profiles[k]!;
+      const pred = this.predict(k);
+      const rk = x - pred;
+      const sk = pr.scale > floor ? pr.scale : floor;
+      if (this.n > MIN_POINTS && sk > 0) this.learnTail(k + 1, rk / sk);
+      const c = 3 * sk;
+      const rc = sk > 0 ? (rk > c ? c : rk < -c ? -c : rk) : rk;
+      pr.level += (Math.min(1, dt / pr.tau) || 0) * rc;
+      const b = this.buckets[k]!;
+      // Earlier visits of this bucket = whole cycles since the first point (exact on regular data): a
+      // running mean over the first visits, then the profile's own rate.
+      const seen = Math.floor((t - this.t0) / pr.period);
+      const eta = Math.max(pr.eta, 1 / (seen + 1));
+      // Not clipped: a clipped step could take days to correct a profile learned while the level settled.
+      pr.p[b] = pr.p[b]! + eta * rk;
+      const ar = rk < 0 ? -rk : rk;
+      pr.scale += aS * ((sk > 0 && ar > CLIP * sk ? CLIP * sk : ar) * SQRT_HALF_PI - pr.scale);
+      pr.mse += aM * (rc * rc - pr.mse);
+    }
+    // Model choice: the seasonal candidate with the lowest error once it has seen 1.5 cycles, if it beats
+    // the level-only model by 30% (and the current choice by 10%).
+    if (!warm && !this.episode) {
+      let best = -1;
+      let bestMse = 0.7 * this.mse;
+      this.profiles.forEach((pr, k) => {
+        if (t - this.t0 >= 1.5 * pr.period && pr.mse < bestMse) {
+          best = k;
+          bestMse = pr.mse;
+        }
+      });
+      if (best !== this.sel) {
+        const cur = this.sel < 0 ? this.mse : this.profiles[this.sel]!.mse;
+        if (bestMse < 0.9 * cur || (this.sel >= 0 && cur > 0.7 * this.mse)) this.sel = best;
+      }
     }
     return score;
   }
 
-  /** Feeds one sample and returns the full result (score, severity, agreeing detectors, band). */
-  update(t: number, x: number): AnomalyResult {
-    const score = this.score(t, x);
-    return this.describe(score);
+  private closeEpisode(): void {
+    this.episode = false;
+    this.episodeStart = Number.NaN;
+    this.aboveSince = Number.NaN;
+    this.belowSince = Number.NaN;
   }
 
-  private describe(score: number): AnomalyResult {
-    const thr = this.s.opts.threshold;
-    const detectors: DetectorName[] = [];
-    if (this.s.ready && !this.lastSkipped && score > 0) {
-      const order = [0, 1, 2, 3].filter((i) => 4 * this.lastP[i]! < 1e-3).sort((a, b) => this.lastP[a]! - this.lastP[b]!);
-      for (const i of order) detectors.push(DETECTORS[i]!);
+  /** Tail of one model from |z|: exceedance fraction and excess moments (learned from every point it
+   * saw outside an episode and from each episode's first point, so a kind of spike that keeps coming
+   * becomes normal, unlike SPOT, which never learns from alarms). */
+  private learnTail(i: number, z: number): void {
+    const a = z < 0 ? -z : z;
+    const tb = 4 * i;
+    const t = this.tail;
+    const aZ = this.aZ;
+    t[tb] = t[tb]! + aZ * ((a > U ? 1 : 0) - t[tb]!);
+    if (a > U) {
+      const y = a - U < 50 ? a - U : 50;
+      const ne = ++t[tb + 3]!;
+      const aE = 1 / Math.min(ne + PRIOR_N, 500);
+      t[tb + 1] = t[tb + 1]! + aE * (y - t[tb + 1]!);
+      t[tb + 2] = t[tb + 2]! + aE * (y * y - t[tb + 2]!);
     }
-    // Band half-width: the |z| at which the combined score reaches the threshold.
-    const zBand = bandZ(thr);
+  }
+
+  private gpdTail(tb: number, y: number): number {
+    // Survival of the excess y under GPD(xi, sigma) from the moments (method of moments).
+    const m1 = this.tail[tb + 1]!;
+    const m2 = this.tail[tb + 2]!;
+    const v = m2 - m1 * m1;
+    const r2 = v > 0 ? (m1 * m1) / v : 1;
+    // Few exceedances leave the shape uncertain: lean to the heavier tail by half a standard error.
+    let xi = 0.5 * (1 - r2) + 0.5 / Math.sqrt(this.tail[tb + 3]! + PRIOR_N);
+    xi = xi < -0.3 ? -0.3 : xi > 0.45 ? 0.45 : xi;
+    const sigma = 0.5 * m1 * (1 + r2);
+    if (!(sigma > 0)) return 0;
+    if (Math.abs(xi) < 1e-6) return Math.exp(-y / sigma);
+    const base = 1 + (xi * y) / sigma;
+    return base > 0 ? Math.pow(base, -1 / xi) : 0;
+  }
+
+  /** |z| at which the point test reaches the threshold (for the band). */
+  private zAt(thr: number, warm: boolean): number {
+    const step = this.step > 0 ? this.step : 1;
+    const tb = 4 * (this.sel + 1);
+    const pTarget = (step / (2 * waitForScore(thr) * (warm ? WARM_PENALTY : 1))) / this.tail[tb]!;
+    let lo = U;
+    let hi = U + 1;
+    while (this.gpdTail(tb, hi - U) > pTarget && hi < 1e6) hi *= 2;
+    for (let i = 0; i < 40; i++) {
+      const mid = (lo + hi) / 2;
+      if (this.gpdTail(tb, mid - U) > pTarget) lo = mid;
+      else hi = mid;
+    }
+    return hi;
+  }
+
+  /** Feeds one sample and returns the full result. */
+  update(t: number, x: number): AnomalyResult {
+    const score = this.score(t, x);
+    const detectors: DetectorName[] = [];
+    if (!this.lastSkipped) {
+      const wThr = waitForScore(this.thr) * 2;
+      const tests: [DetectorName, number][] = [
+        ['new_behaviour', this.lastNew ? this.lastWPoint : 0],
+        ['point', this.lastNew ? 0 : this.lastWPoint],
+        ['drift', this.lastWDrift],
+      ];
+      tests.sort((a, b) => b[1] - a[1]);
+      for (const [name, w] of tests) if (w >= wThr) detectors.push(name);
+    }
+    const warm = !this.lastSkipped && this.lastT - this.t0 < this.o.warmupSeconds;
     const expected = this.lastExpected;
+    const half = this.lastScale > 0 ? this.zAt(this.thr, warm) * this.lastScale : 0;
     return {
       score,
-      anomaly: score >= thr,
-      severity: severityOf(score, thr),
+      anomaly: !this.lastSkipped && (this.episode || this.lastAlarm),
+      alarm: this.lastAlarm,
+      severity: severityFor(score, this.thr),
       detectors,
       expected,
-      lower: expected - zBand * this.lastSigma,
-      upper: expected + zBand * this.lastSigma,
-      warmup: !this.s.ready,
+      lower: expected - half,
+      upper: expected + half,
+      warmup: !this.ready,
       skipped: this.lastSkipped,
     };
   }
 
-  private finishWarmup(): void {
-    const s = this.s;
-    const ts = s.warmT;
-    const xs = s.warmX;
-    const step = medianSpacing(ts);
-    const grid = cleanSeries(ts, xs, { step });
-    const candidates = s.opts.candidatePeriodsSeconds.map((p) => p / step).filter((c) => c >= 2 && Math.abs(c - Math.round(c)) < 0.01);
-    const snap = [60, 300, 900, 1800, 3600, 7200, 21_600, 43_200, 86_400, 604_800].map((p) => p / step).filter((c) => c >= 2 && Math.abs(c - Math.round(c)) < 0.01);
-    const found = detectPeriod(grid.values, { candidates, search: true, snap, maxLag: Math.min(1500, grid.values.length >> 1) });
-    const periodSeconds = found ? found.period * step : 0;
-    const B = found ? Math.max(1, Math.min(s.opts.maxBuckets, found.period)) : 1;
-    const n = ts.length;
-    // Per-bucket medians of the detrended warm-up data give the season profile; the level is the rest.
-    const idx = Float64Array.from({ length: n }, (_, i) => ts[i]! - ts[0]!);
-    // Slope from seasonal differences when seasonal (a wave biases Theil-Sen), else Theil-Sen.
-    const lin = found ? { slope: seasonalSlope(grid.values, found.period) / step } : theilSen(idx, xs, 150);
-    const bucketOf = (t: number): number => (B > 1 ? Math.min(B - 1, Math.floor((((t % periodSeconds) + periodSeconds) % periodSeconds) / periodSeconds * B)) : 0);
-    const byBucket: number[][] = Array.from({ length: B }, () => []);
-    for (let i = 0; i < n; i++) byBucket[bucketOf(ts[i]!)]!.push(xs[i]! - lin.slope * idx[i]!);
-    const allDetr = Float64Array.from({ length: n }, (_, i) => xs[i]! - lin.slope * idx[i]!);
-    const base = median(allDetr);
-    const season = byBucket.map((b) => (b.length ? median(b) - base : 0));
-    // Fill empty buckets (gaps in warm-up) from neighbours.
-    for (let b = 0; b < B; b++) if (byBucket[b]!.length === 0) season[b] = season[(b + B - 1) % B] ?? 0;
-    const seasAt = (t: number): number => {
-      if (B === 1) return season[0]!;
-      const pos = (((((t % periodSeconds) + periodSeconds) % periodSeconds) / periodSeconds) * B) - 0.5;
-      const f = Math.floor(pos);
-      const w = pos - f;
-      const b0 = ((f % B) + B) % B;
-      return season[b0]! * (1 - w) + season[(b0 + 1) % B]! * w;
+  toJSON(): AnomalyState {
+    return {
+      v: 2, opts: optsDiff(this.o), n: this.n, t0: this.t0, lastT: this.lastT, step: this.step, lastX: this.lastX, level: this.level, mse: this.mse, rFast: this.rFast, lrv: this.lrv, bSum: this.bSum, bN: this.bN, nBlocks: this.nBlocks, sel: this.sel,
+      scale: this.scale, quantum: this.quantum, medDiff: this.medDiff, flatSince: this.flatSince, tail: b64(this.tail),
+      cusPos: this.cusPos, cusNeg: this.cusNeg, episode: this.episode, episodeStart: this.episodeStart, aboveSince: this.aboveSince, belowSince: this.belowSince,
+      profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: b64(p.p), level: p.level, scale: p.scale, mse: p.mse })),
     };
-    const resid = Float64Array.from({ length: n }, (_, i) => allDetr[i]! - base - seasAt(ts[i]!));
-    // In-sample residuals understate the error of the profile out of sample: inflate by 20%.
-    const globalSigma = 1.2 * mad(resid, 0);
-    const resByBucket: number[][] = Array.from({ length: B }, () => []);
-    for (let i = 0; i < n; i++) resByBucket[bucketOf(ts[i]!)]!.push(resid[i]!);
-    const level = base + lin.slope * idx[n - 1]!;
-    const absMed = Math.abs(median(xs));
-    s.sigmaMin = Math.max(0.25 * globalSigma, 1e-6 * absMed, 1e-9);
-    // Blend bucket and global scale: a 30-minute bucket over 2 days has only ~12 residuals.
-    s.sigma = resByBucket.map((r) => {
-      const local = r.length >= 4 ? 1.2 * mad(r, 0) : globalSigma;
-      return Math.max(s.sigmaMin, Math.sqrt(0.5 * local * local + 0.5 * globalSigma * globalSigma));
-    });
-    s.season = season;
-    s.seasPower = season.reduce((a, v) => a + v * v, 0) / B;
-    s.amp = 1;
-    s.periodSeconds = periodSeconds;
-    s.level = level;
-    s.trend = lin.slope * step;
-    s.fastLevel = level;
-    s.fastSigma = Math.max(globalSigma, s.sigmaMin);
-    s.ready = true;
-    s.warmT = [];
-    s.warmX = [];
   }
 
-  toJSON(): AnomalyState {
-    return { ...this.s, season: [...this.s.season], sigma: [...this.s.sigma], warmT: [...this.s.warmT], warmX: [...this.s.warmX] };
+  private restore(s: AnomalyState): void {
+    this.n = s.n;
+    this.t0 = s.t0;
+    this.lastT = s.lastT;
+    this.step = s.step;
+    this.lastX = s.lastX;
+    this.level = s.level;
+    this.mse = s.mse;
+    this.rFast = s.rFast;
+    this.lrv = s.lrv;
+    this.bSum = s.bSum;
+    this.bN = s.bN;
+    this.nBlocks = s.nBlocks;
+    this.sel = s.sel;
+    this.scale = s.scale;
+    this.quantum = s.quantum;
+    this.medDiff = s.medDiff;
+    this.flatSince = s.flatSince;
+    const tb = Buffer.from(s.tail, 'base64');
+    this.tail = new Float64Array(16);
+    new Uint8Array(this.tail.buffer).set(tb.subarray(0, 128));
+    this.cusPos = s.cusPos;
+    this.cusNeg = s.cusNeg;
+    this.episode = s.episode;
+    this.episodeStart = s.episodeStart;
+    this.aboveSince = s.aboveSince;
+    this.belowSince = s.belowSince;
+    this.profiles = s.profiles.map((p) => {
+      const def = CANDIDATES.find((x) => x.period === p.period)!;
+      const fb = Buffer.from(p.p, 'base64');
+      const arr = new Float32Array(fb.byteLength / 4);
+      new Uint8Array(arr.buffer).set(fb);
+      return { period: p.period, width: p.width, eta: def.eta, tau: def.tau, on: -1, p: arr, level: p.level, scale: p.scale, mse: p.mse };
+    });
+    const daily = this.profiles.findIndex((p) => p.period === 86_400);
+    for (const p of this.profiles) if (p.period === 7 * 86_400) p.on = daily;
+    if (this.sel >= this.profiles.length) this.sel = -1;
   }
 
   static fromJSON(state: unknown): OnlineAnomalyDetector {
@@ -355,23 +646,16 @@ export class OnlineAnomalyDetector {
   }
 }
 
-const bandCache = new Map<number, number>();
-/** |z| of a single Gaussian point detector that reaches score `thr` after the x4 Bonferroni factor. */
-export function bandZ(thr: number): number {
-  let z = bandCache.get(thr);
-  if (z === undefined) {
-    const target = 10 ** (-8 * thr) / 4; // two-sided p per detector
-    let lo = 0;
-    let hi = 40;
-    for (let i = 0; i < 60; i++) {
-      const mid = (lo + hi) / 2;
-      if (2 * normalTail(mid) > target) lo = mid;
-      else hi = mid;
-    }
-    z = (lo + hi) / 2;
-    bandCache.set(thr, z);
-  }
-  return z;
+/** Only the options that differ from the defaults (keeps the state small). */
+function optsDiff(o: Opts): Opts {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(o)) if (DEFAULTS[k as keyof Opts] !== v) out[k] = v;
+  return out as Opts;
+}
+
+/** Inverse of scoreForWait. */
+export function waitForScore(score: number): number {
+  return HOUR * (YEAR / HOUR) ** score;
 }
 
 function parseState(x: unknown): AnomalyState {
@@ -380,21 +664,27 @@ function parseState(x: unknown): AnomalyState {
   };
   if (typeof x !== 'object' || x === null) bad('(root)', 'must be an object');
   const o = x as Record<string, unknown>;
-  if (o.v !== 1) bad('v', `must be 1 (got ${String(o.v)})`);
-  const num = (k: string): void => {
-    if (typeof o[k] !== 'number' || Number.isNaN(o[k])) bad(k, 'must be a number');
-  };
-  for (const k of ['periodSeconds', 'sigmaMin', 'level', 'trend', 'fastLevel', 'fastSigma', 'cusPos', 'cusNeg', 'ewVar', 'ewVarSlow', 'amp', 'seasPower', 'n']) num(k);
-  if (typeof o.lastT !== 'number' && o.lastT !== null) bad('lastT', 'must be a number');
-  for (const k of ['season', 'sigma', 'warmT', 'warmX']) {
-    if (!Array.isArray(o[k]) || !(o[k] as unknown[]).every((v) => typeof v === 'number')) bad(k, 'must be an array of numbers');
-  }
-  if ((o.season as number[]).length !== (o.sigma as number[]).length || (o.season as number[]).length < 1) bad('sigma', 'must have one entry per season bucket');
-  if (typeof o.ready !== 'boolean') bad('ready', 'must be a boolean');
-  if (typeof o.opts !== 'object' || o.opts === null) bad('opts', 'must be an object');
+  if (o.v !== 2) bad('v', `must be 2 (got ${String(o.v)}; state of an older detector version is not reused)`);
+  // JSON turns NaN / -Infinity into null: restore them.
+  const nums = ['n', 'step', 'level', 'mse', 'rFast', 'lrv', 'bSum', 'bN', 'nBlocks', 'sel', 'scale', 'quantum', 'medDiff', 'cusPos', 'cusNeg'];
+  for (const k of nums) if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) bad(k, 'must be a finite number');
   const st = { ...(o as unknown as AnomalyState) };
-  // JSON turns -Infinity into null: restore "no sample yet".
-  if (st.lastT === null) st.lastT = -Infinity;
-  st.opts = { ...DEFAULTS, ...st.opts };
+  for (const k of ['t0', 'lastX', 'flatSince', 'episodeStart', 'aboveSince', 'belowSince'] as const) {
+    if (o[k] === null) st[k] = Number.NaN;
+    else if (typeof o[k] !== 'number') bad(k, 'must be a number or null');
+  }
+  if (o.lastT === null) st.lastT = -Infinity;
+  else if (typeof o.lastT !== 'number') bad('lastT', 'must be a number or null');
+  if (typeof o.episode !== 'boolean') bad('episode', 'must be a boolean');
+  if (typeof o.tail !== 'string' || Buffer.from(o.tail, 'base64').byteLength !== 128) bad('tail', 'must be 16 float64 in base64');
+  if (typeof o.opts !== 'object' || o.opts === null) bad('opts', 'must be an object');
+  if (!Array.isArray(o.profiles)) bad('profiles', 'must be an array');
+  (o.profiles as unknown[]).forEach((p, i) => {
+    const q = p as Record<string, unknown>;
+    if (typeof q !== 'object' || q === null || !CANDIDATES.some((s) => s.period === q.period) || typeof q.p !== 'string' || typeof q.width !== 'number' || typeof q.level !== 'number' || typeof q.scale !== 'number' || typeof q.mse !== 'number') {
+      bad(`profiles[${i}]`, 'must be {period, width, p, level, scale, mse}');
+    }
+    if (Buffer.from(q.p as string, 'base64').byteLength !== 4 * Math.round((q.period as number) / (q.width as number))) bad(`profiles[${i}].p`, 'must hold one float32 per bucket');
+  });
   return st;
 }
