@@ -24,6 +24,7 @@ export function rankRootCauses(input: RcaInput): RcaResult {
     if ('skip' in r) skipped.push({ component: s.component, metric: s.metric, reason: r.skip });
     else findings.push(r.finding);
   }
+  weighByVolume(findings);
   if (findings.length === 0) {
     return {
       status: 'insufficient',
@@ -64,7 +65,7 @@ export function rankRootCauses(input: RcaInput): RcaResult {
     const early = 0.6 + 0.4 * Math.exp(-Math.max(0, first - earliest) / (3 * step));
     // A cause starts by the incident (or soon after it); something that turned abnormal long after is
     // more likely a late consequence or unrelated.
-    const late = 1 / (1 + Math.max(0, first - input.incidentTime) / (20 * step));
+    const late = 1 / (1 + Math.max(0, first - input.incidentTime - step) / (10 * step));
     const rank: ComponentRank = {
       component: c,
       // Mass decides; the node's own severity breaks near-ties in favour of the louder anomaly.
@@ -92,10 +93,44 @@ export function rankRootCauses(input: RcaInput): RcaResult {
   return { status: 'ranked', components, candidates, findings, skipped };
 }
 
-function normaliseAndSort<T extends { score: number; onset?: number }>(xs: T[]): void {
+/**
+ * Best first. Ties are broken by evidence (own anomaly, earlier onset), then by name: never by input order,
+ * so shuffling the input columns cannot change the ranking.
+ */
+function normaliseAndSort<T extends { score: number; onset?: number; component: string; metric?: string; anomaly?: number }>(xs: T[]): void {
+  xs.sort(
+    (a, b) =>
+      b.score - a.score ||
+      (b.anomaly ?? 0) - (a.anomaly ?? 0) ||
+      (a.onset ?? Infinity) - (b.onset ?? Infinity) ||
+      cmp(a.component, b.component) ||
+      cmp(a.metric ?? '', b.metric ?? ''),
+  );
   const top = Math.max(...xs.map((x) => x.score), 0);
   for (const x of xs) x.score = top > 0 ? Math.round((x.score / top) * 1e4) / 1e4 : 0;
-  xs.sort((a, b) => b.score - a.score || (a.onset ?? Infinity) - (b.onset ?? Infinity));
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Request-volume weighting: the latency or errors of a component that serves a sliver of the traffic (a
+ * rarely-called endpoint, where a few slow requests swing the average) count less than the same z on a
+ * busy one. Volume is the baseline level of the component's traffic series; components without one keep weight 1.
+ */
+function weighByVolume(findings: SeriesFinding[]): void {
+  const volume = new Map<string, number>();
+  for (const f of findings) {
+    if (f.semantic !== 'traffic' || !(f.baselineMedian > 0)) continue;
+    volume.set(f.component, Math.max(volume.get(f.component) ?? 0, f.baselineMedian));
+  }
+  if (volume.size < 2) return;
+  const ref = median([...volume.values()]);
+  for (const f of findings) {
+    if (f.semantic !== 'latency' && f.semantic !== 'errors') continue;
+    const v = volume.get(f.component);
+    if (v === undefined || !(ref > 0)) continue;
+    f.score *= Math.min(1, Math.max(0.05, Math.sqrt(v / ref)));
+  }
 }
 
 /** Per component, the strongest anomaly of each kind and when its strong series began. */
@@ -104,7 +139,7 @@ function componentStates(findings: SeriesFinding[]): Map<string, NodeState> {
   for (const f of findings) if (!nodes.has(f.component)) nodes.set(f.component, { failure: 0, load: 0, drop: 0 });
   for (const kind of ['failure', 'load', 'drop'] as const) {
     for (const [c, st] of nodes) {
-      const mine = findings.filter((f) => f.component === c && f.anomalous && f.kind === kind);
+      const mine = findings.filter((f) => f.component === c && f.anomalous && f.kind === kind && f.score > 0);
       if (!mine.length) continue;
       const top = Math.max(...mine.map((f) => f.score));
       // Onset from the series that matter (at least half the top severity): a faint early wobble is not the start.
@@ -161,9 +196,8 @@ function prepareWindows(input: RcaInput): { windows: Windows; step: number } {
     analysisStart,
     analysisEnd: o.after !== undefined ? t + o.after : Infinity,
     minBaselinePoints: o.minBaselinePoints ?? 10,
-    cusumDrift: o.cusumDrift ?? 1,
-    cusumThreshold: o.cusumThreshold ?? 12,
     minDeviation: o.minDeviation ?? 3,
+    step,
   };
   return { windows, step };
 }
