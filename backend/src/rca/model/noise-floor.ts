@@ -7,8 +7,12 @@ export interface Noise {
   median: number;
   /** Widest of the robust spread estimates and the sample-to-sample noise (0 for a constant baseline). */
   scale: number;
-  /** Smallest non-zero step between distinct values: the data's resolution (0 when the baseline is constant). */
+  /** Smallest non-zero step between distinct values: the data's resolution (0 with fewer than 3 distinct values). */
   resolution: number;
+  /** 1.4826 × the median absolute deviation alone: the estimate least moved by a past incident in the baseline. */
+  mad: number;
+  /** Sample-to-sample noise alone. */
+  diff: number;
 }
 
 export function noiseScale(values: number[], times: number[], step: number): Noise {
@@ -24,11 +28,16 @@ export function noiseScale(values: number[], times: number[], step: number): Noi
   const diffs: number[] = [];
   for (let i = 1; i < values.length; i++) if (times[i]! - times[i - 1]! <= 3 * step) diffs.push(Math.abs(values[i]! - values[i - 1]!));
   const diffNoise = diffs.length ? (1.4826 * quantile(sortedCopy(diffs), 0.5)) / Math.SQRT2 : 0;
+  // Two distinct values (100 and one 80) say nothing about the quantum; three or more (0, 1, 2 errors) do.
   let resolution = 0;
+  let distinct = 1;
   const tiny = 1e-9 * Math.max(Math.abs(s[0] ?? 0), Math.abs(s[s.length - 1] ?? 0));
   for (let i = 1; i < s.length; i++) {
     const d = s[i]! - s[i - 1]!;
-    if (d > tiny && (resolution === 0 || d < resolution)) resolution = d;
+    if (d <= tiny) continue;
+    distinct++;
+    if (resolution === 0 || d < resolution) resolution = d;
   }
-  return { median, scale: Math.max(spread, diffNoise), resolution };
+  if (distinct < 3) resolution = 0;
+  return { median, scale: Math.max(spread, diffNoise), resolution, mad: s.length ? 1.4826 * quantile(dev, 0.5) : 0, diff: diffNoise };
 }

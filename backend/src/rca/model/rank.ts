@@ -13,14 +13,23 @@ import {
   type SkippedSeries,
 } from './types.js';
 
+/** Samples by which a component's change may precede every other strong change and still start the cascade. */
+const MAX_LEAD = 8;
+
 export function rankRootCauses(input: RcaInput): RcaResult {
   const { windows, step } = prepareWindows(input);
   const findings: SeriesFinding[] = [];
   const skipped: SkippedSeries[] = [];
-  const peer = new Map<string, number>();
-  for (const s of input.series) peer.set(s.metric, Math.max(peer.get(s.metric) ?? 0, largestChange(s, windows)));
-  for (const s of input.series) {
-    const r = analyseSeries(s, windows, peer.get(s.metric));
+  // Per metric name, the two largest changes: a series' peers are the others (never itself).
+  const change = input.series.map((s) => largestChange(s, windows));
+  const best = new Map<string, [number, number]>();
+  input.series.forEach((s, i) => {
+    const [a, b] = best.get(s.metric) ?? [0, 0];
+    best.set(s.metric, change[i]! >= a ? [change[i]!, a] : [a, Math.max(b, change[i]!)]);
+  });
+  for (const [i, s] of input.series.entries()) {
+    const [a, b] = best.get(s.metric)!;
+    const r = analyseSeries(s, windows, change[i] === a ? b : a);
     if ('skip' in r) skipped.push({ component: s.component, metric: s.metric, reason: r.skip });
     else findings.push(r.finding);
   }
@@ -50,11 +59,22 @@ export function rankRootCauses(input: RcaInput): RcaResult {
 
   // Onset order among the strong anomalies only: a faint wobble that "started first" is not the beginning.
   const top = Math.max(...[...nodes.values()].map((s) => Math.max(s.failure, s.load, s.drop)));
-  const earliest = Math.min(
-    ...[...nodes.values()].flatMap((s) =>
-      [[s.failure, s.failureOnset], [s.load, s.loadOnset], [s.drop, s.dropOnset]].filter(([v, o]) => o !== undefined && v! >= 0.5 * top).map(([, o]) => o!),
-    ),
-  );
+  const firstOnset = (s: NodeState) => {
+    const os = [s.failureOnset, s.loadOnset, s.dropOnset].filter((x): x is number => x !== undefined);
+    return os.length ? Math.min(...os) : undefined;
+  };
+  const strong = [...nodes]
+    .filter(([, s]) => Math.max(s.failure, s.load, s.drop) >= 0.5 * top && firstOnset(s) !== undefined)
+    .map(([c, s]) => ({ c, on: firstOnset(s)! }));
+  // A cause leads its symptoms by propagation delays, not by many samples: a change that began long before
+  // every other strong one (a load balancer already down, a deploy an hour ago, background noise) is not
+  // the start of this cascade and must not win by onset order.
+  const leadOf = (c: string, first: number) => {
+    const others = strong.filter((x) => x.c !== c).map((x) => x.on);
+    return others.length ? Math.min(...others) - first : 0;
+  };
+  const cascade = strong.filter((x) => leadOf(x.c, x.on) <= MAX_LEAD * step);
+  const earliest = Math.min(...(cascade.length ? cascade : strong).map((x) => x.on));
   const components: ComponentRank[] = [];
   for (const [c, st] of nodes) {
     const anomaly = Math.max(st.failure, st.load, st.drop);
@@ -66,10 +86,12 @@ export function rankRootCauses(input: RcaInput): RcaResult {
     // A cause starts by the incident (or soon after it); something that turned abnormal long after is
     // more likely a late consequence or unrelated.
     const late = 1 / (1 + Math.max(0, first - input.incidentTime - step) / (10 * step));
+    const lead = leadOf(c, first) - MAX_LEAD * step;
+    const before = lead > 0 ? 0.3 + 0.7 * Math.exp(-lead / (4 * step)) : 1;
     const rank: ComponentRank = {
       component: c,
       // Mass decides; the node's own severity breaks near-ties in favour of the louder anomaly.
-      score: (mass.get(c) ?? 0) * (0.5 + 0.5 * anomaly) * early * late * (priors.get(c) ?? 1),
+      score: (mass.get(c) ?? 0) * (0.5 + 0.5 * anomaly) * early * late * before * (priors.get(c) ?? 1),
       anomaly,
       evidence: componentEvidence(c, findings, input),
     };

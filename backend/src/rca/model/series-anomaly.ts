@@ -23,6 +23,8 @@ const Z_ON = 3;
 const RUN = 6;
 /** Baseline points further than this many noise scales from the median are a past incident, not normal. */
 const Z_CLEAN = 5;
+/** Consecutive far samples that make a past incident (fewer are spikes, kept as noise). */
+const MIN_RUN = 3;
 /** A series whose baseline never moved has no noise scale: its change is worth this fixed, moderate z. */
 const Z_FLAT = 4;
 /** Weight of a change that was already there before the analysis window (background, not this incident). */
@@ -80,14 +82,33 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
 
   const semantic = semanticOf(s.metric);
   const direction: Direction = s.direction ?? guessDirection(s.metric);
-  // 1. Clean baseline: drop the points of past incidents (far from the median on the first estimate).
+  // 1. Clean baseline: drop past incidents, i.e. runs of several consecutive samples far from the median
+  // (judged on the MAD and neighbour noise, which a past incident hardly moves). Isolated spikes stay: they
+  // are part of the noise, and dropping them would understate it.
   const first = noiseScale(bv, bt, w.step);
   const floor0 = meaningfulChange(semantic, first.median, magnitude) / 3;
-  const scale0 = Math.max(first.scale, floor0, first.resolution);
+  const scale0 = Math.max(first.mad, first.diff, floor0, first.resolution);
   const keepT: number[] = [];
   const keepV: number[] = [];
   if (scale0 > 0) {
-    for (let i = 0; i < bv.length; i++) if (Math.abs(bv[i]! - first.median) <= Z_CLEAN * scale0) (keepT.push(bt[i]!), keepV.push(bv[i]!));
+    const far = bv.map((v) => Math.abs(v - first.median) > Z_CLEAN * scale0);
+    // A shift that lasts to the end of the baseline and is long enough to judge by is the new normal
+    // (a deploy an hour ago): then the baseline is that stretch alone.
+    let tail = bv.length;
+    while (tail > 0 && far[tail - 1]) tail--;
+    const shifted = bv.length - tail >= w.minBaselinePoints && bv.length - tail >= 0.1 * bv.length;
+    for (let i = shifted ? tail : 0; i < bv.length; ) {
+      if (shifted) {
+        keepT.push(bt[i]!);
+        keepV.push(bv[i]!);
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < bv.length && far[j] === far[i]) j++;
+      if (!far[i] || j - i < MIN_RUN) for (let k = i; k < j; k++) (keepT.push(bt[k]!), keepV.push(bv[k]!));
+      i = j;
+    }
   }
   const cleanT = keepT.length >= w.minBaselinePoints ? keepT : bt;
   const cleanV = keepT.length >= w.minBaselinePoints ? keepV : bv;
