@@ -3,6 +3,7 @@
 // text before the first `_`). Real exports are accepted as they come: rows in any order (sorted here),
 // duplicate timestamps (averaged, with a warning), text columns such as a pod name (skipped, with a warning),
 // `inf`/`-inf`/`NaN` cells, and ISO times without a zone, which are read as UTC (never the machine's zone).
+// Service-graph columns (traces_service_graph_request_total{client,server}) become the dependency graph.
 import type { CandidateSeries } from './model/index.js';
 
 export class CsvInputError extends Error {
@@ -16,6 +17,23 @@ export interface WideCsv {
   series: CandidateSeries[];
   /** What was repaired or left out, one sentence each (the CLI prints them to stderr). */
   warnings: string[];
+  /**
+   * Call edges read from service-graph columns (`traces_service_graph_request_total{client="a",server="b"}`,
+   * as Tempo, Grafana Agent and the OpenTelemetry collector name them) that saw traffic; those columns are
+   * the graph, not candidate series.
+   */
+  edges: { caller: string; callee: string }[];
+}
+
+const SERVICE_GRAPH = /^traces_service_graph_request_(total|failed_total)\{(.*)\}$/;
+
+function serviceGraphEdge(column: string): { caller: string; callee: string } | undefined {
+  const m = SERVICE_GRAPH.exec(column);
+  if (!m) return undefined;
+  const label = (k: string) => new RegExp(`(?:^|,)\\s*${k}\\s*=\\s*"([^"]*)"`).exec(m[2]!)?.[1];
+  const caller = label('client');
+  const callee = label('server');
+  return caller && callee ? { caller, callee } : undefined;
 }
 
 function splitLine(line: string): string[] {
@@ -130,8 +148,14 @@ export function parseWideCsv(text: string, file: string, pattern?: RegExp): Wide
 
   const series: CandidateSeries[] = [];
   const unmatched: string[] = [];
+  const edges: { caller: string; callee: string }[] = [];
   numeric.forEach((c, k) => {
     const name = header[c]!;
+    const edge = serviceGraphEdge(name);
+    if (edge) {
+      if (cols[k]!.some((v) => v > 0)) edges.push(edge);
+      return;
+    }
     const component = componentOf(name, pattern);
     if (component === undefined || component === '') unmatched.push(name);
     else series.push({ component, metric: name, timestamps, values: cols[k]! });
@@ -144,5 +168,5 @@ export function parseWideCsv(text: string, file: string, pattern?: RegExp): Wide
         : `${file}: no column name matches the component pattern ${pattern ?? ''} (columns: ${unmatched.join(', ')})`,
     );
   }
-  return { timeColumn: header[0]!, isoTime: iso ?? false, series, warnings };
+  return { timeColumn: header[0]!, isoTime: iso ?? false, series, warnings, edges };
 }

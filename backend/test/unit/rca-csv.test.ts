@@ -68,3 +68,10 @@ test('edges: CSV adjacency, CSV list, JSON list and map, and a Prometheus servic
   assert.throws(() => parseEdges(',api,db\napi,0,x\n', 'g.csv'), /g\.csv: line 2, column 'db': 'x' is not a number/);
   assert.throws(() => parseEdges('[{"caller":"a"}]', 'g.json'), /g\.json: \[0\]\.callee must be a non-empty string/);
 });
+
+test('service-graph columns in the CSV become edges, not candidate series', () => {
+  const head = 'time,api_latency,"traces_service_graph_request_total{client=""web"",server=""api""}","traces_service_graph_request_total{client=""api"",server=""old""}"';
+  const csv = parseWideCsv(`${head}\n1,0.1,5,0\n2,0.2,9,0\n`, 'x.csv');
+  assert.deepEqual(csv.series.map((s) => s.metric), ['api_latency']);
+  assert.deepEqual(csv.edges, [{ caller: 'web', callee: 'api' }]);
+});

@@ -18,7 +18,9 @@ const USAGE = `usage: foresight rca --input FILE.csv --fault-time T [--component
   --component-pattern the component of a column is the pattern's first capture group (default: text before the first '_')
   --edges FILE        dependency graph: CSV adjacency (row calls column where the cell is non-zero), CSV
                       caller,callee list, JSON [{caller, callee}] / {caller: [callees]}, or a Prometheus
-                      /api/v1/query answer for traces_service_graph_request_total by (client, server)
+                      /api/v1/query answer for traces_service_graph_request_total by (client, server).
+                      Columns traces_service_graph_request_total{client="A",server="B"} in FILE.csv are read
+                      as edges too
   --edge A=B          A calls B (repeatable): lets the ranking prefer the upstream cause over downstream symptoms
   --json              print [{component, metric, score, onset}] best first
 
@@ -126,6 +128,7 @@ export async function run(argv: string[]): Promise<number> {
     });
     const csv = parseWideCsv(text, args.input, pattern);
     for (const w of csv.warnings) process.stderr.write(`foresight rca: warning: ${args.input}: ${w}\n`);
+    edges.push(...csv.edges);
     if (args.edges !== undefined) {
       const file = args.edges;
       const etext = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
