@@ -92,9 +92,23 @@ export function synthIncident(seed: number, fault: FaultType): SynthIncident {
   const dayStart = 86400 * 20000;
   const incidentAt = dayStart + r.int(2, 22) * 3600 + r.int(0, 59) * 60;
   const from = incidentAt - 86400 - 3600; // yesterday, for the gapped variant
-  const n = Math.floor((incidentAt + AFTER - from) / STEP) + 1;
-  const T = Float64Array.from({ length: n }, (_, i) => from + i * STEP);
-  const idx = (t: number) => Math.max(0, Math.min(n, Math.ceil((t - from) / STEP)));
+  // Only the times any variant uses: yesterday's hour, then the 2 h before the incident and 10 min after.
+  const times: number[] = [];
+  for (let t = from; t < from + 3600; t += STEP) times.push(t);
+  for (let t = incidentAt - HISTORY; t <= incidentAt + AFTER; t += STEP) times.push(t);
+  const T = Float64Array.from(times);
+  const n = T.length;
+  /** Index of the first sample at or after t. */
+  const idx = (t: number) => {
+    let lo = 0;
+    let hi = n;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (T[mid]! < t) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  };
   const faultAt = incidentAt - r.int(0, 10) * STEP; // the alert comes 0–5 min after the fault
   const candidates = svcs.filter((s) => !s.lowVolume && s.name !== 'frontend' && s.name !== 'gateway');
   const root = candidates[r.int(0, candidates.length - 1)]!;
