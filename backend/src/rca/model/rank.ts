@@ -236,7 +236,7 @@ export function describe(f: SeriesFinding, incidentTime: number): string {
   const lead = f.onset === undefined ? '' : f.onset <= incidentTime ? `, ${fmt(incidentTime - f.onset)} before the incident` : `, ${fmt(f.onset - incidentTime)} after the incident`;
   return (
     `${f.metric} ${dir} from ${fmt(f.baselineMedian)} to ${fmt(f.peakValue ?? NaN)} ` +
-    `(${f.deviation >= 100 ? '≥100' : fmt(f.deviation)} robust σ)${lead}`
+    `(${fmt(f.deviation)} × its noise)${lead}${f.preexisting ? ' (already changed before the analysis window)' : ''}`
   );
 }
 
