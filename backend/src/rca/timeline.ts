@@ -40,7 +40,7 @@ export function anomalyEvents(findings: SeriesFinding[], limit = 20): TimelineEv
       time: f.onset!,
       component: f.component,
       kind: 'anomaly' as const,
-      event: `${f.metric} turned abnormal (${f.deviation >= 100 ? '≥100' : f.deviation.toFixed(1)} robust σ from its baseline)`,
+      event: `${f.metric} turned abnormal (${f.deviation.toFixed(1)} × its noise from its baseline)`,
     }));
 }
 

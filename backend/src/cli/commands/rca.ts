@@ -1,18 +1,26 @@
-// `foresight rca --input FILE.csv --fault-time T [--component-pattern REGEX] [--edge CALLER=CALLEE …] [--json]`:
+// `foresight rca --input FILE.csv --fault-time T [--component-pattern REGEX] [--edges FILE] [--edge CALLER=CALLEE …] [--json]`:
 // offline root-cause ranking of a wide CSV (timestamp column, then one column per series).
 // `foresight rca incidents --store FILE [--symptom WORDS] [--component C] [--json]`: search past incidents.
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { rankRootCauses, RcaInputError, type DependencyEdge } from '../../rca/model/index.js';
-import { parseWideCsv, CsvInputError } from '../../rca/csv-input.js';
+import { parseWideCsv, parseTime, CsvInputError } from '../../rca/csv-input.js';
+import { parseEdges } from '../../rca/edges-input.js';
 import { KnowledgeBase } from '../../rca/knowledge-base.js';
 import { openStore } from '../../store/db.js';
 
-const USAGE = `usage: foresight rca --input FILE.csv --fault-time T [--component-pattern REGEX] [--edge CALLER=CALLEE]... [--json]
-  FILE.csv            first column the timestamp, then one column per series
+const USAGE = `usage: foresight rca --input FILE.csv --fault-time T [--component-pattern REGEX] [--edges FILE] [--edge CALLER=CALLEE]... [--json]
+  FILE.csv            first column the timestamp (a number, or an ISO date; ISO dates without a zone are UTC),
+                      then one column per series. Rows may come in any order; rows sharing a timestamp are
+                      averaged; text columns are skipped; cells may be empty, NaN or inf (ignored as missing)
   --fault-time T      incident/fault time in the file's own time unit (or an ISO date if the file uses them)
   --component-pattern the component of a column is the pattern's first capture group (default: text before the first '_')
+  --edges FILE        dependency graph: CSV adjacency (row calls column where the cell is non-zero), CSV
+                      caller,callee list, JSON [{caller, callee}] / {caller: [callees]}, or a Prometheus
+                      /api/v1/query answer for traces_service_graph_request_total by (client, server).
+                      Columns traces_service_graph_request_total{client="A",server="B"} in FILE.csv are read
+                      as edges too
   --edge A=B          A calls B (repeatable): lets the ranking prefer the upstream cause over downstream symptoms
   --json              print [{component, metric, score, onset}] best first
 
@@ -78,6 +86,7 @@ export async function run(argv: string[]): Promise<number> {
         'fault-time': { type: 'string' },
         'component-pattern': { type: 'string' },
         edge: { type: 'string', multiple: true },
+        edges: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
@@ -118,8 +127,17 @@ export async function run(argv: string[]): Promise<number> {
       throw new CsvInputError(`cannot read --input ${args.input}: ${e.code ?? e.message}`);
     });
     const csv = parseWideCsv(text, args.input, pattern);
+    for (const w of csv.warnings) process.stderr.write(`foresight rca: warning: ${args.input}: ${w}\n`);
+    edges.push(...csv.edges);
+    if (args.edges !== undefined) {
+      const file = args.edges;
+      const etext = await readFile(file, 'utf8').catch((e: NodeJS.ErrnoException) => {
+        throw new CsvInputError(`cannot read --edges ${file}: ${e.code ?? e.message}`);
+      });
+      edges.push(...parseEdges(etext, file));
+    }
     const raw = args['fault-time'];
-    const faultTime = csv.isoTime && !/^-?[\d.]+(e[-+]?\d+)?$/i.test(raw) ? Date.parse(raw) : Number(raw);
+    const faultTime = csv.isoTime && !/^-?[\d.]+(e[-+]?\d+)?$/i.test(raw) ? (parseTime(raw)?.t ?? NaN) : Number(raw);
     if (!Number.isFinite(faultTime)) {
       process.stderr.write(`foresight rca: --fault-time '${raw}' is not a number${csv.isoTime ? ' or ISO date' : ''}\n`);
       return 2;

@@ -32,8 +32,9 @@ function rankBy(scale: Scale, series: CandidateSeries[], incidentTime: number, a
     }
     if (base.length < 2 || post.length === 0) continue;
     const { centre, spread } = scale(base);
-    // A flat baseline gives spread 0: any change is "infinitely" abnormal; a tiny floor keeps the order by size.
-    const sp = Math.max(spread, 1e-9);
+    // A flat baseline gives spread 0: like the scalers these methods are usually built on (scikit-learn's
+    // StandardScaler/RobustScaler), a zero scale is replaced by 1.
+    const sp = spread > 0 ? spread : 1;
     const score = Math.max(...post.map((v) => Math.abs(v - centre) / sp));
     out.push({ component: s.component, metric: s.metric, score });
   }

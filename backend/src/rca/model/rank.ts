@@ -13,17 +13,27 @@ import {
   type SkippedSeries,
 } from './types.js';
 
+/** Samples by which a component's change may precede every other strong change and still start the cascade. */
+const MAX_LEAD = 8;
+
 export function rankRootCauses(input: RcaInput): RcaResult {
   const { windows, step } = prepareWindows(input);
   const findings: SeriesFinding[] = [];
   const skipped: SkippedSeries[] = [];
-  const peer = new Map<string, number>();
-  for (const s of input.series) peer.set(s.metric, Math.max(peer.get(s.metric) ?? 0, largestChange(s, windows)));
-  for (const s of input.series) {
-    const r = analyseSeries(s, windows, peer.get(s.metric));
+  // Per metric name, the two largest changes: a series' peers are the others (never itself).
+  const change = input.series.map((s) => largestChange(s, windows));
+  const best = new Map<string, [number, number]>();
+  input.series.forEach((s, i) => {
+    const [a, b] = best.get(s.metric) ?? [0, 0];
+    best.set(s.metric, change[i]! >= a ? [change[i]!, a] : [a, Math.max(b, change[i]!)]);
+  });
+  for (const [i, s] of input.series.entries()) {
+    const [a, b] = best.get(s.metric)!;
+    const r = analyseSeries(s, windows, change[i] === a ? b : a);
     if ('skip' in r) skipped.push({ component: s.component, metric: s.metric, reason: r.skip });
     else findings.push(r.finding);
   }
+  weighByVolume(findings);
   if (findings.length === 0) {
     return {
       status: 'insufficient',
@@ -49,11 +59,22 @@ export function rankRootCauses(input: RcaInput): RcaResult {
 
   // Onset order among the strong anomalies only: a faint wobble that "started first" is not the beginning.
   const top = Math.max(...[...nodes.values()].map((s) => Math.max(s.failure, s.load, s.drop)));
-  const earliest = Math.min(
-    ...[...nodes.values()].flatMap((s) =>
-      [[s.failure, s.failureOnset], [s.load, s.loadOnset], [s.drop, s.dropOnset]].filter(([v, o]) => o !== undefined && v! >= 0.5 * top).map(([, o]) => o!),
-    ),
-  );
+  const firstOnset = (s: NodeState) => {
+    const os = [s.failureOnset, s.loadOnset, s.dropOnset].filter((x): x is number => x !== undefined);
+    return os.length ? Math.min(...os) : undefined;
+  };
+  const strong = [...nodes]
+    .filter(([, s]) => Math.max(s.failure, s.load, s.drop) >= 0.5 * top && firstOnset(s) !== undefined)
+    .map(([c, s]) => ({ c, on: firstOnset(s)! }));
+  // A cause leads its symptoms by propagation delays, not by many samples: a change that began long before
+  // every other strong one (a load balancer already down, a deploy an hour ago, background noise) is not
+  // the start of this cascade and must not win by onset order.
+  const leadOf = (c: string, first: number) => {
+    const others = strong.filter((x) => x.c !== c).map((x) => x.on);
+    return others.length ? Math.min(...others) - first : 0;
+  };
+  const cascade = strong.filter((x) => leadOf(x.c, x.on) <= MAX_LEAD * step);
+  const earliest = Math.min(...(cascade.length ? cascade : strong).map((x) => x.on));
   const components: ComponentRank[] = [];
   for (const [c, st] of nodes) {
     const anomaly = Math.max(st.failure, st.load, st.drop);
@@ -64,11 +85,13 @@ export function rankRootCauses(input: RcaInput): RcaResult {
     const early = 0.6 + 0.4 * Math.exp(-Math.max(0, first - earliest) / (3 * step));
     // A cause starts by the incident (or soon after it); something that turned abnormal long after is
     // more likely a late consequence or unrelated.
-    const late = 1 / (1 + Math.max(0, first - input.incidentTime) / (20 * step));
+    const late = 1 / (1 + Math.max(0, first - input.incidentTime - step) / (10 * step));
+    const lead = leadOf(c, first) - MAX_LEAD * step;
+    const before = lead > 0 ? 0.3 + 0.7 * Math.exp(-lead / (4 * step)) : 1;
     const rank: ComponentRank = {
       component: c,
       // Mass decides; the node's own severity breaks near-ties in favour of the louder anomaly.
-      score: (mass.get(c) ?? 0) * (0.5 + 0.5 * anomaly) * early * late * (priors.get(c) ?? 1),
+      score: (mass.get(c) ?? 0) * (0.5 + 0.5 * anomaly) * early * late * before * (priors.get(c) ?? 1),
       anomaly,
       evidence: componentEvidence(c, findings, input),
     };
@@ -92,10 +115,44 @@ export function rankRootCauses(input: RcaInput): RcaResult {
   return { status: 'ranked', components, candidates, findings, skipped };
 }
 
-function normaliseAndSort<T extends { score: number; onset?: number }>(xs: T[]): void {
+/**
+ * Best first. Ties are broken by evidence (own anomaly, earlier onset), then by name: never by input order,
+ * so shuffling the input columns cannot change the ranking.
+ */
+function normaliseAndSort<T extends { score: number; onset?: number; component: string; metric?: string; anomaly?: number }>(xs: T[]): void {
+  xs.sort(
+    (a, b) =>
+      b.score - a.score ||
+      (b.anomaly ?? 0) - (a.anomaly ?? 0) ||
+      (a.onset ?? Infinity) - (b.onset ?? Infinity) ||
+      cmp(a.component, b.component) ||
+      cmp(a.metric ?? '', b.metric ?? ''),
+  );
   const top = Math.max(...xs.map((x) => x.score), 0);
   for (const x of xs) x.score = top > 0 ? Math.round((x.score / top) * 1e4) / 1e4 : 0;
-  xs.sort((a, b) => b.score - a.score || (a.onset ?? Infinity) - (b.onset ?? Infinity));
+}
+
+const cmp = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/**
+ * Request-volume weighting: the latency or errors of a component that serves a sliver of the traffic (a
+ * rarely-called endpoint, where a few slow requests swing the average) count less than the same z on a
+ * busy one. Volume is the baseline level of the component's traffic series; components without one keep weight 1.
+ */
+function weighByVolume(findings: SeriesFinding[]): void {
+  const volume = new Map<string, number>();
+  for (const f of findings) {
+    if (f.semantic !== 'traffic' || !(f.baselineMedian > 0)) continue;
+    volume.set(f.component, Math.max(volume.get(f.component) ?? 0, f.baselineMedian));
+  }
+  if (volume.size < 2) return;
+  const ref = median([...volume.values()]);
+  for (const f of findings) {
+    if (f.semantic !== 'latency' && f.semantic !== 'errors') continue;
+    const v = volume.get(f.component);
+    if (v === undefined || !(ref > 0)) continue;
+    f.score *= Math.min(1, Math.max(0.05, Math.sqrt(v / ref)));
+  }
 }
 
 /** Per component, the strongest anomaly of each kind and when its strong series began. */
@@ -104,7 +161,7 @@ function componentStates(findings: SeriesFinding[]): Map<string, NodeState> {
   for (const f of findings) if (!nodes.has(f.component)) nodes.set(f.component, { failure: 0, load: 0, drop: 0 });
   for (const kind of ['failure', 'load', 'drop'] as const) {
     for (const [c, st] of nodes) {
-      const mine = findings.filter((f) => f.component === c && f.anomalous && f.kind === kind);
+      const mine = findings.filter((f) => f.component === c && f.anomalous && f.kind === kind && f.score > 0);
       if (!mine.length) continue;
       const top = Math.max(...mine.map((f) => f.score));
       // Onset from the series that matter (at least half the top severity): a faint early wobble is not the start.
@@ -161,9 +218,8 @@ function prepareWindows(input: RcaInput): { windows: Windows; step: number } {
     analysisStart,
     analysisEnd: o.after !== undefined ? t + o.after : Infinity,
     minBaselinePoints: o.minBaselinePoints ?? 10,
-    cusumDrift: o.cusumDrift ?? 1,
-    cusumThreshold: o.cusumThreshold ?? 12,
     minDeviation: o.minDeviation ?? 3,
+    step,
   };
   return { windows, step };
 }
@@ -180,7 +236,7 @@ export function describe(f: SeriesFinding, incidentTime: number): string {
   const lead = f.onset === undefined ? '' : f.onset <= incidentTime ? `, ${fmt(incidentTime - f.onset)} before the incident` : `, ${fmt(f.onset - incidentTime)} after the incident`;
   return (
     `${f.metric} ${dir} from ${fmt(f.baselineMedian)} to ${fmt(f.peakValue ?? NaN)} ` +
-    `(${f.deviation >= 100 ? '≥100' : fmt(f.deviation)} robust σ)${lead}`
+    `(${fmt(f.deviation)} × its noise)${lead}${f.preexisting ? ' (already changed before the analysis window)' : ''}`
   );
 }
 

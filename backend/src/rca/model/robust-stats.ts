@@ -9,8 +9,11 @@ export function quantile(sorted: ArrayLike<number>, q: number): number {
   return sorted[lo]! + (sorted[hi]! - sorted[lo]!) * (pos - lo);
 }
 
-export function sortedCopy(xs: ArrayLike<number>): number[] {
-  return Array.from(xs).sort((a, b) => a - b);
+/** Ascending copy; a typed array sorts numerically without a comparator callback (several times faster). */
+export function sortedCopy(xs: ArrayLike<number>): Float64Array {
+  const out = new Float64Array(xs.length);
+  for (let i = 0; i < xs.length; i++) out[i] = xs[i]!;
+  return out.sort();
 }
 
 export function median(xs: ArrayLike<number>): number {

@@ -1,7 +1,8 @@
-// Per-series judgement: a robust pre-incident baseline, the onset of the change (one-sided CUSUM on
-// robust z, change point = last time the sum was zero before the alarm) and the deviation's size.
-import { robustBaseline, quantile, sortedCopy, theilSen } from './robust-stats.js';
-import { deviationKind, guessDirection } from './metric-kind.js';
+// Per-series judgement: a clean pre-incident baseline, a noise scale that respects the data's resolution
+// and the metric's meaning, the onset of the change (first sample of a sustained abnormal run) and its size.
+import { quantile, sortedCopy, theilSen } from './robust-stats.js';
+import { noiseScale } from './noise-floor.js';
+import { deviationKind, guessDirection, meaningfulChange, semanticOf } from './metric-kind.js';
 import type { CandidateSeries, Direction, SeriesFinding } from './types.js';
 
 export interface Windows {
@@ -10,25 +11,31 @@ export interface Windows {
   analysisStart: number;
   analysisEnd: number;
   minBaselinePoints: number;
-  cusumDrift: number;
-  cusumThreshold: number;
-  /** Smallest typical post-onset deviation (robust σ) that counts as abnormal. */
+  /** Smallest typical post-onset deviation (in noise-scale units) that counts as abnormal. */
   minDeviation: number;
+  /** Median sampling step of the input (same unit as timestamps). */
+  step: number;
 }
 
-/** z above which one sample counts fully; clipping makes a single wild sample unable to raise the alarm alone. */
-const Z_CLIP = 8;
-/** z above which a sample counts as part of an abnormal run when locating the onset. */
-const Z_ON = 2;
-/** Deviations beyond this are all "huge"; keeps flat baselines from producing meaningless 1e9 scores. */
-const Z_CAP = 100;
+/** z above which a sample counts as part of an abnormal run. */
+const Z_ON = 3;
+/** Samples looked at after a candidate onset: at least half of them must be abnormal too (a lone spike is not a change). */
+const RUN = 6;
+/** Baseline points further than this many noise scales from the median are a past incident, not normal. */
+const Z_CLEAN = 5;
+/** Consecutive far samples that make a past incident (fewer are spikes, kept as noise). */
+const MIN_RUN = 3;
+/** A series whose baseline never moved has no noise scale: its change is worth this fixed, moderate z. */
+const Z_FLAT = 4;
+/** Weight of a change that was already there before the analysis window (background, not this incident). */
+const PREEXISTING = 0.3;
 
 export type SeriesOutcome = { finding: SeriesFinding } | { skip: string };
 
 /**
- * Largest absolute change of a series in the analysis window against its baseline median: the peer
- * scale for series of the same metric whose baseline was perfectly flat (an error ratio of 0 for the
- * whole baseline cannot say how noisy it is; one stray error must not look like a 100σ event).
+ * Largest absolute change of a series in the analysis window against its baseline median: the peer scale
+ * for series of the same metric whose baseline was perfectly flat (an error ratio of 0 for the whole baseline
+ * cannot say how noisy it is; one stray error must not look like a huge event).
  */
 export function largestChange(s: CandidateSeries, w: Windows): number {
   const base: number[] = [];
@@ -46,14 +53,14 @@ export function largestChange(s: CandidateSeries, w: Windows): number {
   return big;
 }
 
-/** Share of the peers' largest change that a flat-baseline series must move to score 1σ (so 100σ = the largest). */
+/** Share of the peers' largest change that a flat-baseline series must move to score 1. */
 export const PEER_FLOOR = 0.01;
 
 export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): SeriesOutcome {
-  const base: number[] = [];
-  const baseT: number[] = [];
+  const bt: number[] = [];
+  const bv: number[] = [];
   const at: number[] = [];
-  const val: number[] = [];
+  const av: number[] = [];
   let magnitude = 0;
   for (let i = 0; i < s.timestamps.length; i++) {
     const t = s.timestamps[i]!;
@@ -61,46 +68,125 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
     if (!Number.isFinite(v) || t < w.baselineStart || t > w.analysisEnd) continue;
     magnitude = Math.max(magnitude, Math.abs(v));
     if (t < w.analysisStart) {
-      base.push(v);
-      baseT.push(t);
+      bt.push(t);
+      bv.push(v);
     } else {
       at.push(t);
-      val.push(v);
+      av.push(v);
     }
   }
-  if (base.length < w.minBaselinePoints) {
-    return { skip: `only ${base.length} finite baseline points before the incident (need ${w.minBaselinePoints})` };
+  if (bv.length < w.minBaselinePoints) {
+    return { skip: `only ${bv.length} finite baseline points before the incident (need ${w.minBaselinePoints})` };
   }
-  if (val.length < 2) return { skip: `only ${val.length} finite points in the analysis window around the incident` };
+  if (av.length < 2) return { skip: `only ${av.length} finite points in the analysis window around the incident` };
 
-  // Detrend: traffic follows a daily cycle, so "usual" an hour later is the baseline's trend extended,
-  // not its median (otherwise every rate looks abnormal on a rising afternoon).
-  const trend = theilSen(baseT, base);
-  const resid = base.map((v, i) => v - trend.slope * (baseT[i]! - w.analysisStart));
-  const { median, scale } = robustBaseline(resid, magnitude, PEER_FLOOR * peerChange);
-  const expected = at.map((t) => median + trend.slope * (t - w.analysisStart));
+  const semantic = semanticOf(s.metric);
   const direction: Direction = s.direction ?? guessDirection(s.metric);
-  const up = detect(val, at, expected, scale, 1, w);
-  const down = detect(val, at, expected, scale, -1, w);
-  const pick = direction === 'up' ? up : direction === 'down' ? down : earlierOrStronger(up, down);
-  // An alarm whose typical post-onset deviation is small is drift, not an incident.
+  // 1. Clean baseline: drop past incidents, i.e. runs of several consecutive samples far from the median
+  // (judged on the MAD and neighbour noise, which a past incident hardly moves). Isolated spikes stay: they
+  // are part of the noise, and dropping them would understate it.
+  const first = noiseScale(bv, bt, w.step);
+  const floor0 = meaningfulChange(semantic, first.median, magnitude) / 3;
+  const scale0 = Math.max(first.mad, first.diff, floor0, first.resolution);
+  const keepT: number[] = [];
+  const keepV: number[] = [];
+  if (scale0 > 0) {
+    const far = bv.map((v) => Math.abs(v - first.median) > Z_CLEAN * scale0);
+    // A shift that lasts to the end of the baseline and is long enough to judge by is the new normal
+    // (a deploy an hour ago): then the baseline is that stretch alone.
+    let tail = bv.length;
+    while (tail > 0 && far[tail - 1]) tail--;
+    const shifted = bv.length - tail >= w.minBaselinePoints && bv.length - tail >= 0.1 * bv.length;
+    for (let i = shifted ? tail : 0; i < bv.length; ) {
+      if (shifted) {
+        keepT.push(bt[i]!);
+        keepV.push(bv[i]!);
+        i++;
+        continue;
+      }
+      let j = i;
+      while (j < bv.length && far[j] === far[i]) j++;
+      if (!far[i] || j - i < MIN_RUN) for (let k = i; k < j; k++) (keepT.push(bt[k]!), keepV.push(bv[k]!));
+      i = j;
+    }
+  }
+  const cleanT = keepT.length >= w.minBaselinePoints ? keepT : bt;
+  const cleanV = keepT.length >= w.minBaselinePoints ? keepV : bv;
+  const noise = noiseScale(cleanV, cleanT, w.step);
+  const level = noise.median;
+
+  // 2. Trend, only across contiguous data: a slope fitted on a baseline that ends hours before the window
+  // would be extrapolated across the gap. Extrapolated at most half the baseline's span.
+  let slope = 0;
+  const contiguous = cleanT.length > 0 && w.analysisStart - cleanT[cleanT.length - 1]! <= 3 * w.step && !hasGap(cleanT, 3 * w.step);
+  const span = cleanT.length ? cleanT[cleanT.length - 1]! - cleanT[0]! : 0;
+  if (contiguous && span > 0) {
+    const fit = theilSen(cleanT, cleanV, 40);
+    // A slope that moves the level by less than the noise over the whole baseline is noise, not a trend.
+    if (Math.abs(fit.slope) * span > 2 * Math.max(noise.scale, noise.resolution)) slope = fit.slope;
+  }
+  const anchor = cleanT.length ? cleanT[cleanT.length - 1]! : w.analysisStart;
+  const resid = cleanV.map((v, i) => v - slope * (cleanT[i]! - anchor));
+  const base = slope ? sortedCopy(resid) : sortedCopy(cleanV);
+  const centre = quantile(base, 0.5);
+  const expected = (t: number) => centre + slope * Math.min(t - anchor, span / 2);
+
+  // 3. Scale: the widest of the noise estimates, the data's resolution and the metric's meaningful change.
+  const floor = meaningfulChange(semantic, level, magnitude) / 3;
+  // A baseline that never moved says nothing about noise: then the peers' changes set the scale too.
+  const flat = noise.scale === 0 && noise.resolution === 0;
+  let scale = Math.max(noise.scale, noise.resolution, floor, flat ? PEER_FLOOR * peerChange : 0);
+  if (!(scale > 0)) {
+    // Never moved, unit unknown, no peers: evidence of a change, but of unknown size.
+    const big = Math.max(0, ...av.map((v) => Math.abs(v - centre)));
+    scale = big > 0 ? big / Z_FLAT : 1;
+  }
+
+  const up = direction !== 'down' ? detect(av, at, expected, scale, 1, w.minDeviation) : NONE_UP;
+  const down = direction !== 'up' ? detect(av, at, expected, scale, -1, w.minDeviation) : NONE_DOWN;
+  const pick = up.deviation >= down.deviation ? up : down;
   const abnormal = pick.onset !== undefined && pick.deviation >= w.minDeviation;
+
+  // 4. A change already present at the end of the baseline began before this incident.
+  let preexisting = false;
+  let onset = pick.onset;
+  if (abnormal) {
+    // Walk back from the end of the baseline through contiguous samples already abnormal the same way.
+    let k = bt.length;
+    let next = w.analysisStart;
+    while (k > 0 && next - bt[k - 1]! <= 3 * w.step && (pick.sign * (bv[k - 1]! - expected(bt[k - 1]!))) / scale > Z_ON) next = bt[--k]!;
+    if (bt.length - k >= 2) {
+      preexisting = true;
+      onset = bt[k]!;
+    } else if (pick.onset === at[0] && (bt.length === 0 || at[0]! - bt[bt.length - 1]! > 3 * w.step)) {
+      // Abnormal from the first sample after a gap in the data: when it began cannot be seen, so it cannot
+      // be dated to this incident (a load balancer that was already down when the window opens).
+      preexisting = true;
+    }
+  }
   const finding: SeriesFinding = {
     component: s.component,
     metric: s.metric,
     kind: deviationKind(s.metric, pick.sign * (pick.deviation || 1)),
-    baselineMedian: median + trend.slope * (t0(at) - w.analysisStart),
+    semantic,
+    baselineMedian: expected(at[0]!),
     baselineScale: scale,
     anomalous: abnormal,
     deviation: pick.deviation,
-    score: abnormal ? severity(pick.deviation) : 0,
+    score: abnormal ? severity(pick.deviation) * (preexisting ? PREEXISTING : 1) : 0,
   };
   if (abnormal) {
-    finding.onset = pick.onset;
-    finding.detectedAt = pick.detectedAt;
-    finding.peakValue = pick.peakValue;
+    finding.onset = onset!;
+    finding.detectedAt = pick.detectedAt!;
+    finding.peakValue = pick.peakValue!;
+    if (preexisting) finding.preexisting = true;
   }
   return { finding };
+}
+
+function hasGap(t: number[], gap: number): boolean {
+  for (let i = 1; i < t.length; i++) if (t[i]! - t[i - 1]! > gap) return true;
+  return false;
 }
 
 interface Detection {
@@ -110,46 +196,40 @@ interface Detection {
   deviation: number;
   peakValue?: number;
 }
+const NONE_UP: Detection = { sign: 1, deviation: 0 };
+const NONE_DOWN: Detection = { sign: -1, deviation: 0 };
 
-function detect(val: number[], at: number[], exp: number[], scale: number, sign: 1 | -1, w: Windows): Detection {
-  let sum = 0;
-  let lastZero = 0;
-  for (let i = 0; i < val.length; i++) {
-    const z = (sign * (val[i]! - exp[i]!)) / scale;
-    sum = Math.max(0, sum + Math.min(z, Z_CLIP) - w.cusumDrift);
-    if (sum === 0) lastZero = i + 1;
-    if (sum > w.cusumThreshold) {
-      // Change point: walk back from the alarm through the run of clearly-high samples (one dip allowed),
-      // never before the CUSUM last restarted; noise before a fault cannot pull the onset earlier.
-      const zAt = (j: number) => (sign * (val[j]! - exp[j]!)) / scale;
-      let from = i;
-      while (from > lastZero && (zAt(from - 1) > Z_ON || (from - 2 >= lastZero && zAt(from - 2) > Z_ON))) from--;
-      while (from < i && zAt(from) <= Z_ON) from++;
-      // Size of the change: upper-quartile z after the onset (robust to the fault ending inside the window).
-      const zs: number[] = [];
-      let peak = from;
-      for (let j = from; j < val.length; j++) {
-        const zj = (sign * (val[j]! - exp[j]!)) / scale;
-        zs.push(zj);
-        if (zj > (sign * (val[peak]! - exp[peak]!)) / scale) peak = j;
-      }
-      const dev = Math.min(Z_CAP, Math.max(0, quantile(sortedCopy(zs), 0.75)));
-      return { sign, onset: at[from]!, detectedAt: at[i]!, deviation: dev, peakValue: val[peak]! };
-    }
+/**
+ * Onset: the first abnormal sample (z > Z_ON) followed by a run in which at least half the samples are
+ * abnormal too. Size: the upper-quartile z from the onset on (robust to the fault ending inside the window,
+ * and to a few wild samples of a rarely-used endpoint).
+ */
+function detect(val: number[], at: number[], exp: (t: number) => number, scale: number, sign: 1 | -1, minDev: number): Detection {
+  const n = val.length;
+  const z = val.map((v, i) => (sign * (v - exp(at[i]!))) / scale);
+  for (let i = 0; i + 1 < n; i++) {
+    if (z[i]! <= Z_ON) continue;
+    const end = Math.min(n, i + RUN);
+    let hits = 0;
+    for (let j = i; j < end; j++) if (z[j]! > Z_ON) hits++;
+    if (hits < 2 || hits * 2 < end - i) continue;
+    const after = sortedCopy(z.slice(i));
+    const dev = Math.max(0, quantile(after, 0.75));
+    if (dev < minDev) continue;
+    let peak = i;
+    for (let j = i; j < n; j++) if (z[j]! > z[peak]!) peak = j;
+    let second = i + 1;
+    while (second < n && z[second]! <= Z_ON) second++;
+    return { sign, onset: at[i]!, detectedAt: at[Math.min(second, n - 1)]!, deviation: dev, peakValue: val[peak]! };
   }
   return { sign, deviation: 0 };
 }
 
-function earlierOrStronger(a: Detection, b: Detection): Detection {
-  if (a.onset === undefined) return b;
-  if (b.onset === undefined) return a;
-  if (a.onset !== b.onset) return a.onset < b.onset ? a : b;
-  return a.deviation >= b.deviation ? a : b;
-}
-
-/** 0..1: z of 3 is mild (~0.3), 10 clear (~0.5), the cap saturates at 1 (log scale: a 100σ jump is not 30× a 3σ one). */
+/**
+ * Continuous severity in (0, 1): 3σ ≈ 0.13, 20σ = 0.5, 100σ ≈ 0.83, never reaching 1, so no two different
+ * deviations tie at a cap; huge deviations differ little, leaving the graph and onset order to decide among them.
+ */
 export function severity(z: number): number {
-  return Math.min(1, Math.log1p(Math.max(0, z)) / Math.log1p(Z_CAP));
+  const x = Math.max(0, z);
+  return x / (x + 20);
 }
-
-const t0 = (at: number[]) => at[0] ?? 0;

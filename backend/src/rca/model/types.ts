@@ -1,4 +1,6 @@
 // Types of the pure root-cause model: candidate series in, ranked components and metrics out.
+import type { Semantic } from './metric-kind.js';
+export type { Semantic } from './metric-kind.js';
 
 /** One candidate series: a metric of a component, sampled at increasing timestamps (any unit, same as incidentTime). */
 export interface CandidateSeries {
@@ -27,10 +29,7 @@ export interface RcaOptions {
   after?: number;
   /** Baseline points a series needs to be judged at all; default 10. */
   minBaselinePoints?: number;
-  /** CUSUM drift (in robust z units) and alarm threshold; defaults 1 and 12. */
-  cusumDrift?: number;
-  cusumThreshold?: number;
-  /** Smallest typical post-onset deviation, in robust σ, that counts as abnormal; default 3. */
+  /** Smallest typical post-onset deviation, in noise-scale units, that counts as abnormal; default 3. */
   minDeviation?: number;
 }
 
@@ -51,19 +50,23 @@ export interface SeriesFinding {
   component: string;
   metric: string;
   kind: MetricKind;
+  /** What the metric measures, guessed from its name (decides which way is bad and what change is meaningful). */
+  semantic: Semantic;
   baselineMedian: number;
   baselineScale: number;
-  /** True when the CUSUM alarmed inside the analysis window. */
+  /** True when a sustained change of meaningful size was found in the analysis window. */
   anomalous: boolean;
   /** Estimated change point (time of the first abnormal sample), when anomalous. */
   onset?: number;
   /** Time the alarm was raised (onset plus the persistence it took). */
   detectedAt?: number;
-  /** Typical robust z after the onset, signed the bad way, capped. */
+  /** Typical z after the onset (upper quartile), signed the bad way; never capped. */
   deviation: number;
+  /** The change was already there at the end of the baseline: it began before this incident. */
+  preexisting?: boolean;
   /** Value seen at the most deviating point after the onset. */
   peakValue?: number;
-  /** 0..1 severity derived from the deviation. */
+  /** Severity from the deviation (log scale, unbounded; 1 ≈ 100σ), times the weights (pre-existing, request volume). */
   score: number;
 }
 
