@@ -1,7 +1,7 @@
 // Forecast accuracy, rolling origin, on four sets: the synthetic shapes (corpus.ts), hourly synthetic
 // series with a daily and a weekly season, the demo simulator, and REAL PetShop `noissue` request and
 // latency series (../shared/datasets). Horizons 1 h, 1 d and 1 w wherever the history allows (1 d + 2 h of
-// history for 1 h / 1 d, 2 weeks for 1 w). Methods side by side: Foresight (automatic, and with the
+// history for 1 h, 1 d + 1 h for 1 d, 2 weeks for 1 w). Methods side by side: Foresight (automatic, and with the
 // user's `--season` of one day as a hint), the previous Foresight (frozen copy in lib/forecast-v0),
 // seasonal naive (1 day, 1 week), augurs MSTL+ETS (Grafana's library, if installed), and Prometheus'
 // predict_linear and holt_winters EVALUATED BY A REAL PROMETHEUS on the same data (promtool backfill).
@@ -38,7 +38,7 @@ interface Task {
 const AUG = 'augurs MSTL+ETS';
 const HORIZONS: { hz: string; sec: number; stride: number; max: number; minHist: number }[] = [
   { hz: '1h', sec: 3600, stride: 6 * 3600, max: 6, minHist: 86_400 + 7200 },
-  { hz: '1d', sec: 86_400, stride: 86_400, max: 2, minHist: 86_400 + 7200 },
+  { hz: '1d', sec: 86_400, stride: 86_400, max: 2, minHist: 86_400 + 3600 },
   { hz: '1w', sec: 604_800, stride: 604_800, max: 2, minHist: 2 * 604_800 },
 ];
 

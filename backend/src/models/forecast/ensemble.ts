@@ -6,7 +6,7 @@
 // calibrated on (split conformal, per horizon step, pooled over neighbouring steps). The final forecast
 // runs the same members from the end of the history.
 // Members: naive, seasonal naive per season, ETS with the longest usable season (N / Ad trend by AICc),
-// decomposition (all seasons) + ETS (N / Ad by AICc), decomposition + Theta.
+// decomposition (all seasons) + ETS (N / Ad by AICc), decomposition + Theta, decomposition + drift.
 import { etsPaths, fitEts, type EtsFit } from './ets.js';
 import { decompose, seasonalAt, type SeasonComponent } from './seasons.js';
 
@@ -51,15 +51,7 @@ function bestEts(y: Float64Array, period: number, trends: ('N' | 'Ad')[] = ['N',
 /** SES with alpha by golden-section search on the one-step SSE; Theta drift = half the OLS slope. */
 function fitTheta(a: Float64Array): { alpha: number; drift: number; l0: number } {
   const n = a.length;
-  let sx = 0, sy = 0, sxx = 0, sxy = 0;
-  for (let i = 0; i < n; i++) {
-    sx += i;
-    sy += a[i]!;
-    sxx += i * i;
-    sxy += i * a[i]!;
-  }
-  const den = n * sxx - sx * sx;
-  const slope = den > 0 ? (n * sxy - sx * sy) / den : 0;
+  const slope = olsSlope(a);
   const sse = (alpha: number): number => {
     let l = a[0]!;
     let s = 0;
@@ -125,6 +117,20 @@ interface Prefit {
   etsS?: EtsFit;
   etsA?: EtsFit;
   theta?: { alpha: number; drift: number; l0: number };
+  drift?: number;
+}
+
+function olsSlope(a: Float64Array): number {
+  const n = a.length;
+  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sx += i;
+    sy += a[i]!;
+    sxx += i * i;
+    sxy += i * a[i]!;
+  }
+  const den = n * sxx - sx * sx;
+  return den > 0 ? (n * sxy - sx * sy) / den : 0;
 }
 
 /** Members fitted on y[0, train) (or given their fits); `comps` is the decomposition to use. */
@@ -183,9 +189,22 @@ function buildMembers(y: Float64Array, train: number, seasons: number[], comps: 
       });
     },
   });
+  // Drift: the last (adjusted) value plus the train window's straight-line slope, undamped, for the
+  // steady trends a damped or smoothed member under-forecasts far ahead.
+  const drift = pre.drift ?? olsSlope(a.subarray(fitFrom, train));
+  out.push({
+    name: `${label}drift`,
+    run: (origins, h, emit) => {
+      const path = new Float64Array(h);
+      for (const o of origins) {
+        for (let j = 0; j < h; j++) path[j] = a[o - 1]! + drift * (j + 1) + seas(o + j);
+        emit(o, path);
+      }
+    },
+  });
   const th = pre.theta ?? fitTheta(a.subarray(fitFrom, train));
   out.push({ name: `${label}theta`, run: thetaRunner(a, fitFrom, th, seas) });
-  return { members: out, fits: { ...pre, etsA: fitA, theta: th } };
+  return { members: out, fits: { ...pre, etsA: fitA, theta: th, drift } };
 }
 
 function quantile(sorted: Float64Array, q: number): number {
@@ -254,7 +273,8 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
       bestMae = mae;
     }
   }
-  // Errors of the chosen combination per step, for the intervals.
+  // Errors of the chosen combination per step, for the intervals. (Scaling them by the recent
+  // volatility at each origin was tried and measured worse in eval/forecast.eval.ts.)
   const errs: number[][] = Array.from({ length: hv }, () => []);
   for (const o of origins) {
     const p = best.idx.map((i) => paths[i]!.get(o)!);
