@@ -264,9 +264,13 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
     const s = w0 + w1;
     combos.push({ kind: 'weighted', idx: [b0!, b1], w: [w0 / s, w1 / s], at: (p, j) => (w0 * p[0]![j]! + w1 * p[1]![j]!) / s });
   }
+  // Far past what the validation can check (horizon > 2x its reach), blends of members with different
+  // trend behaviour (damped vs straight) drift apart unchecked: the single best member is used instead.
+  const reach = n - origins[0]!;
+  const allowed = h > 2 * reach ? combos.slice(0, 1) : combos;
   let best = combos[0]!;
   let bestMae = Infinity;
-  for (const c of combos) {
+  for (const c of allowed) {
     const mae = maeOf((o, j) => c.at(c.idx.map((i) => paths[i]!.get(o)!), j));
     if (mae < bestMae * 0.999) {
       best = c;
