@@ -239,30 +239,44 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
   const compsTrain = decompose(y.subarray(0, train), valSeasons);
   const { members: valMembers, fits } = buildMembers(y, train, valSeasons, compsTrain);
   const hv = h;
-  const paths = valMembers.map(() => new Map<number, Float64Array>());
-  valMembers.forEach((m, i) => m.run(origins, hv, (o, p) => paths[i]!.set(o, Float64Array.from(p))));
-  const maeOf = (get: (o: number, j: number) => number): number => {
+  const K2 = origins.length;
+  // Validation paths, one flat K x h matrix per member (row k = origin k); steps past the end unused.
+  const originIdx = new Map(origins.map((o, k) => [o, k]));
+  const paths = valMembers.map(() => new Float64Array(K2 * hv));
+  valMembers.forEach((m, i) => m.run(origins, hv, (o, p) => paths[i]!.set(p, originIdx.get(o)! * hv)));
+  const comboPath = (kind: EnsembleResult['combine'], idx: number[], w: number[], out: Float64Array): void => {
+    const a = paths[idx[0]!]!;
+    if (kind === 'single') out.set(a);
+    else if (kind === 'median') {
+      const b = paths[idx[1]!]!;
+      const c = paths[idx[2]!]!;
+      for (let q = 0; q < out.length; q++) out[q] = median3(a[q]!, b[q]!, c[q]!);
+    } else {
+      const b = paths[idx[1]!]!;
+      for (let q = 0; q < out.length; q++) out[q] = w[0]! * a[q]! + w[1]! * b[q]!;
+    }
+  };
+  const maeOf = (m: Float64Array): number => {
     let s = 0;
     let c = 0;
-    for (const o of origins) {
-      for (let j = 0; j < hv && o + j < n; j++) {
-        s += Math.abs(y[o + j]! - get(o, j));
-        c++;
-      }
+    for (let k = 0; k < K2; k++) {
+      const o = origins[k]!;
+      const lim = Math.min(hv, n - o);
+      for (let j = 0; j < lim; j++) s += Math.abs(y[o + j]! - m[k * hv + j]!);
+      c += lim;
     }
     return c ? s / c : Infinity;
   };
-  const maes = valMembers.map((_, i) => maeOf((o, j) => paths[i]!.get(o)![j]!));
+  const maes = paths.map(maeOf);
   const order = maes.map((_, i) => i).sort((a, b) => maes[a]! - maes[b]!);
   const [b0, b1, b2] = order;
-  type Combo = { kind: EnsembleResult['combine']; idx: number[]; w: number[]; at: (p: Float64Array[], j: number) => number };
-  const combos: Combo[] = [{ kind: 'single', idx: [b0!], w: [1], at: (p, j) => p[0]![j]! }];
-  if (b2 !== undefined) combos.push({ kind: 'median', idx: [b0!, b1!, b2], w: [1, 1, 1], at: (p, j) => median3(p[0]![j]!, p[1]![j]!, p[2]![j]!) });
+  type Combo = { kind: EnsembleResult['combine']; idx: number[]; w: number[] };
+  const combos: Combo[] = [{ kind: 'single', idx: [b0!], w: [1] }];
+  if (b2 !== undefined) combos.push({ kind: 'median', idx: [b0!, b1!, b2], w: [1, 1, 1] });
   if (b1 !== undefined) {
     const w0 = 1 / Math.max(maes[b0!]!, 1e-300);
     const w1 = 1 / Math.max(maes[b1]!, 1e-300);
-    const s = w0 + w1;
-    combos.push({ kind: 'weighted', idx: [b0!, b1], w: [w0 / s, w1 / s], at: (p, j) => (w0 * p[0]![j]! + w1 * p[1]![j]!) / s });
+    combos.push({ kind: 'weighted', idx: [b0!, b1], w: [w0 / (w0 + w1), w1 / (w0 + w1)] });
   }
   // Far past what the validation can check (horizon > 2x its reach), blends of members with different
   // trend behaviour (damped vs straight) drift apart unchecked: the single best member is used instead.
@@ -270,19 +284,23 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
   const allowed = h > 2 * reach ? combos.slice(0, 1) : combos;
   let best = combos[0]!;
   let bestMae = Infinity;
+  const tmp = new Float64Array(K2 * hv);
+  const bestPath = new Float64Array(K2 * hv);
   for (const c of allowed) {
-    const mae = maeOf((o, j) => c.at(c.idx.map((i) => paths[i]!.get(o)!), j));
+    comboPath(c.kind, c.idx, c.w, tmp);
+    const mae = maeOf(tmp);
     if (mae < bestMae * 0.999) {
       best = c;
       bestMae = mae;
+      bestPath.set(tmp);
     }
   }
   // Errors of the chosen combination per step, for the intervals. (Scaling them by the recent
   // volatility at each origin was tried and measured worse in eval/forecast.eval.ts.)
   const errs: number[][] = Array.from({ length: hv }, () => []);
-  for (const o of origins) {
-    const p = best.idx.map((i) => paths[i]!.get(o)!);
-    for (let j = 0; j < hv && o + j < n; j++) errs[j]!.push(y[o + j]! - best.at(p, j));
+  for (let k = 0; k < K2; k++) {
+    const o = origins[k]!;
+    for (let j = 0; j < hv && o + j < n; j++) errs[j]!.push(y[o + j]! - bestPath[k * hv + j]!);
   }
   // Final: the same members (by name), fitted on the same train part, seasons re-estimated on all of y.
   const comps = decompose(y, valSeasons);
@@ -297,7 +315,10 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
     return out;
   });
   const mean = new Float64Array(h);
-  for (let j = 0; j < h; j++) mean[j] = best.at(fpaths, j);
+  for (let j = 0; j < h; j++) {
+    const v = fpaths.map((p) => p[j]!);
+    mean[j] = best.kind === 'single' ? v[0]! : best.kind === 'median' ? median3(v[0]!, v[1]!, v[2]!) : best.w[0]! * v[0]! + best.w[1]! * v[1]!;
+  }
   const w = conformalWidths(errs, h);
   const lo80 = new Float64Array(h), hi80 = new Float64Array(h), lo95 = new Float64Array(h), hi95 = new Float64Array(h);
   for (let j = 0; j < h; j++) {
