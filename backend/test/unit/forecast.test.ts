@@ -2,6 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forecast, fitEts, etsPredict, findSeasons, forecastSeries, forecastMany, ForecastInputError } from '../../src/models/forecast/index.js';
 import { rng } from '../../eval/lib/rng.js';
+import { cleanSeries } from '../../src/models/series/clean.js';
 
 function allFinite(...arrs: Float64Array[]): boolean {
   return arrs.every((a) => a.every((v) => Number.isFinite(v)));
@@ -191,6 +192,13 @@ test('series path: a single row needs a step; batch: one bad series does not sto
   assert.deepEqual(res.map((x) => [x.key, x.ok]), [['a', true], ['huge', false], ['b', true]]);
   const bad = res[1]!;
   assert.ok(!bad.ok && /beyond/.test(bad.error));
+  // The regular-grid fast path gives exactly what cleaning would; irregular input still goes through it.
+  const vals = ts.map((_, i) => Math.sin(i / 5));
+  const fast = forecastSeries(ts, vals, { horizon: 2 }).grid;
+  const slow = cleanSeries(ts, vals);
+  assert.deepEqual([fast.start, fast.step, [...fast.values]], [slow.start, slow.step, [...slow.values]]);
+  const irregular = forecastSeries([...ts.slice(0, 50), ...ts.slice(51)], [...vals.slice(0, 50), ...vals.slice(51)], { horizon: 2 });
+  assert.equal(irregular.grid.report.interpolated, 1);
   const b = res[2]!;
   assert.ok(b.ok && b.result.grid.step === 300 && Math.abs(b.result.forecast.mean[0]! - 300) < 3);
 });
