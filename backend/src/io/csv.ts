@@ -40,7 +40,7 @@ export function parseTimestamp(s: string): number | null {
   return ms / 1000;
 }
 
-function splitFields(line: string): string[] {
+export function splitFields(line: string): string[] {
   if (!line.includes('"')) return line.split(',').map((f) => f.trim());
   const out: string[] = [];
   let cur = '';

@@ -92,10 +92,12 @@ export const modelsConfigSchema = z
  * filesystems left out) and memory, each against its own size. A stack without node_exporter gets no series.
  */
 export function defaultCapacityTargets(o: { step: number; lookback: number; horizon: number }): ModelTarget[] {
-  const t = (name: string, used: string, size: string): ModelTarget => ({
-    name, kind: 'capacity', query: `${size} - ${used}`, threshold: size, direction: 'up',
-    horizon: o.horizon, step: o.step, lookback: o.lookback, warmupPoints: 576, within: o.horizon,
-  });
+  // Through the schema, so every field a configured target would default gets the same default here.
+  const t = (name: string, used: string, size: string): ModelTarget =>
+    modelTargetSchema.parse({
+      name, kind: 'capacity', query: `${size} - ${used}`, threshold: size, direction: 'up',
+      horizon: o.horizon, step: o.step, lookback: o.lookback, within: o.horizon,
+    });
   return [
     t('filesystem_bytes', `node_filesystem_avail_bytes{${REAL_FS}}`, `node_filesystem_size_bytes{${REAL_FS}}`),
     t('filesystem_inodes', `node_filesystem_files_free{${REAL_FS}}`, `node_filesystem_files{${REAL_FS}}`),

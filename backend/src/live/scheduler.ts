@@ -10,8 +10,8 @@ import { OnlineAnomalyDetector, type AnomalyOptions } from '../models/anomaly/de
 import { groupAnomalies, seriesKey, type Finding, type SeriesAnomaly } from '../models/anomaly/group.js';
 import { capacity } from '../models/capacity/capacity.js';
 import { humanDuration } from '../models/capacity/rules.js';
-import { forecast, type Forecast } from '../models/forecast/forecast.js';
-import { cleanSeries } from '../models/series/clean.js';
+import { type Forecast } from '../models/forecast/forecast.js';
+import { forecastSeries, type SeriesForecast } from '../models/forecast/series.js';
 import { parseModelsConfig, type ModelTarget, type ModelsConfig } from './config.js';
 import { ModelsExporter } from './exporter.js';
 import { silentLog, type Labels, type LogLike, type PromRangeReader, type RangeSeries, type StoreLike } from './ports.js';
@@ -276,7 +276,13 @@ export class ModelScheduler {
           this.exporter.dropped.inc({ target: t.name, reason: 'no_threshold' });
           continue;
         }
-        const c = capacity(s.timestamps, s.values, { threshold, direction: t.direction, horizonSeconds: t.horizon, season: t.season, step: t.step });
+        let c: ReturnType<typeof capacity>;
+        try {
+          c = capacity(s.timestamps, s.values, { threshold, direction: t.direction, horizonSeconds: t.horizon, season: t.season, step: t.step });
+        } catch {
+          this.exporter.dropped.inc({ target: t.name, reason: 'invalid_input' });
+          continue;
+        }
         const origin = s.timestamps[s.timestamps.length - 1]!;
         const res: CapacitySeriesResult = {
           kind: 'capacity', target: t.name, series: key, labels: s.labels, current: c.current, threshold: c.threshold, headroom: c.headroom,
@@ -289,10 +295,15 @@ export class ModelScheduler {
         fresh.set(key, res);
         this.exporter.capacity(t.name, key, c);
       } else {
-        const grid = cleanSeries(s.timestamps, s.values, { step: t.step });
-        if (grid.values.length === 0) continue;
-        const fc = forecast(grid.values, { horizon: horizonSteps, season: t.season, stepSeconds: t.step });
-        const origin = grid.start + (grid.values.length - 1) * grid.step;
+        // The same path as `foresight forecast` (clean, check, forecast); a series it refuses is skipped.
+        let sf: SeriesForecast;
+        try {
+          sf = forecastSeries(s.timestamps, s.values, { horizon: horizonSteps, season: t.season, step: t.step });
+        } catch {
+          this.exporter.dropped.inc({ target: t.name, reason: 'invalid_input' });
+          continue;
+        }
+        const { forecast: fc, origin } = sf;
         const res: ForecastSeriesResult = { kind: 'forecast', target: t.name, series: key, labels: s.labels, model: fc.model, stepSeconds: t.step, origin, notes: fc.notes, points: forecastPoints(fc, origin, t.step) };
         fresh.set(key, res);
         const i = horizonSteps - 1;

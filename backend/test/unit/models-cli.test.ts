@@ -102,9 +102,10 @@ test('forecast: horizon rows with ordered bands, ISO timestamps continue the inp
     assert.ok(lo95! <= lo80! && lo80! <= f! && f! <= hi80! && hi80! <= hi95!, l);
   }
   const js = await cli('forecast', ['--input', input, '--horizon', '3', '--season', '0', '--json']);
-  const j = JSON.parse(js.stdout) as { model: string; points: unknown[] };
+  const j = JSON.parse(js.stdout) as { model: string; members: string[]; seasons: number[]; points: unknown[] };
   assert.equal(j.points.length, 3);
-  assert.match(j.model, /ETS\(A,.*,N\)/);
+  assert.deepEqual(j.seasons, []);
+  assert.ok(j.members.length >= 1 && j.members.every((m) => j.model.includes(m)), j.model);
   const bad = await cli('forecast', ['--input', input, '--horizon', 'x']);
   assert.equal(bad.code, 2);
   assert.ok(existsSync(input));
@@ -135,4 +136,55 @@ test('detect: empty, header-only and too-short input is an error; inf/-inf/Infin
   assert.equal(out.length, 41);
   assert.ok(!/nan/i.test(res.stdout), 'NaN written');
   for (const i of [20, 21, 22, 23]) assert.match(out[i + 1]!, /^\d+,,0\.0000,0$/);
+});
+
+test('forecast: invalid input exits non-zero with file and line; a single row needs --step', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fs-forecast-bad-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const huge = join(dir, 'huge.csv');
+  await writeFile(huge, 'timestamp,value\n1700000000,1e308\n1700000300,1e308\n');
+  const h = await cli('forecast', ['--input', huge, '--horizon', '3']);
+  assert.equal(h.code, 1);
+  assert.match(h.stderr, /huge\.csv:2: value 1e308 is beyond/);
+  assert.equal(h.stdout, '');
+  const one = join(dir, 'one.csv');
+  await writeFile(one, 'timestamp,value\n1700000000,5\n');
+  const o = await cli('forecast', ['--input', one, '--horizon', '2']);
+  assert.equal(o.code, 1);
+  assert.match(o.stderr, /single timestamp.*--step/);
+  const ok = await cli('forecast', ['--input', one, '--horizon', '2', '--step', '60']);
+  assert.equal(ok.code, 0, ok.stderr);
+  const rows = ok.stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+  assert.deepEqual(rows.map((r) => r[1]), ['1700000060', '1700000120']);
+  for (const r of rows) assert.ok(Number(r[6]) > Number(r[4]) && Number(r[4]) > Number(r[2]) && Number(r[2]) > Number(r[3]) && Number(r[3]) > Number(r[5]), r.join(','));
+  const badStep = await cli('forecast', ['--input', one, '--horizon', '2', '--step', '0']);
+  assert.equal(badStep.code, 2);
+});
+
+test('forecast: a long series,timestamp,value CSV forecasts every series in one process; a bad one is named', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fs-forecast-batch-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const r = rng(5);
+  const lines = ['series,timestamp,value'];
+  const t0 = 1_700_000_000;
+  // Rows interleaved across series (any order is accepted), 150 series of 300 points.
+  for (let i = 0; i < 300; i++) for (let s = 0; s < 150; s++) lines.push(`"svc,${s}",${t0 + 300 * i},${(50 + s + 10 * Math.sin((2 * Math.PI * i) / 288) + r.gauss()).toFixed(3)}`);
+  lines.push(`bad,${t0},1e308`, `bad,${t0 + 300},1e308`);
+  const input = join(dir, 'long.csv');
+  await writeFile(input, lines.join('\n') + '\n');
+  const res = await cli('forecast', ['--input', input, '--horizon', '4']);
+  assert.equal(res.code, 1, 'a series that cannot be forecast makes the exit code 1');
+  assert.match(res.stderr, /long\.csv:\d+: series 'bad': .*beyond/);
+  assert.match(res.stderr, /150\/151 series|151\/151 series/, 'progress on stderr');
+  const out = res.stdout.trim().split('\n');
+  assert.equal(out[0], 'series,step,timestamp,forecast,lo80,hi80,lo95,hi95');
+  assert.equal(out.length, 1 + 150 * 4);
+  const first = out.filter((l) => l.startsWith('"svc,7",'));
+  assert.equal(first.length, 4);
+  assert.equal(first[0]!.split(',')[3], String(t0 + 300 * 300));
+  assert.ok(Math.abs(Number(first[0]!.split(',')[4]) - 57) < 12, first[0]);
+  const js = await cli('forecast', ['--input', input, '--horizon', '2', '--json']);
+  const j = JSON.parse(js.stdout) as { series: { series: string; points: unknown[] }[] };
+  assert.equal(j.series.length, 150);
+  assert.equal(j.series[0]!.series, 'svc,0');
 });

@@ -1,16 +1,47 @@
-// `foresight forecast --input FILE.csv --horizon N [--season S] [--output F] [--json]`
-// Cleans the series onto a regular grid (median spacing; gaps interpolated, NaN dropped, unsorted rows
-// sorted), fits the ETS family with automatic choice (robust line for short history) and writes
-// `step,timestamp,forecast,lo80,hi80,lo95,hi95` for steps 1..N. --season is in steps (0 = none;
-// default: detected). Timestamps are written in the input's style (ISO 8601 UTC or Unix seconds).
-import { writeFile } from 'node:fs/promises';
+// `foresight forecast --input FILE.csv --horizon N [--season S] [--step SECONDS] [--output F] [--json]`
+// One series (`timestamp,value`) or many (`series,timestamp,value`, the long format, detected from the
+// column count) in one process. Samples are cleaned onto a regular grid (median spacing, or --step),
+// seasons are found from the data (--season S, in steps, is a hint added to that search; 0 = none) and
+// a backtest-chosen ensemble forecasts with 80/95% intervals. Output: `step,timestamp,forecast,lo80,
+// hi80,lo95,hi95` (long input: `series,` first) in the input's timestamp style. Bad input (a malformed
+// line, a value beyond +-1e100, a single row without --step) is an error naming file and line; in
+// the long format a bad series is reported and the others are still forecast, with exit code 1.
+// Progress goes to stderr for batches of more than 100 series.
+import { readFile, writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
-import { cleanSeries } from '../../models/series/clean.js';
-import { forecast } from '../../models/forecast/forecast.js';
-import { fmt } from '../../io/csv.js';
-import { readSeriesCsv } from '../series-input.js';
+import { MAX_ABS_VALUE } from '../../models/forecast/forecast.js';
+import { forecastMany, forecastSeries, type SeriesForecast } from '../../models/forecast/series.js';
+import { csvField, fmt, parseSeriesCsv } from '../../io/csv.js';
+import { looksLong, parseLongCsv } from '../../io/long-csv.js';
+import { readStdin } from '../series-input.js';
 
-const USAGE = 'usage: foresight forecast --input FILE.csv --horizon N [--season S] [--output FILE] [--json]';
+const USAGE = 'usage: foresight forecast --input FILE.csv --horizon N [--season S] [--step SECONDS] [--output FILE] [--json]\n' +
+  '  FILE.csv: timestamp,value (one series) or series,timestamp,value (many series)';
+
+const isUnix = (s: string): boolean => /^[+-]?[\d.]+([eE][+-]?\d+)?$/.test(s.trim());
+
+function rowsOf(r: SeriesForecast, iso: boolean, prefix: string): string[] {
+  const { forecast: fc, origin, grid } = r;
+  const out: string[] = [];
+  for (let i = 0; i < fc.mean.length; i++) {
+    const t = origin + (i + 1) * grid.step;
+    const ts = iso ? new Date(Math.round(t * 1000)).toISOString() : fmt(t);
+    out.push(`${prefix}${i + 1},${ts},${fmt(fc.mean[i]!)},${fmt(fc.lo80[i]!)},${fmt(fc.hi80[i]!)},${fmt(fc.lo95[i]!)},${fmt(fc.hi95[i]!)}`);
+  }
+  return out;
+}
+
+function jsonOf(r: SeriesForecast, iso: boolean): Record<string, unknown> {
+  const { forecast: fc, origin, grid } = r;
+  return {
+    model: fc.model, members: fc.members, seasons: fc.seasons, period: fc.period, stepSeconds: grid.step, params: fc.params, sigma: fc.sigma, notes: fc.notes,
+    cleaning: grid.report,
+    points: Array.from(fc.mean, (m, i) => {
+      const t = origin + (i + 1) * grid.step;
+      return { step: i + 1, timestamp: iso ? new Date(Math.round(t * 1000)).toISOString() : fmt(t), forecast: m, lo80: fc.lo80[i], hi80: fc.hi80[i], lo95: fc.lo95[i], hi95: fc.hi95[i] };
+    }),
+  };
+}
 
 export async function run(argv: string[]): Promise<number> {
   let args;
@@ -22,6 +53,7 @@ export async function run(argv: string[]): Promise<number> {
         output: { type: 'string', short: 'o' },
         horizon: { type: 'string' },
         season: { type: 'string' },
+        step: { type: 'string' },
         json: { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h' },
       },
@@ -49,34 +81,82 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`foresight forecast: --season must be a non-negative integer number of steps (got '${args.season}')\n`);
     return 2;
   }
-  const rows = await readSeriesCsv('forecast', args.input);
-  if (typeof rows === 'number') return rows;
-  const grid = cleanSeries(rows.map((r) => r.t), rows.map((r) => r.value));
-  if (grid.values.length === 0) {
-    process.stderr.write(`foresight forecast: ${args.input} has no rows with a numeric value\n`);
+  const step = args.step !== undefined ? Number(args.step) : undefined;
+  if (step !== undefined && !(Number.isFinite(step) && step > 0)) {
+    process.stderr.write(`foresight forecast: --step must be a positive number of seconds (got '${args.step}')\n`);
+    return 2;
+  }
+  let text: string;
+  try {
+    text = args.input === '-' ? await readStdin() : await readFile(args.input, 'utf8');
+  } catch (e) {
+    process.stderr.write(`foresight forecast: cannot read ${args.input}: ${(e as Error).message}\n`);
     return 1;
   }
-  const fc = forecast(grid.values, { horizon, season, stepSeconds: grid.step });
-  const iso = rows.length > 0 && !/^[+-]?[\d.]+([eE][+-]?\d+)?$/.test(rows[0]!.tsText.trim());
-  const last = grid.start + (grid.values.length - 1) * grid.step;
-  const tsOut = (h: number): string => {
-    const t = last + h * grid.step;
-    return iso ? new Date(Math.round(t * 1000)).toISOString() : fmt(t);
-  };
+  const opts = { horizon, season, step };
+  const say = (s: string): void => void process.stderr.write(`foresight forecast: ${s}\n`);
   let body: string;
-  if (args.json) {
-    body = JSON.stringify({
-      model: fc.model, period: fc.period, stepSeconds: grid.step, params: fc.params, sigma: fc.sigma, notes: fc.notes,
-      cleaning: grid.report,
-      points: Array.from(fc.mean, (m, i) => ({ step: i + 1, timestamp: tsOut(i + 1), forecast: m, lo80: fc.lo80[i], hi80: fc.hi80[i], lo95: fc.lo95[i], hi95: fc.hi95[i] })),
-    }) + '\n';
+  let code = 0;
+  if (looksLong(text)) {
+    const { series, issues } = parseLongCsv(text);
+    if (issues.length) {
+      for (const i of issues.slice(0, 20)) process.stderr.write(`${args.input}:${i.line}: ${i.message}\n`);
+      if (issues.length > 20) process.stderr.write(`… and ${issues.length - 20} more malformed line(s)\n`);
+      return 1;
+    }
+    if (series.length === 0) {
+      say(`${args.input} has no data rows`);
+      return 1;
+    }
+    const t0 = Date.now();
+    let lastReport = t0;
+    const results = forecastMany(series.map((s) => ({ key: s.key, ts: s.ts, values: s.values })), opts, (done, total) => {
+      const now = Date.now();
+      if (total > 100 && (now - lastReport > 1000 || done === total)) {
+        lastReport = now;
+        say(`${done}/${total} series (${((1000 * done) / Math.max(1, now - t0)).toFixed(0)}/s)`);
+      }
+    });
+    const byKey = new Map(series.map((s) => [s.key, s]));
+    const csv = ['series,step,timestamp,forecast,lo80,hi80,lo95,hi95'];
+    const json: Record<string, unknown>[] = [];
+    for (const r of results) {
+      const src = byKey.get(r.key)!;
+      if (!r.ok) {
+        process.stderr.write(`${args.input}:${src.line}: series '${r.key}': ${r.error}\n`);
+        code = 1;
+        continue;
+      }
+      const iso = !isUnix(src.tsText);
+      if (args.json) json.push({ series: r.key, ...jsonOf(r.result, iso) });
+      else csv.push(...rowsOf(r.result, iso, `${csvField(r.key)},`));
+    }
+    if (code) say(`${results.filter((r) => !r.ok).length} of ${results.length} series could not be forecast (see above); the others are in the output`);
+    body = args.json ? `${JSON.stringify({ series: json })}\n` : `${csv.join('\n')}\n`;
   } else {
-    const out = ['step,timestamp,forecast,lo80,hi80,lo95,hi95'];
-    for (let i = 0; i < horizon; i++) out.push(`${i + 1},${tsOut(i + 1)},${fmt(fc.mean[i]!)},${fmt(fc.lo80[i]!)},${fmt(fc.hi80[i]!)},${fmt(fc.lo95[i]!)},${fmt(fc.hi95[i]!)}`);
-    body = `${out.join('\n')}\n`;
+    const { rows, issues } = parseSeriesCsv(text);
+    if (issues.length) {
+      for (const i of issues.slice(0, 20)) process.stderr.write(`${args.input}:${i.line}: ${i.message}\n`);
+      if (issues.length > 20) process.stderr.write(`… and ${issues.length - 20} more malformed line(s)\n`);
+      return 1;
+    }
+    const huge = rows.find((r) => Number.isFinite(r.value) && Math.abs(r.value) > MAX_ABS_VALUE);
+    if (huge) {
+      process.stderr.write(`${args.input}:${huge.line}: value ${huge.valueText} is beyond +-${MAX_ABS_VALUE}: too large to forecast without overflow (rescale the series)\n`);
+      return 1;
+    }
+    let r: SeriesForecast;
+    try {
+      r = forecastSeries(rows.map((x) => x.t), rows.map((x) => x.value), opts);
+    } catch (e) {
+      say(`${args.input}: ${(e as Error).message}`);
+      return 1;
+    }
+    const iso = rows.length > 0 && !isUnix(rows[0]!.tsText);
+    body = args.json ? `${JSON.stringify(jsonOf(r, iso))}\n` : `${['step,timestamp,forecast,lo80,hi80,lo95,hi95', ...rowsOf(r, iso, '')].join('\n')}\n`;
+    for (const n of r.forecast.notes) say(n);
   }
-  for (const n of fc.notes) process.stderr.write(`foresight forecast: ${n}\n`);
   if (args.output) await writeFile(args.output, body);
   else process.stdout.write(body);
-  return 0;
+  return code;
 }

@@ -15,7 +15,7 @@ export const commands: Record<string, Command> = {
     load: () => import('./detect.js'),
   },
   forecast: {
-    summary: 'forecast a timestamp,value CSV with 80/95% intervals (--input F --horizon N [--season S])',
+    summary: 'forecast a timestamp,value (or series,timestamp,value) CSV with 80/95% intervals (--input F --horizon N [--season S] [--step S])',
     load: () => import('./forecast.js'),
   },
   rca: {

@@ -1,5 +1,5 @@
 // Capacity: when does a resource cross its threshold, with what uncertainty, and what to do about it.
-// The forecast (ETS family / robust line) gives a mean path and a 95% band. Time to threshold is the
+// The forecast (backtest-chosen ensemble; robust line for short history) gives a mean path and a 95% band. Time to threshold is the
 // first step where the mean path crosses; its interval runs from the first crossing of the pessimistic
 // band edge (hi95 for an upward threshold) to the first crossing of the optimistic edge (lo95), which is
 // null when that edge never crosses within the horizon. Growth per day is a robust (Theil-Sen) slope of

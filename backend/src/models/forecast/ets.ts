@@ -31,6 +31,8 @@ export interface EtsFit extends EtsSpec {
   level: number;
   slope: number;
   season: Float64Array;
+  /** Initial states the fit started from (at the first point of the fitted window). */
+  init: { l0: number; b0: number; s0: Float64Array };
 }
 
 const sig = (u: number): number => 1 / (1 + Math.exp(-u));
@@ -155,7 +157,8 @@ export function fitEts(y: Float64Array, spec: EtsSpec, o: { maxEvals?: number } 
   const ll = n * Math.log(Math.max(sse / n, 1e-300) + 1e-12 * variance0(y));
   const aic = ll + 2 * k;
   const aicc = n - k - 1 > 0 ? aic + (2 * k * (k + 1)) / (n - k - 1) : Infinity;
-  return { ...spec, alpha, beta, gamma, phi, sse, n, k, aicc, sigma2, level: fin.level, slope: fin.slope, season: fin.season };
+  const start = initAt(full);
+  return { ...spec, alpha, beta, gamma, phi, sse, n, k, aicc, sigma2, level: fin.level, slope: fin.slope, season: fin.season, init: { l0: start.l0, b0: start.b0, s0: Float64Array.from(start.s0) } };
 }
 
 function variance0(y: ArrayLike<number>): number {
@@ -189,4 +192,46 @@ export function etsPredict(fit: EtsFit, h: number): { mean: Float64Array; sd: Fl
 /** One-step SSE for fixed parameters with the default initial states (used by the bench's grid baseline). */
 export function etsSse(y: Float64Array, spec: EtsSpec, alpha: number, beta: number, gamma: number, phi = 1): number {
   return run(y, spec, initialStates(y, spec), alpha, beta, gamma, phi);
+}
+
+/**
+ * Runs a fitted model with its parameters fixed over `y` (whose first point is the first point of the
+ * fitted window) and, before consuming y[o] for every origin o in `origins` (ascending, <= y.length),
+ * emits the h-step mean path from the states at that point. Used for rolling-origin backtests and for
+ * the final forecast from states updated past the fitted window.
+ */
+export function etsPaths(fit: EtsFit, y: ArrayLike<number>, origins: number[], h: number, emit: (origin: number, path: Float64Array) => void): void {
+  const m = fit.period > 1 ? fit.period : 0;
+  const hasTrend = fit.trend !== 'N';
+  const { alpha, beta, gamma, phi } = fit;
+  let l = fit.init.l0;
+  let b = hasTrend ? fit.init.b0 : 0;
+  const s = m ? Float64Array.from(fit.init.s0) : new Float64Array(0);
+  let si = 0;
+  let k = 0;
+  const path = new Float64Array(h);
+  const n = y.length;
+  for (let i = 0; i <= n; i++) {
+    while (k < origins.length && origins[k]! === i) {
+      let phiSum = 0;
+      let phiPow = 1;
+      for (let j = 0; j < h; j++) {
+        phiPow *= phi;
+        phiSum += phiPow;
+        path[j] = l + (hasTrend ? phiSum * b : 0) + (m ? s[(si + j) % m]! : 0);
+      }
+      emit(i, path);
+      k++;
+    }
+    if (k >= origins.length || i === n) return;
+    const sv = m ? s[si]! : 0;
+    const pb = hasTrend ? phi * b : 0;
+    const e = y[i]! - (l + pb + sv);
+    l = l + pb + alpha * e;
+    if (hasTrend) b = pb + beta * e;
+    if (m) {
+      s[si] = sv + gamma * e;
+      if (++si === m) si = 0;
+    }
+  }
 }

@@ -1,11 +1,26 @@
-// Automatic forecasting on a regular grid: detect the season (unless given), fit the additive ETS family
-// (N / A / Ad trend, with the season when one is present) and keep the lowest AICc. Short history
-// (< 12 points, or < 2 seasons when a season is forced) falls back to a robust Theil-Sen line with
-// regression prediction intervals; a single point gives a flat forecast with a zero-width interval.
-// Non-finite values inside the input are linearly interpolated first (and noted), never propagated.
+// Automatic forecasting on a regular grid. With enough history (>= 24 points) the seasons are found
+// from the data (several at once; a user's season is a hint added to the search) and a small ensemble
+// chosen by rolling-origin backtests on the series' own history gives the forecast, with intervals
+// calibrated on those backtests' errors (ensemble.ts). Shorter histories use the ETS family by AICc
+// (12-23 points) or a robust Theil-Sen line (< 12) with model-based intervals. Intervals never have
+// zero width. Non-finite values inside the input are linearly interpolated first (and noted); values
+// beyond +-1e100 are refused (ForecastInputError), and a result is never returned with a NaN in it.
 import { detectPeriod } from '../series/seasonality.js';
 import { mad, normalQuantile, theilSen } from '../series/stats.js';
+import { ensembleForecast } from './ensemble.js';
 import { etsPredict, fitEts, type EtsFit, type TrendKind } from './ets.js';
+import { findSeasons } from './seasons.js';
+
+/** Invalid input for a forecast (the message says what and why); callers map it to a clear error. */
+export class ForecastInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ForecastInputError';
+  }
+}
+
+/** Largest magnitude accepted: squares and sums of squares of such values stay finite. */
+export const MAX_ABS_VALUE = 1e100;
 
 export interface ForecastOptions {
   horizon: number;
@@ -13,7 +28,7 @@ export interface ForecastOptions {
   season?: number;
   /** Seconds per step; lets detection try one day and one week first. */
   stepSeconds?: number;
-  /** With a season, average ETS with seasonal-naive (default true). */
+  /** Short-history path only (12-23 points): with a season, average ETS with seasonal-naive (default true). */
   combine?: boolean;
   /** Trend variants to try (default all three). */
   trends?: TrendKind[];
@@ -21,8 +36,12 @@ export interface ForecastOptions {
 
 export interface Forecast {
   model: string;
-  method: 'ets' | 'theil-sen' | 'naive';
+  method: 'ets' | 'theil-sen' | 'naive' | 'ensemble';
+  /** Main season in steps (the shortest kept; 0 = none); `seasons` lists them all. */
   period: number;
+  seasons: number[];
+  /** Ensemble members combined (the model itself for the short-history paths). */
+  members: string[];
   params: { alpha: number; beta: number; gamma: number; phi: number };
   aicc: number;
   /** One-step residual standard deviation. */
@@ -39,8 +58,9 @@ export interface Forecast {
 export const Z80 = normalQuantile(0.9);
 export const Z95 = normalQuantile(0.975);
 const MIN_ETS_POINTS = 12;
-const FIT_CYCLES = 4;
-const MIN_FIT = 1000;
+const MIN_ENSEMBLE_POINTS = 24;
+/** Longer histories are cut to their most recent part (30 days at 5 minutes). */
+const MAX_POINTS = 8640;
 
 function fillNonFinite(values: ArrayLike<number>, notes: string[]): Float64Array {
   const y = Float64Array.from(values as ArrayLike<number>);
@@ -73,13 +93,33 @@ function bands(mean: Float64Array, sd: Float64Array): Pick<Forecast, 'lo80' | 'h
   return { lo80, hi80, lo95, hi95 };
 }
 
+/** Smallest honest spread for a series: its typical step-to-step change, else a sliver of its level. */
+function spreadFloor(y: Float64Array): number {
+  let d = 0;
+  for (let i = 1; i < y.length; i++) d += Math.abs(y[i]! - y[i - 1]!);
+  let a = 0;
+  for (let i = 0; i < y.length; i++) a += Math.abs(y[i]!);
+  a /= Math.max(1, y.length);
+  const typical = y.length > 1 ? d / (y.length - 1) : 0;
+  return Math.max(typical / 10, 1e-6 * a, 1e-12);
+}
+
 /** Robust line: Theil-Sen slope, MAD residual scale, OLS-style widening with distance from the data. */
 export function theilSenForecast(y: Float64Array, horizon: number, notes: string[] = []): Forecast {
   const n = y.length;
   const x = Float64Array.from({ length: n }, (_, i) => i);
   const { slope, intercept } = theilSen(x, y);
   const resid = Float64Array.from({ length: n }, (_, i) => y[i]! - (intercept + slope * i));
-  const sigma = n > 2 ? mad(resid, 0) : 0;
+  let sigma = n > 2 ? mad(resid, 0) : 0;
+  // Never a zero-width interval: with too few points (or a perfect line) the residual scale says nothing,
+  // so the spread of the values themselves (or, for one value, 5% of it) stands in, and the note says so.
+  if (!(sigma > 0)) {
+    let s = 0;
+    for (let i = 1; i < n; i++) s += Math.abs(y[i]! - y[i - 1]!);
+    const typical = n > 1 ? s / (n - 1) : 0;
+    sigma = Math.max(typical, 0.05 * Math.abs(y[n - 1]!), spreadFloor(y));
+    notes.push(`interval from a rough spread (${n} point${n === 1 ? '' : 's'} say little about the noise)`);
+  }
   const xbar = (n - 1) / 2;
   let sxx = 0;
   for (let i = 0; i < n; i++) sxx += (i - xbar) ** 2;
@@ -90,23 +130,98 @@ export function theilSenForecast(y: Float64Array, horizon: number, notes: string
     mean[h - 1] = intercept + slope * xi;
     sd[h - 1] = sigma * Math.sqrt(1 + 1 / n + (sxx > 0 ? (xi - xbar) ** 2 / sxx : 0));
   }
+  const name = n === 1 ? 'naive' : 'theil-sen';
   return {
-    model: n === 1 ? 'naive' : 'theil-sen', method: n === 1 ? 'naive' : 'theil-sen', period: 0,
+    model: name, method: name, period: 0, seasons: [], members: [name],
     params: { alpha: 0, beta: 0, gamma: 0, phi: 1 }, aicc: Infinity, sigma, n, mean, ...bands(mean, sd), notes,
   };
 }
 
+/** Checks every value is within range; names the first offending position. */
+function checkRange(values: ArrayLike<number>): void {
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (Number.isFinite(v) && Math.abs(v) > MAX_ABS_VALUE) {
+      throw new ForecastInputError(`value ${v} at position ${i + 1} is beyond +-${MAX_ABS_VALUE}: too large to forecast without overflow (rescale the series, e.g. to other units)`);
+    }
+  }
+}
+
+/** Final guard: a result with a non-finite number is an error, never an answer. */
+function checkFinite(f: Forecast): Forecast {
+  for (const k of ['mean', 'lo80', 'hi80', 'lo95', 'hi95'] as const) {
+    const a = f[k];
+    for (let i = 0; i < a.length; i++) {
+      if (!Number.isFinite(a[i]!)) throw new ForecastInputError(`forecast: the ${k} at step ${i + 1} is not finite (values too large or too extreme to forecast)`);
+    }
+  }
+  return f;
+}
+
+/** Widens any interval narrower than `floor` (half-width) around its mean. */
+function applyFloor(f: Forecast, floor: number): void {
+  for (let i = 0; i < f.mean.length; i++) {
+    const m = f.mean[i]!;
+    if (f.hi80[i]! - m < floor) f.hi80[i] = m + floor;
+    if (m - f.lo80[i]! < floor) f.lo80[i] = m - floor;
+    if (f.hi95[i]! - f.hi80[i]! < floor / 2) f.hi95[i] = f.hi80[i]! + floor / 2;
+    if (f.lo80[i]! - f.lo95[i]! < floor / 2) f.lo95[i] = f.lo80[i]! - floor / 2;
+  }
+}
+
 export function forecast(values: ArrayLike<number>, o: ForecastOptions): Forecast {
   const horizon = Math.floor(o.horizon);
-  if (!(horizon >= 1)) throw new Error(`forecast: horizon must be a positive integer (got ${o.horizon})`);
+  if (!(horizon >= 1)) throw new ForecastInputError(`forecast: horizon must be a positive integer (got ${o.horizon})`);
+  if (o.season !== undefined && !(Number.isFinite(o.season) && o.season >= 0)) throw new ForecastInputError(`forecast: season must be a non-negative number of steps (got ${o.season})`);
+  checkRange(values);
   const notes: string[] = [];
-  const y = fillNonFinite(values, notes);
+  let y = fillNonFinite(values, notes);
+  if (y.length === 0) throw new ForecastInputError('forecast: the series has no finite values');
+  if (y.length > MAX_POINTS) {
+    notes.push(`used the last ${MAX_POINTS} of ${y.length} points`);
+    y = y.subarray(y.length - MAX_POINTS);
+  }
   const n = y.length;
-  if (n === 0) throw new Error('forecast: the series has no finite values');
+  let f: Forecast;
   if (n < MIN_ETS_POINTS) {
     notes.push(`short history (${n} < ${MIN_ETS_POINTS} points): robust linear fallback`);
-    return theilSenForecast(y, horizon, notes);
+    f = theilSenForecast(y, horizon, notes);
+  } else if (n < MIN_ENSEMBLE_POINTS) {
+    notes.push(`short history (${n} < ${MIN_ENSEMBLE_POINTS} points): ETS by AICc, model-based intervals`);
+    f = shortForecast(y, horizon, o, notes);
+  } else {
+    f = ensemble(y, horizon, o, notes);
   }
+  applyFloor(f, spreadFloor(y));
+  return checkFinite(f);
+}
+
+function ensemble(y: Float64Array, horizon: number, o: ForecastOptions, notes: string[]): Forecast {
+  const n = y.length;
+  let seasons: number[] = [];
+  if (o.season === 0) notes.push('no season (season 0 given)');
+  else {
+    const hint = o.season !== undefined && Math.round(o.season) >= 2 ? Math.round(o.season) : undefined;
+    if (hint && n < 2 * hint) notes.push(`season hint ${hint} needs ${2 * hint} points, have ${n}: searched without it`);
+    const found = findSeasons(y, { stepSeconds: o.stepSeconds, hint: hint && n >= 2 * hint ? hint : undefined });
+    seasons = found.periods;
+    notes.push(...found.notes);
+  }
+  const r = ensembleForecast(y, horizon, seasons);
+  notes.push(`ensemble (${r.combine}) of ${r.members.join(', ')}, chosen on ${r.origins} rolling origins (validation MAE ${r.validationMae.toPrecision(3)})`);
+  const e = r.ets;
+  return {
+    model: r.members.length === 1 ? r.members[0]! : `${r.combine}(${r.members.join(' | ')})`,
+    method: 'ensemble', period: seasons[0] ?? 0, seasons, members: r.members,
+    params: e ? { alpha: e.alpha, beta: e.beta, gamma: e.gamma, phi: e.phi } : { alpha: 0, beta: 0, gamma: 0, phi: 1 },
+    aicc: e ? e.aicc : Infinity, sigma: e ? Math.sqrt(e.sigma2) : r.validationMae * 1.25, n,
+    mean: r.mean, lo80: r.lo80, hi80: r.hi80, lo95: r.lo95, hi95: r.hi95, notes,
+  };
+}
+
+/** The ETS family by AICc (with seasonal-naive averaging when a season fits twice), for 12-23 points. */
+function shortForecast(y: Float64Array, horizon: number, o: ForecastOptions, notes: string[]): Forecast {
+  const n = y.length;
   let period = 0;
   if (o.season !== undefined) {
     period = Math.max(0, Math.round(o.season));
@@ -116,40 +231,27 @@ export function forecast(values: ArrayLike<number>, o: ForecastOptions): Forecas
       period = 0;
     }
   } else {
-    const tail = n > 4032 ? y.subarray(n - 4032) : y;
-    const step = o.stepSeconds ?? 0;
-    const candidates = step > 0 ? [86_400 / step, 604_800 / step].filter((c) => c >= 2 && Math.abs(c - Math.round(c)) < 0.01) : [];
-    const snap = step > 0 ? [60, 300, 900, 1800, 3600, 7200, 21_600, 43_200, 86_400, 604_800].map((p) => p / step).filter((c) => c >= 2 && Math.abs(c - Math.round(c)) < 0.01) : [];
-    const found = detectPeriod(tail, { candidates, search: true, snap, maxLag: Math.min(1500, tail.length >> 1) });
-    if (found) {
+    const found = detectPeriod(y, { search: true });
+    if (found && n >= 2 * found.period) {
       period = found.period;
       notes.push(`season detected: ${period} steps (acf ${found.acf.toFixed(2)})`);
     }
   }
   const trends = o.trends ?? ['N', 'A', 'Ad'];
-  // Fit on the recent past only (FIT_CYCLES seasons, at least MIN_FIT points): the season's shape and
-  // amplitude drift, old cycles mostly add cost, and the start states come from the window's first cycles.
-  const keep = period ? Math.max(FIT_CYCLES * period, MIN_FIT) : Math.max(MIN_FIT, 0);
-  const fitY = y.length > keep && keep > 0 ? y.subarray(y.length - keep) : y;
-  if (fitY.length < y.length) notes.push(`fitted on the last ${fitY.length} of ${y.length} points`);
   let best: EtsFit | null = null;
   for (const trend of trends) {
-    const fit = fitEts(fitY, { trend, period });
+    const fit = fitEts(y, { trend, period });
     if (!best || fit.aicc < best.aicc) best = fit;
   }
-  if (!best) throw new Error('forecast: no trend variant to fit');
+  if (!best) throw new ForecastInputError('forecast: no trend variant to fit');
   const { mean, sd } = etsPredict(best, horizon);
   let model = `ETS(A,${best.trend},${best.period ? 'A' : 'N'})`;
-  // With a season, average with the seasonal-naive path (the last cycle repeated): a combination that
-  // follows amplitude changes ETS' smoothed season lags behind (measured in eval/forecast.eval.ts).
-  // Its sd is bounded by the average of the two sds (correlation <= 1); seasonal-naive's error variance
-  // is the in-sample variance of y_t - y_{t-m}, times the number of cycles ahead.
   if (best.period && o.combine !== false) {
     const m = best.period;
     let s1 = 0;
     let s2 = 0;
     let c = 0;
-    for (let i = Math.max(m, n - fitY.length); i < n; i++) {
+    for (let i = m; i < n; i++) {
       const d = y[i]! - y[i - m]!;
       s1 += d;
       s2 += d * d;
@@ -163,8 +265,8 @@ export function forecast(values: ArrayLike<number>, o: ForecastOptions): Forecas
     model += '+SNaive';
   }
   return {
-    model, method: 'ets', period: best.period,
+    model, method: 'ets', period: best.period, seasons: best.period ? [best.period] : [], members: [model],
     params: { alpha: best.alpha, beta: best.beta, gamma: best.gamma, phi: best.phi },
-    aicc: best.aicc, sigma: Math.sqrt(best.sigma2), n: fitY.length, mean, ...bands(mean, sd), notes,
+    aicc: best.aicc, sigma: Math.sqrt(best.sigma2), n, mean, ...bands(mean, sd), notes,
   };
 }

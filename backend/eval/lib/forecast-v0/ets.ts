@@ -1,0 +1,194 @@
+// FROZEN copy of the forecaster before issue 15 (commit a757793), kept only so `npm run eval forecast`
+// can print the previous version beside the current one. Do not edit.
+// Additive exponential smoothing (ETS) in error-correction form (Hyndman et al., "Forecasting with
+// Exponential Smoothing", class 1 models):
+//   yhat_t = l + phi*b + s_{t-m};  e = y - yhat
+//   l' = l + phi*b + alpha*e;  b' = phi*b + beta*e;  s_t = s_{t-m} + gamma*e
+// Trend: none (N), additive (A, phi = 1) or damped (Ad, phi in [0.8, 0.98]); season: none or additive
+// with period m. Parameters minimise the one-step SSE (Nelder-Mead on logit-mapped values, so
+// 0 < beta <= alpha and 0 < gamma <= 1 - alpha hold by construction). Prediction variance is exact for
+// this class: var_h = sigma^2 (1 + sum_{j<h} c_j^2), c_j = alpha + beta*phi_j + gamma*[j mod m == 0].
+import { nelderMead } from './nelderMead.js';
+
+export type TrendKind = 'N' | 'A' | 'Ad';
+
+export interface EtsSpec {
+  trend: TrendKind;
+  /** Season length in steps; 0 = no season. */
+  period: number;
+}
+
+export interface EtsFit extends EtsSpec {
+  alpha: number;
+  beta: number;
+  gamma: number;
+  phi: number;
+  sse: number;
+  n: number;
+  /** Number of estimated quantities (smoothing parameters + initial states) used by AICc. */
+  k: number;
+  aicc: number;
+  sigma2: number;
+  /** Final states: level, trend, and the last m seasonal values (oldest first). */
+  level: number;
+  slope: number;
+  season: Float64Array;
+}
+
+const sig = (u: number): number => 1 / (1 + Math.exp(-u));
+
+interface Init {
+  l0: number;
+  b0: number;
+  s0: Float64Array;
+}
+
+function initialStates(y: ArrayLike<number>, spec: EtsSpec): Init {
+  const m = spec.period;
+  const n = y.length;
+  const s0 = new Float64Array(Math.max(1, m));
+  if (m > 1 && n >= 2 * m) {
+    // Classical start: cycle means give level and trend, the first two cycles' deviations the season.
+    let a = 0;
+    let c = 0;
+    for (let i = 0; i < m; i++) {
+      a += y[i]!;
+      c += y[i + m]!;
+    }
+    a /= m;
+    c /= m;
+    const b0 = spec.trend === 'N' ? 0 : (c - a) / m;
+    for (let i = 0; i < m; i++) s0[i] = (y[i]! - (a + (i - (m - 1) / 2) * b0) + (y[i + m]! - (c + (i - (m - 1) / 2) * b0))) / 2;
+    let ms = 0;
+    for (let i = 0; i < m; i++) ms += s0[i]!;
+    ms /= m;
+    for (let i = 0; i < m; i++) s0[i]! -= ms;
+    // Level at time -1 so the first one-step forecast is l0 + b0 + s0[0].
+    return { l0: a - ((m + 1) / 2) * b0, b0, s0 };
+  }
+  const k = Math.min(n, 10);
+  let b0 = 0;
+  if (spec.trend !== 'N' && n >= 2) b0 = (y[k - 1]! - y[0]!) / Math.max(1, k - 1);
+  let a = 0;
+  for (let i = 0; i < k; i++) a += y[i]!;
+  return { l0: a / k - ((k + 1) / 2) * b0, b0, s0 };
+}
+
+/** One-step SSE of a parameter set (also leaves the final states in `out` when given). */
+function run(y: Float64Array, spec: EtsSpec, init: Init, alpha: number, beta: number, gamma: number, phi: number, out?: { level: number; slope: number; season: Float64Array }): number {
+  const m = spec.period > 1 ? spec.period : 0;
+  const hasTrend = spec.trend !== 'N';
+  let l = init.l0;
+  let b = hasTrend ? init.b0 : 0;
+  const s = m ? Float64Array.from(init.s0) : init.s0; // ring buffer, index i % m
+  let sse = 0;
+  const n = y.length;
+  let si = 0; // ring index = i mod m, kept as a counter (cheaper than %)
+  for (let i = 0; i < n; i++) {
+    const sv = m ? s[si]! : 0;
+    const pb = hasTrend ? phi * b : 0;
+    const e = y[i]! - (l + pb + sv);
+    sse += e * e;
+    l = l + pb + alpha * e;
+    if (hasTrend) b = pb + beta * e;
+    if (m) {
+      s[si] = sv + gamma * e;
+      if (++si === m) si = 0;
+    }
+  }
+  if (out) {
+    out.level = l;
+    out.slope = b;
+    // Reorder the ring so season[j] is the value for step n + j (j < m).
+    if (m) {
+      out.season = new Float64Array(m);
+      for (let j = 0; j < m; j++) out.season[j] = s[(n + j) % m]!;
+    } else out.season = new Float64Array(0);
+  }
+  return sse;
+}
+
+export function fitEts(y: Float64Array, spec: EtsSpec, o: { maxEvals?: number } = {}): EtsFit {
+  const n = y.length;
+  const m = spec.period > 1 ? spec.period : 0;
+  if (m && n < 2 * m) throw new Error(`ETS: a season of ${m} steps needs at least ${2 * m} points (got ${n})`);
+  const init = initialStates(y, spec);
+  const hasTrend = spec.trend !== 'N';
+  const damped = spec.trend === 'Ad';
+  const map = (u: Float64Array): [number, number, number, number] => {
+    const alpha = 0.0001 + 0.9998 * sig(u[0]!);
+    const beta = hasTrend ? alpha * sig(u[1]!) : 0;
+    const gamma = m ? (1 - alpha) * sig(u[2]!) : 0;
+    const phi = damped ? 0.8 + 0.18 * sig(u[3]!) : 1;
+    return [alpha, beta, gamma, phi];
+  };
+  // Start near commonly good values: alpha 0.3, beta = 0.1 alpha, gamma = 0.1 (1 - alpha), phi 0.95.
+  const u0 = Float64Array.from([-0.85, -2.2, -2.2, 1.4, 0, 0]);
+  // Without a season the initial level (and trend) are optimised too, in units of the data's scale:
+  // a fixed start from a few noisy points would push alpha up to forget it.
+  let scale = 0;
+  for (let i = 1; i < Math.min(n, 50); i++) scale += Math.abs(y[i]! - y[i - 1]!);
+  scale = scale / Math.max(1, Math.min(n, 50) - 1) || 1;
+  const initAt = (u: Float64Array): Init =>
+    m ? init : { l0: init.l0 + u[4]! * scale, b0: init.b0 + (u[5]! * scale) / 10, s0: init.s0 };
+  const obj = (u: Float64Array): number => {
+    const [a, b, g, p] = map(u);
+    return run(y, spec, initAt(u), a, b, g, p);
+  };
+  // Only the active parameters are searched (unused ones stay fixed).
+  const active = [0, ...(hasTrend ? [1] : []), ...(m ? [2] : []), ...(damped ? [3] : []), ...(m ? [] : [4]), ...(!m && hasTrend ? [5] : [])];
+  const full = Float64Array.from(u0);
+  const res = nelderMead(
+    (x) => {
+      for (let i = 0; i < active.length; i++) full[active[i]!] = x[i]!;
+      return obj(full);
+    },
+    active.map((i) => u0[i]!),
+    { maxEvals: o.maxEvals ?? 25 * active.length + 20, tol: 1e-6 },
+  );
+  for (let i = 0; i < active.length; i++) full[active[i]!] = res.x[i]!;
+  const [alpha, beta, gamma, phi] = map(full);
+  const fin = { level: 0, slope: 0, season: new Float64Array(0) };
+  const sse = run(y, spec, initAt(full), alpha, beta, gamma, phi, fin);
+  const nSmooth = 1 + (hasTrend ? 1 : 0) + (m ? 1 : 0) + (damped ? 1 : 0);
+  const k = nSmooth + 1 + (hasTrend ? 1 : 0) + (m ? m - 1 : 0);
+  const sigma2 = Math.max(sse / Math.max(1, n - nSmooth), 1e-18);
+  // Gaussian likelihood AICc; the variance floor keeps a perfect fit (constant series) finite.
+  const ll = n * Math.log(Math.max(sse / n, 1e-300) + 1e-12 * variance0(y));
+  const aic = ll + 2 * k;
+  const aicc = n - k - 1 > 0 ? aic + (2 * k * (k + 1)) / (n - k - 1) : Infinity;
+  return { ...spec, alpha, beta, gamma, phi, sse, n, k, aicc, sigma2, level: fin.level, slope: fin.slope, season: fin.season };
+}
+
+function variance0(y: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < y.length; i++) s += y[i]! * y[i]!;
+  return s / Math.max(1, y.length) + 1e-300;
+}
+
+/** Point forecasts and standard deviations for steps 1..h. */
+export function etsPredict(fit: EtsFit, h: number): { mean: Float64Array; sd: Float64Array } {
+  const mean = new Float64Array(h);
+  const sd = new Float64Array(h);
+  const m = fit.period > 1 ? fit.period : 0;
+  const hasTrend = fit.trend !== 'N';
+  let phiSum = 0; // phi + phi^2 + ... + phi^j
+  let phiPow = 1;
+  let cum = 0; // sum of c_j^2 for j < current step
+  for (let j = 1; j <= h; j++) {
+    phiPow *= fit.phi;
+    phiSum += phiPow;
+    const s = m ? fit.season[(j - 1) % m]! : 0;
+    mean[j - 1] = fit.level + (hasTrend ? phiSum * fit.slope : 0) + s;
+    sd[j - 1] = Math.sqrt(fit.sigma2 * (1 + cum));
+    // c_j for the next step's variance.
+    const c = fit.alpha + (hasTrend ? fit.beta * phiSum : 0) + (m && j % m === 0 ? fit.gamma : 0);
+    cum += c * c;
+  }
+  return { mean, sd };
+}
+
+/** One-step SSE for fixed parameters with the default initial states (used by the bench's grid baseline). */
+export function etsSse(y: Float64Array, spec: EtsSpec, alpha: number, beta: number, gamma: number, phi = 1): number {
+  return run(y, spec, initialStates(y, spec), alpha, beta, gamma, phi);
+}

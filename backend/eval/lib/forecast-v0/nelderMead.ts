@@ -1,0 +1,72 @@
+// FROZEN copy of the forecaster before issue 15 (commit a757793), kept only so `npm run eval forecast`
+// can print the previous version beside the current one. Do not edit.
+// Minimal Nelder-Mead simplex minimiser for a handful of unconstrained parameters (callers map them
+// into their valid ranges). Deterministic; stops after `maxEvals` or when the simplex values agree.
+export function nelderMead(f: (x: Float64Array) => number, x0: ArrayLike<number>, o: { step?: number; maxEvals?: number; tol?: number } = {}): { x: Float64Array; fx: number; evals: number } {
+  const d = x0.length;
+  const step = o.step ?? 0.8;
+  const maxEvals = o.maxEvals ?? 150;
+  const tol = o.tol ?? 1e-7;
+  const pts: Float64Array[] = [];
+  const vals: number[] = [];
+  let evals = 0;
+  const ev = (x: Float64Array): number => {
+    evals++;
+    const v = f(x);
+    return Number.isFinite(v) ? v : Infinity;
+  };
+  for (let i = 0; i <= d; i++) {
+    const p = Float64Array.from(x0);
+    if (i > 0) p[i - 1]! += step;
+    pts.push(p);
+    vals.push(ev(p));
+  }
+  const order = Array.from({ length: d + 1 }, (_, i) => i);
+  const centroid = new Float64Array(d);
+  const trial = (c: number, worst: Float64Array): Float64Array => {
+    const p = new Float64Array(d);
+    for (let j = 0; j < d; j++) p[j] = centroid[j]! + c * (worst[j]! - centroid[j]!);
+    return p;
+  };
+  while (evals < maxEvals) {
+    order.sort((a, b) => vals[a]! - vals[b]!);
+    const best = order[0]!;
+    const worst = order[d]!;
+    const second = order[d - 1]!;
+    if (Math.abs(vals[worst]! - vals[best]!) <= tol * (Math.abs(vals[best]!) + 1e-12)) break;
+    centroid.fill(0);
+    for (const i of order.slice(0, d)) for (let j = 0; j < d; j++) centroid[j]! += pts[i]![j]! / d;
+    const xr = trial(-1, pts[worst]!);
+    const fr = ev(xr);
+    if (fr < vals[best]!) {
+      const xe = trial(-2, pts[worst]!);
+      const fe = ev(xe);
+      if (fe < fr) {
+        pts[worst] = xe;
+        vals[worst] = fe;
+      } else {
+        pts[worst] = xr;
+        vals[worst] = fr;
+      }
+    } else if (fr < vals[second]!) {
+      pts[worst] = xr;
+      vals[worst] = fr;
+    } else {
+      const xc = fr < vals[worst]! ? trial(-0.5, pts[worst]!) : trial(0.5, pts[worst]!);
+      const fc = ev(xc);
+      if (fc < Math.min(fr, vals[worst]!)) {
+        pts[worst] = xc;
+        vals[worst] = fc;
+      } else {
+        // Shrink towards the best point.
+        for (const i of order.slice(1)) {
+          for (let j = 0; j < d; j++) pts[i]![j] = pts[best]![j]! + 0.5 * (pts[i]![j]! - pts[best]![j]!);
+          vals[i] = ev(pts[i]!);
+        }
+      }
+    }
+  }
+  let bi = 0;
+  for (let i = 1; i <= d; i++) if (vals[i]! < vals[bi]!) bi = i;
+  return { x: pts[bi]!, fx: vals[bi]!, evals };
+}

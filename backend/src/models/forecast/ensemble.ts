@@ -1,0 +1,389 @@
+// A small ensemble chosen on the series' own history. The members' parameters are fitted on the first
+// part of the history (train); with those parameters fixed each member then runs through the rest
+// (validation) and forecasts from ~12 rolling origins there. That gives every member an out-of-sample
+// error, picks the combination (best single member, median of the best three, or inverse-error
+// weights of the best two) with the lowest validation MAE, and yields the errors the intervals are
+// calibrated on (split conformal, per horizon step, pooled over neighbouring steps). The final forecast
+// runs the same members from the end of the history.
+// Members: naive, seasonal naive per season, ETS with the longest usable season (N / Ad trend by AICc),
+// decomposition (all seasons) + ETS (N / Ad by AICc), decomposition + Theta, decomposition + drift.
+import { etsPaths, fitEts, type EtsFit } from './ets.js';
+import { decompose, seasonalAt, type SeasonComponent } from './seasons.js';
+
+export interface EnsembleResult {
+  mean: Float64Array;
+  lo80: Float64Array;
+  hi80: Float64Array;
+  lo95: Float64Array;
+  hi95: Float64Array;
+  /** Members combined, and how. */
+  members: string[];
+  combine: 'single' | 'median' | 'weighted';
+  /** Validation MAE of the chosen combination, and of each member. */
+  validationMae: number;
+  memberMae: Record<string, number>;
+  origins: number;
+  /** Parameters of the ETS member with a season (or the decomposition's ETS), for reporting. */
+  ets: EtsFit | null;
+  notes: string[];
+}
+
+/** A member maps (origins ascending, each <= n) to mean paths of length h from those origins. */
+type Runner = (origins: number[], h: number, emit: (origin: number, path: Float64Array) => void) => void;
+interface Member {
+  name: string;
+  run: Runner;
+  ets?: EtsFit;
+}
+
+const ETS_MAX_SEASON = 700; // ETS' own season: longer ones are left to the decomposition
+const FIT_MAX = 400; // non-seasonal parameters are fitted on at most this many recent train points
+
+function bestEts(y: Float64Array, period: number, trends: ('N' | 'Ad')[] = ['N', 'Ad']): EtsFit {
+  let best: EtsFit | null = null;
+  for (const trend of trends) {
+    const f = fitEts(y, { trend, period });
+    if (!best || f.aicc < best.aicc) best = f;
+  }
+  return best!;
+}
+
+/** SES with alpha by golden-section search on the one-step SSE; Theta drift = half the OLS slope. */
+function fitTheta(a: Float64Array): { alpha: number; drift: number; l0: number } {
+  const n = a.length;
+  const slope = olsSlope(a);
+  const sse = (alpha: number): number => {
+    let l = a[0]!;
+    let s = 0;
+    for (let i = 1; i < n; i++) {
+      const e = a[i]! - l;
+      s += e * e;
+      l += alpha * e;
+    }
+    return s;
+  };
+  let lo = 0.001;
+  let hi = 1;
+  const g = 0.618_034;
+  let x1 = hi - g * (hi - lo);
+  let x2 = lo + g * (hi - lo);
+  let f1 = sse(x1);
+  let f2 = sse(x2);
+  for (let it = 0; it < 25; it++) {
+    if (f1 < f2) {
+      hi = x2;
+      x2 = x1;
+      f2 = f1;
+      x1 = hi - g * (hi - lo);
+      f1 = sse(x1);
+    } else {
+      lo = x1;
+      x1 = x2;
+      f1 = f2;
+      x2 = lo + g * (hi - lo);
+      f2 = sse(x2);
+    }
+  }
+  return { alpha: (lo + hi) / 2, drift: slope / 2, l0: a[0]! };
+}
+
+function thetaRunner(a: Float64Array, fitFrom: number, th: { alpha: number; drift: number; l0: number }, seas: (i: number) => number): Runner {
+  return (origins, h, emit) => {
+    let l = th.l0;
+    let k = 0;
+    const path = new Float64Array(h);
+    const { alpha, drift } = th;
+    for (let i = fitFrom; i <= a.length && k < origins.length; i++) {
+      while (k < origins.length && origins[k] === i) {
+        const seen = i - fitFrom;
+        const off = (1 - Math.pow(1 - alpha, Math.max(1, seen))) / alpha;
+        for (let j = 0; j < h; j++) path[j] = l + drift * (j + off) + seas(i + j);
+        emit(i, path);
+        k++;
+      }
+      if (i < a.length) l += alpha * (a[i]! - l);
+    }
+  };
+}
+
+function adjusted(y: Float64Array, comps: SeasonComponent[]): Float64Array {
+  if (!comps.length) return y;
+  const a = new Float64Array(y.length);
+  for (let i = 0; i < y.length; i++) a[i] = y[i]! - seasonalAt(comps, i);
+  return a;
+}
+
+interface Prefit {
+  etsS?: EtsFit;
+  etsA?: EtsFit;
+  theta?: { alpha: number; drift: number; l0: number };
+  drift?: number;
+}
+
+function olsSlope(a: Float64Array): number {
+  const n = a.length;
+  let sx = 0, sy = 0, sxx = 0, sxy = 0;
+  for (let i = 0; i < n; i++) {
+    sx += i;
+    sy += a[i]!;
+    sxx += i * i;
+    sxy += i * a[i]!;
+  }
+  const den = n * sxx - sx * sx;
+  return den > 0 ? (n * sxy - sx * sy) / den : 0;
+}
+
+/** Members fitted on y[0, train) (or given their fits); `comps` is the decomposition to use. */
+function buildMembers(y: Float64Array, train: number, seasons: number[], comps: SeasonComponent[], pre: Prefit = {}): { members: Member[]; fits: Prefit } {
+  const out: Member[] = [];
+  const fitFrom = Math.max(0, train - FIT_MAX);
+  out.push({
+    name: 'naive',
+    run: (origins, h, emit) => {
+      const path = new Float64Array(h);
+      for (const o of origins) {
+        path.fill(y[o - 1]!);
+        emit(o, path);
+      }
+    },
+  });
+  for (const p of seasons) {
+    out.push({
+      name: `snaive(${p})`,
+      run: (origins, h, emit) => {
+        const path = new Float64Array(h);
+        for (const o of origins) {
+          for (let j = 0; j < h; j++) path[j] = y[o - p + (j % p)]!;
+          emit(o, path);
+        }
+      },
+    });
+  }
+  // ETS with its own (longest usable) season.
+  const pE = [...seasons].reverse().find((p) => p <= ETS_MAX_SEASON && train >= 2 * p) ?? 0;
+  if (pE) {
+    // Level + season only: trends are the decomposition members' job (and a fit costs ~1 ms).
+    const from = Math.max(0, train - Math.max(3 * pE, 2 * FIT_MAX));
+    const fit = pre.etsS ?? bestEts(y.subarray(from, train), pE, ['N']);
+    pre = { ...pre, etsS: fit };
+    out.push({
+      name: `ets(A,${fit.trend},A)[${pE}]`,
+      ets: fit,
+      run: (origins, h, emit) => etsPaths(fit, y.subarray(from), origins.map((o) => o - from), h, (o, path) => emit(o + from, path)),
+    });
+  }
+  // Decomposition + ETS / Theta on the seasonally adjusted series.
+  const a = adjusted(y, comps);
+  const fitA = pre.etsA ?? bestEts(a.subarray(fitFrom, train), 0);
+  const seas = (i: number): number => seasonalAt(comps, i);
+  const label = comps.length ? `stl[${comps.map((c) => c.period).join(',')}]+` : '';
+  out.push({
+    name: `${label}ets(A,${fitA.trend},N)`,
+    ets: fitA,
+    run: (origins, h, emit) => {
+      const tmp = new Float64Array(h);
+      etsPaths(fitA, a.subarray(fitFrom), origins.map((o) => o - fitFrom), h, (o, path) => {
+        const abs = o + fitFrom;
+        for (let j = 0; j < h; j++) tmp[j] = path[j]! + seas(abs + j);
+        emit(abs, tmp);
+      });
+    },
+  });
+  // Drift: the last (adjusted) value plus the train window's straight-line slope, undamped, for the
+  // steady trends a damped or smoothed member under-forecasts far ahead.
+  const drift = pre.drift ?? olsSlope(a.subarray(fitFrom, train));
+  out.push({
+    name: `${label}drift`,
+    run: (origins, h, emit) => {
+      const path = new Float64Array(h);
+      for (const o of origins) {
+        for (let j = 0; j < h; j++) path[j] = a[o - 1]! + drift * (j + 1) + seas(o + j);
+        emit(o, path);
+      }
+    },
+  });
+  const th = pre.theta ?? fitTheta(a.subarray(fitFrom, train));
+  out.push({ name: `${label}theta`, run: thetaRunner(a, fitFrom, th, seas) });
+  return { members: out, fits: { ...pre, etsA: fitA, theta: th, drift } };
+}
+
+function quantile(sorted: Float64Array, q: number): number {
+  if (!sorted.length) return 0;
+  // Conformal rank: rounded outwards (towards the tail) so small samples err on the wide side.
+  const r = q < 0.5 ? Math.floor(q * (sorted.length + 1)) - 1 : Math.ceil(q * (sorted.length + 1)) - 1;
+  const k = Math.min(sorted.length - 1, Math.max(0, r));
+  return sorted[k]!;
+}
+
+function median3(a: number, b: number, c: number): number {
+  return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+}
+
+/**
+ * y: a clean, finite series; h: horizon; seasons: ascending periods (each with >= 2 cycles in y).
+ * Requires y.length >= 24.
+ */
+export function ensembleForecast(y: Float64Array, h: number, seasons: number[]): EnsembleResult {
+  const n = y.length;
+  const notes: string[] = [];
+  // Train: at least half the history and two cycles of every season used past it.
+  const longest = seasons.length ? seasons[seasons.length - 1]! : 0;
+  let train = Math.max(Math.ceil(n / 2), Math.min(n - 8, 2 * longest + 1), 16);
+  train = Math.min(train, n - 8);
+  const valSeasons = seasons.filter((p) => train >= 2 * p);
+  // Enough origins for ~2,000 validation errors per step range (short horizons need many origins).
+  const K = Math.min(n - train, Math.max(12, Math.min(200, Math.ceil(2000 / h))));
+  const origins: number[] = [];
+  for (let k = 0; k < K; k++) origins.push(train + Math.floor(((n - train) * k) / K));
+  // Validation: members fitted on y[0, train), seasons estimated on train, run to every origin.
+  const compsTrain = decompose(y.subarray(0, train), valSeasons);
+  const { members: valMembers, fits } = buildMembers(y, train, valSeasons, compsTrain);
+  const hv = h;
+  const K2 = origins.length;
+  // Validation paths, one flat K x h matrix per member (row k = origin k); steps past the end unused.
+  const originIdx = new Map(origins.map((o, k) => [o, k]));
+  const paths = valMembers.map(() => new Float64Array(K2 * hv));
+  valMembers.forEach((m, i) => m.run(origins, hv, (o, p) => paths[i]!.set(p, originIdx.get(o)! * hv)));
+  const comboPath = (kind: EnsembleResult['combine'], idx: number[], w: number[], out: Float64Array): void => {
+    const a = paths[idx[0]!]!;
+    if (kind === 'single') out.set(a);
+    else if (kind === 'median') {
+      const b = paths[idx[1]!]!;
+      const c = paths[idx[2]!]!;
+      for (let q = 0; q < out.length; q++) out[q] = median3(a[q]!, b[q]!, c[q]!);
+    } else {
+      const b = paths[idx[1]!]!;
+      for (let q = 0; q < out.length; q++) out[q] = w[0]! * a[q]! + w[1]! * b[q]!;
+    }
+  };
+  const maeOf = (m: Float64Array): number => {
+    let s = 0;
+    let c = 0;
+    for (let k = 0; k < K2; k++) {
+      const o = origins[k]!;
+      const lim = Math.min(hv, n - o);
+      for (let j = 0; j < lim; j++) s += Math.abs(y[o + j]! - m[k * hv + j]!);
+      c += lim;
+    }
+    return c ? s / c : Infinity;
+  };
+  const maes = paths.map(maeOf);
+  const order = maes.map((_, i) => i).sort((a, b) => maes[a]! - maes[b]!);
+  const [b0, b1, b2] = order;
+  type Combo = { kind: EnsembleResult['combine']; idx: number[]; w: number[] };
+  const combos: Combo[] = [{ kind: 'single', idx: [b0!], w: [1] }];
+  if (b2 !== undefined) combos.push({ kind: 'median', idx: [b0!, b1!, b2], w: [1, 1, 1] });
+  if (b1 !== undefined) {
+    const w0 = 1 / Math.max(maes[b0!]!, 1e-300);
+    const w1 = 1 / Math.max(maes[b1]!, 1e-300);
+    combos.push({ kind: 'weighted', idx: [b0!, b1], w: [w0 / (w0 + w1), w1 / (w0 + w1)] });
+  }
+  // Far past what the validation can check (horizon > 2x its reach), blends of members with different
+  // trend behaviour (damped vs straight) drift apart unchecked: the single best member is used instead.
+  const reach = n - origins[0]!;
+  const allowed = h > 2 * reach ? combos.slice(0, 1) : combos;
+  let best = combos[0]!;
+  let bestMae = Infinity;
+  const tmp = new Float64Array(K2 * hv);
+  const bestPath = new Float64Array(K2 * hv);
+  for (const c of allowed) {
+    comboPath(c.kind, c.idx, c.w, tmp);
+    const mae = maeOf(tmp);
+    if (mae < bestMae * 0.999) {
+      best = c;
+      bestMae = mae;
+      bestPath.set(tmp);
+    }
+  }
+  // Errors of the chosen combination per step, for the intervals. (Scaling them by the recent
+  // volatility at each origin was tried and measured worse in eval/forecast.eval.ts.)
+  const errs: number[][] = Array.from({ length: hv }, () => []);
+  for (let k = 0; k < K2; k++) {
+    const o = origins[k]!;
+    for (let j = 0; j < hv && o + j < n; j++) errs[j]!.push(y[o + j]! - bestPath[k * hv + j]!);
+  }
+  // Final: the same members (by name), fitted on the same train part, seasons re-estimated on all of y.
+  const comps = decompose(y, valSeasons);
+  // Parameters are kept from the train fit (the final run updates the states through all of y).
+  const finalMembers = buildMembers(y, train, valSeasons, comps, fits).members;
+  const byName = new Map(finalMembers.map((m) => [m.name, m]));
+  const chosen = best.idx.map((i) => valMembers[i]!.name);
+  const fpaths = chosen.map((name) => {
+    let out = new Float64Array(h);
+    const mm = byName.get(name)!;
+    mm.run([n], h, (_, p) => (out = Float64Array.from(p)));
+    return out;
+  });
+  const mean = new Float64Array(h);
+  for (let j = 0; j < h; j++) {
+    const v = fpaths.map((p) => p[j]!);
+    mean[j] = best.kind === 'single' ? v[0]! : best.kind === 'median' ? median3(v[0]!, v[1]!, v[2]!) : best.w[0]! * v[0]! + best.w[1]! * v[1]!;
+  }
+  const w = conformalWidths(errs, h);
+  const lo80 = new Float64Array(h), hi80 = new Float64Array(h), lo95 = new Float64Array(h), hi95 = new Float64Array(h);
+  for (let j = 0; j < h; j++) {
+    lo80[j] = mean[j]! - w.lo80[j]!;
+    hi80[j] = mean[j]! + w.hi80[j]!;
+    lo95[j] = mean[j]! - w.lo95[j]!;
+    hi95[j] = mean[j]! + w.hi95[j]!;
+  }
+  const memberMae: Record<string, number> = {};
+  valMembers.forEach((m, i) => (memberMae[m.name] = maes[i]!));
+  const etsM = valMembers.find((m) => chosen.includes(m.name) && m.ets) ?? valMembers.find((m) => m.ets);
+  return { mean, lo80, hi80, lo95, hi95, members: chosen, combine: best.kind, validationMae: bestMae, memberMae, origins: origins.length, ets: etsM?.ets ?? null, notes };
+}
+
+/**
+ * Distances below / above the mean per step from signed validation errors (actual - forecast): for step
+ * j the errors of steps within [0.8 j, 1.25 j] are pooled (neighbouring steps behave alike; single steps
+ * have too few samples), the empirical 2.5/10/90/97.5% quantiles are taken (so skewed errors give
+ * skewed intervals; the mean always stays inside; widths may shrink with the step where the errors do,
+ * e.g. at quiet times of day), and steps past the validation reach grow with the square root of the step.
+ */
+export function conformalWidths(errs: number[][], h: number): { lo80: Float64Array; hi80: Float64Array; lo95: Float64Array; hi95: Float64Array } {
+  const res = { lo80: new Float64Array(h), hi80: new Float64Array(h), lo95: new Float64Array(h), hi95: new Float64Array(h) };
+  const avail = errs.findIndex((e) => e.length < 3);
+  const reach = Math.min(h, avail < 0 ? errs.length : Math.max(1, avail));
+  // Quantiles on a geometric grid of steps (interpolated between): ~30 sorts instead of one per step.
+  const grid: number[] = [];
+  for (let j = 0; j < reach; j = Math.max(j + 1, Math.floor(j * 1.2))) grid.push(j);
+  if (grid[grid.length - 1] !== reach - 1) grid.push(reach - 1);
+  const levels: [keyof typeof res, number][] = [['lo95', 0.025], ['lo80', 0.1], ['hi80', 0.9], ['hi95', 0.975]];
+  const q = levels.map(() => [] as number[]);
+  for (const j of grid) {
+    const a = Math.floor(j * 0.8);
+    const b = Math.min(reach - 1, Math.ceil(j * 1.25) + 1);
+    let len = 0;
+    for (let k = a; k <= b; k++) len += errs[k]!.length;
+    const pool = new Float64Array(len);
+    let c = 0;
+    for (let k = a; k <= b; k++) for (const e of errs[k]!) pool[c++] = e;
+    pool.sort();
+    levels.forEach(([name, p], i) => {
+      const v = quantile(pool, p);
+      q[i]!.push(name.startsWith('lo') ? Math.max(0, -v) : Math.max(0, v));
+    });
+  }
+  levels.forEach(([name], i) => {
+    const out = res[name];
+    const qs = q[i]!;
+    let g = 0;
+    let last = 0;
+    for (let j = 0; j < reach; j++) {
+      while (g < grid.length - 1 && grid[g + 1]! <= j) g++;
+      const j0 = grid[g]!;
+      const g1 = Math.min(g + 1, grid.length - 1);
+      const j1 = grid[g1]!;
+      const t = j1 > j0 ? (j - j0) / (j1 - j0) : 0;
+      last = qs[g]! + t * (qs[g1]! - qs[g]!);
+      out[j] = last;
+    }
+    for (let j = reach; j < h; j++) out[j] = last * Math.sqrt((j + 1) / reach);
+  });
+  // The 95% band contains the 80% band.
+  for (let j = 0; j < h; j++) {
+    res.lo95[j] = Math.max(res.lo95[j]!, res.lo80[j]!);
+    res.hi95[j] = Math.max(res.hi95[j]!, res.hi80[j]!);
+  }
+  return res;
+}

@@ -1,0 +1,81 @@
+// One path from raw samples to a forecast, shared by `foresight forecast` (one series or a long CSV of
+// many) and the companion's scheduler: samples are cleaned onto a regular grid, checked, and forecast.
+// A single distinct timestamp has no spacing to learn a step from: it is refused unless a step is given.
+// Pure: no I/O (callers read files or Prometheus and report progress).
+import { cleanSeries, type RegularSeries } from '../series/clean.js';
+import { forecast, ForecastInputError, MAX_ABS_VALUE, type Forecast } from './forecast.js';
+
+export interface SeriesForecastOptions {
+  /** Steps ahead. */
+  horizon: number;
+  /** Season hint in steps (0 = no season; undefined = found from the data). */
+  season?: number;
+  /** Seconds per step; default: the median spacing of the samples. */
+  step?: number;
+}
+
+export interface SeriesForecast {
+  grid: RegularSeries;
+  /** Unix seconds of the last grid point (the forecast's step 1 is origin + step). */
+  origin: number;
+  forecast: Forecast;
+}
+
+export function forecastSeries(ts: ArrayLike<number>, vs: ArrayLike<number>, o: SeriesForecastOptions): SeriesForecast {
+  for (let i = 0; i < vs.length; i++) {
+    const v = vs[i]!;
+    if (Number.isFinite(v) && Math.abs(v) > MAX_ABS_VALUE) {
+      throw new ForecastInputError(`sample ${i + 1} has value ${v}, beyond +-${MAX_ABS_VALUE}: too large to forecast without overflow (rescale the series)`);
+    }
+  }
+  if (o.step !== undefined && !(Number.isFinite(o.step) && o.step > 0)) throw new ForecastInputError(`step must be a positive number of seconds (got ${o.step})`);
+  const grid = regularGrid(ts, vs, o.step) ?? cleanSeries(ts, vs, o.step ? { step: o.step } : {});
+  if (grid.values.length === 0) throw new ForecastInputError('no sample with a finite value');
+  if (grid.values.length === 1 && !o.step) {
+    throw new ForecastInputError('a single timestamp gives no spacing to learn the step from: give the step (--step SECONDS) or more samples');
+  }
+  const fc = forecast(grid.values, { horizon: o.horizon, season: o.season, stepSeconds: grid.step });
+  const pre: string[] = [];
+  if (grid.report.dropped) pre.push(`${grid.report.dropped} non-finite sample(s) dropped`);
+  if (grid.report.interpolated) pre.push(`${grid.report.interpolated} missing point(s) interpolated`);
+  if (pre.length) fc.notes.unshift(...pre);
+  return { grid, origin: grid.start + (grid.values.length - 1) * grid.step, forecast: fc };
+}
+
+/** Fast path for samples already on a regular grid (sorted, evenly spaced, all finite): no cleaning. */
+function regularGrid(ts: ArrayLike<number>, vs: ArrayLike<number>, step?: number): RegularSeries | null {
+  const n = ts.length;
+  if (n < 2 || vs.length !== n) return null;
+  const d = ts[1]! - ts[0]!;
+  if (!(d > 0) || (step !== undefined && Math.abs(d - step) > 1e-9 * d)) return null;
+  if (!Number.isFinite(vs[0]!) || !Number.isFinite(ts[0]!)) return null;
+  for (let i = 1; i < n; i++) {
+    if (Math.abs(ts[i]! - ts[i - 1]! - d) > 1e-6 * d || !Number.isFinite(vs[i]!)) return null;
+  }
+  return { start: ts[0]!, step: d, values: Float64Array.from(vs), report: { input: n, dropped: 0, duplicates: 0, unsorted: false, counterResets: 0, interpolated: 0, longGaps: 0 } };
+}
+
+export interface BatchItem {
+  key: string;
+  ts: ArrayLike<number>;
+  values: ArrayLike<number>;
+}
+
+export type BatchResult = { key: string; ok: true; result: SeriesForecast } | { key: string; ok: false; error: string };
+
+/**
+ * Forecasts many series in one go; a bad series yields an error entry and does not stop the others.
+ * `progress(done, total)` is called after every series.
+ */
+export function forecastMany(items: BatchItem[], o: SeriesForecastOptions, progress?: (done: number, total: number) => void): BatchResult[] {
+  const out: BatchResult[] = [];
+  items.forEach((it, i) => {
+    try {
+      out.push({ key: it.key, ok: true, result: forecastSeries(it.ts, it.values, o) });
+    } catch (e) {
+      out.push({ key: it.key, ok: false, error: (e as Error).message });
+    }
+    progress?.(i + 1, items.length);
+  });
+  return out;
+}
