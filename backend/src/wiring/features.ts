@@ -4,6 +4,7 @@
 import type { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { alertingRouter, alertingServicesFor } from '../api/alerting.js';
+import { chaosRouter, chaosServiceFor } from '../api/chaos.js';
 import { datasourceRouter, type DatasourceProviders } from '../api/datasource.js';
 import { healthRouter, healthServiceFor } from '../api/health.js';
 import { modelsRouter, modelsServiceFor } from '../api/models.js';
@@ -56,6 +57,7 @@ export function featureRouters(ctx: AppContext): Record<string, Router> {
     health: healthRouter(ctx),
     rca: rcaRouter(ctx),
     alerting: alertingRouter(ctx),
+    chaos: chaosRouter(ctx),
     ds: datasourceRouter(ctx, datasourceProviders()),
   };
 }
@@ -103,6 +105,7 @@ export async function startFullCompanion(config: Config): Promise<RunningCompani
   const running = await startCompanion(config, {
     routers: featureRouters,
     onStop: async (ctx) => {
+      await chaosServiceFor(ctx).stop(); // running experiments roll back first
       await modelsServiceFor(ctx).stop();
       await anomalyRca?.stop();
       alertingServicesFor(ctx).stop();
@@ -113,5 +116,6 @@ export async function startFullCompanion(config: Config): Promise<RunningCompani
   anomalyRca = investigateAnomalies(running.ctx);
   modelsServiceFor(running.ctx).start();
   healthServiceFor(running.ctx).start();
+  chaosServiceFor(running.ctx).startScheduler();
   return running;
 }
