@@ -55,9 +55,9 @@ export function chaosServiceFor(ctx: ChaosRouterContext): ChaosService {
       if (inv.status !== 'ranked') throw new Error(inv.reason ?? `investigation ${inv.status}`);
       return { components: inv.components.map((c) => c.component), runbooks: inv.runbooks.map((r) => r.id), ...(inv.id ? { id: inv.id } : {}) };
     },
-    remediation: (action, sinceMs) => {
+    remediation: (action, sinceMs, target) => {
       const hit = alertingServicesFor(ctx)
-        .remediation.audit.list({ action, limit: 50 })
+        .remediation.audit.list({ action, target, limit: 50 })
         .filter((a) => Date.parse(a.at) >= sinceMs && !['skipped', 'queued'].includes(a.outcome))
         .sort((a, b) => Date.parse(a.at) - Date.parse(b.at))[0];
       return hit ? { at: Date.parse(hit.at), outcome: hit.outcome, dryRun: hit.dryRun } : undefined;

@@ -36,8 +36,8 @@ export interface RunnerPorts {
   /** ms of the first anomaly finding on `component` at or after `sinceMs` */
   firstAnomaly?(component: string, sinceMs: number): number | undefined;
   investigate?(incidentTimeSeconds: number, title: string): Promise<{ components: string[]; runbooks: string[]; id?: string }>;
-  /** the first audited decision of remediation `action` at or after `sinceMs` */
-  remediation?(action: string, sinceMs: number): { at: number; outcome: string; dryRun: boolean } | undefined;
+  /** the first audited decision of remediation `action` on `target` at or after `sinceMs` */
+  remediation?(action: string, sinceMs: number, target: string): { at: number; outcome: string; dryRun: boolean } | undefined;
   runAction(a: Action, c: ActionContext): Promise<ActionOutcome>;
   faultEnded(url: string, id: string): Promise<boolean>;
   /** resolves true when approved, false when rejected */
@@ -187,7 +187,7 @@ export async function runExperiment(exp: ResolvedExperiment, pollSeconds: number
         }
       }
       if (e.remediation && !o.remediation && p.remediation) {
-        const r = p.remediation(e.remediation.action, t0);
+        const r = p.remediation(e.remediation.action, t0, exp.target);
         if (r) {
           o.remediation = r;
           ev('observe', true, `remediation ${e.remediation.action}: ${r.outcome}${r.dryRun ? ' (dry run)' : ''}`);
