@@ -1,7 +1,7 @@
 // The done-when proof of game days, on the real stack: prometheus + alertmanager + demo workload + the
 // companion (child process) scraping every second. One plan, three experiments, run through /api/chaos:
-//   1. an error burst in payments: alert fires, routed to team-payments, RCA ranks payments in its top 3,
-//      the high-error-rate runbook comes first, remediation acts in dry run, recovery in time: all met;
+//   1. payments down: the alert fires, routed to team-payments, RCA ranks payments in its top 3, the
+//      dependency-down runbook comes first, remediation acts in dry run, recovery in time: all met;
 //   2. an error burst in checkout whose plan expects the payments team to be paged: Alertmanager routes
 //      it to team-checkout and the report says so;
 //   3. a heavy error burst in payments aborted by the burn-rate guard: rollback executed, fault gone.
@@ -31,6 +31,7 @@ const RULES = stringify({
       rules: [
         ...sloRules('payments'),
         ...sloRules('checkout'),
+        { alert: 'DemoServiceDown', expr: 'min by (service) (demo_up) == 0', for: '2s', labels: { severity: 'page' } },
         {
           alert: 'DemoHighErrorRate',
           expr: 'sum by (service) (rate(demo_http_requests_total{code=~"5.."}[10s])) / sum by (service) (rate(demo_http_requests_total[10s])) > 0.1',
@@ -71,20 +72,20 @@ guards:
   abort: { maxBurnRate: 100 }
   maxDuration: 5m
 experiments:
-  - name: payments-error-burst
+  - name: payments-down
     target: payments
-    hypothesis: a 30% error burst in payments pages team-payments, RCA blames payments, remediation acts, it heals
+    hypothesis: payments going down pages team-payments, RCA blames payments, remediation acts, it heals
     steadyState:
       slos: [{ id: payments-availability, maxBurnRate: 1 }]
       probes: [{ name: payments-errors, query: '${ratio('payments', '10s').replace(/'/g, "''")}', tolerance: { max: 0.05 } }]
     method:
-      - name: error-burst
-        action: { kind: demo-fault, url: '${workload}', type: error_burst, service: payments, durationSeconds: 300, magnitude: 0.3 }
+      - name: outage
+        action: { kind: demo-fault, url: '${workload}', type: dependency_outage, service: payments, durationSeconds: 300 }
         rollback: { kind: demo-fault-end }
     expect:
-      alert: { name: DemoHighErrorRate, labels: { service: payments }, within: 3m, receiver: team-payments }
+      alert: { name: DemoServiceDown, labels: { service: payments }, within: 3m, receiver: team-payments }
       rca: { component: payments, topK: 3 }
-      runbook: high-error-rate
+      runbook: dependency-down
       remediation: { action: restart-service, within: 3m }
       recovery: { within: 3m }
   - name: checkout-pages-payments
@@ -151,7 +152,7 @@ before(async () => {
       alerting: {
         remediation: {
           scriptDir: resolve(import.meta.dirname, '../../../remediation'),
-          actions: [{ name: 'restart-service', match: ['alertname="DemoHighErrorRate"'], cooldownSeconds: 0, params: { service: { label: 'service', pattern: '[a-z]+' } }, run: { kind: 'script', script: 'restart-service.sh', args: ['--service', '{service}'] } }],
+          actions: [{ name: 'restart-service', match: ['alertname="DemoServiceDown"'], cooldownSeconds: 0, params: { service: { label: 'service', pattern: '[a-z]+' } }, run: { kind: 'script', script: 'restart-service.sh', args: ['--service', '{service}'] } }],
         },
       },
     },
@@ -231,8 +232,8 @@ test('a game day of three experiments: all met, wrong receiver reported, burn-ra
 
   // The runbook records the experiment that exercised it and when it last worked.
   const books = (await (await fetch(`${api}/runbooks`, { headers: auth })).json()) as { runbook: string; experiments: string[]; lastWorked?: string }[];
-  const book = books.find((b) => b.runbook === 'high-error-rate');
-  assert.deepEqual(book?.experiments, ['payments-error-burst']);
+  const book = books.find((b) => b.runbook === 'dependency-down');
+  assert.deepEqual(book?.experiments, ['payments-down']);
   assert.ok(book?.lastWorked);
 
   const metrics = await (await fetch(`${stack!.companion!.url}/metrics`)).text();
