@@ -104,7 +104,8 @@ export function chaosRouter(ctx: ChaosRouterContext): express.Router {
     const { text, file } = planBody(req.body);
     const out = loadPlanText(text, file);
     if (!out.plan) return void res.status(422).json({ error: `plan refused: ${out.errors.join('; ')}`, errors: out.errors, warnings: out.warnings });
-    const id = svc().start(out.plan, `api ${by(req)}`, out.warnings);
+    const who = by(req);
+    const id = svc().start(out.plan, who === 'api' ? 'api' : `api (${who})`, out.warnings);
     res.status(202).json({ id, warnings: out.warnings });
   });
   r.get('/runs', (req, res) => {

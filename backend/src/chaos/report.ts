@@ -65,26 +65,29 @@ export function renderMarkdown(run: RunRecord, events: RunEvent[]): string {
 }
 
 const esc = (x: string): string => x.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
-const cls = (x: string): string => (/met|passed|yes|^#1$/.test(x) ? 'ok' : /missed|failed|aborted|error|refused|^no$|not ranked/.test(x) ? 'bad' : '');
-const htmlTable = (head: string[], body: string[][]): string =>
+/** Emoji need a font headless browsers and mail clients may lack: the HTML says it in words and colour. */
+const plain = (x: string): string => x.replace(/^[^\p{L}\p{N}]+\s/u, '');
+const cls = (x: string): string => (/^(met|passed|yes|#\d+)$/.test(plain(x)) ? 'ok' : /^(missed|failed|aborted|error|refused|no|not ranked)$/.test(plain(x)) ? 'bad' : '');
+/** `judged`: the columns that hold a verdict, coloured by it. */
+const htmlTable = (head: string[], body: string[][], judged: number[]): string =>
   `<table><thead><tr>${head.map((h) => `<th>${esc(h)}</th>`).join('')}</tr></thead><tbody>${body
-    .map((r) => `<tr>${r.map((c) => `<td class="${cls(c)}">${esc(c)}</td>`).join('')}</tr>`)
+    .map((r) => `<tr>${r.map((c, i) => `<td class="${judged.includes(i) ? cls(c) : ''}">${esc(plain(c))}</td>`).join('')}</tr>`)
     .join('')}</tbody></table>`;
 
 export function renderHtml(run: RunRecord, events: RunEvent[]): string {
   const start = Date.parse(run.startedAt);
   const parts: string[] = [];
   parts.push(`<h1>Game day: ${esc(run.plan)} <small>run ${run.id}</small></h1>`);
-  parts.push(`<p class="meta"><span class="badge ${cls(run.outcome ?? '')}">${esc(OUTCOME[run.outcome ?? ''] ?? run.status)}</span> trigger: ${esc(run.trigger)} · started ${esc(run.startedAt)}${run.endedAt ? ` · ended ${esc(run.endedAt)}` : ''}</p>`);
+  parts.push(`<p class="meta"><span class="badge ${cls(run.outcome ?? '')}">${esc(run.outcome ?? run.status)}</span> trigger: ${esc(run.trigger)} · started ${esc(run.startedAt)}${run.endedAt ? ` · ended ${esc(run.endedAt)}` : ''}</p>`);
   if (run.spec.description) parts.push(`<p>${esc(run.spec.description)}</p>`);
   for (const w of run.warnings) parts.push(`<p class="warn">warning: ${esc(w)}</p>`);
-  parts.push('<h2>Summary</h2>', htmlTable(HEAD, rows(run)));
+  parts.push('<h2>Summary</h2>', htmlTable(HEAD, rows(run), [2, 5, 6]));
   for (const r of run.experiments) {
     const spec = run.spec.experiments.find((e) => e.name === r.experiment);
-    parts.push(`<section><h2>${esc(r.experiment)} <span class="badge ${cls(r.judgement.outcome)}">${esc(OUTCOME[r.judgement.outcome] ?? r.judgement.outcome)}</span></h2>`);
+    parts.push(`<section><h2>${esc(r.experiment)} <span class="badge ${cls(r.judgement.outcome)}">${esc(r.judgement.outcome)}</span></h2>`);
     if (spec?.hypothesis) parts.push(`<p><b>Hypothesis:</b> ${esc(spec.hypothesis)}</p>`);
     parts.push(`<p><b>Reality:</b> ${esc(r.judgement.summary)}</p>`);
-    if (r.judgement.verdicts.length) parts.push(htmlTable(['expectation', 'expected', 'observed', 'verdict'], r.judgement.verdicts.map((v) => [v.expectation, v.expected, v.observed, MARK[v.verdict].replace(/^\S+ /, '')])));
+    if (r.judgement.verdicts.length) parts.push(htmlTable(['expectation', 'expected', 'observed', 'verdict'], r.judgement.verdicts.map((v) => [v.expectation, v.expected, v.observed, MARK[v.verdict]]), [3]));
     const evs = events.filter((e) => e.experiment === r.experiment);
     if (evs.length)
       parts.push(
