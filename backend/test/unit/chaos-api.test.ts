@@ -21,9 +21,13 @@ import { run as cli } from '../../src/cli/commands/chaos.js';
 
 // A workload stand-in that counts fault injections: nothing may reach it from a refused plan.
 let injections = 0;
+let ended = 0;
 const workload: Server = createServer((req, res) => {
   if (req.method === 'POST') injections++;
-  res.writeHead(201, { 'content-type': 'application/json' }).end('{"id":"x"}');
+  if (req.method === 'DELETE') ended++;
+  const end = new Date(ended >= injections ? Date.now() - 1000 : Date.now() + 600_000).toISOString();
+  const status = req.method === 'POST' ? 201 : 200;
+  res.writeHead(status, { 'content-type': 'application/json' }).end(req.method === 'GET' ? JSON.stringify([{ id: 'x', end }]) : '{"id":"x"}');
 });
 await new Promise<void>((r) => workload.listen(0, '127.0.0.1', () => r()));
 const wl = `http://127.0.0.1:${(workload.address() as AddressInfo).port}`;
@@ -119,4 +123,39 @@ test('foresight chaos validate exits 0 on a good plan and 1 naming the field on 
   const out = chunks.join('');
   assert.match(out, /good\.yml: valid \(foresight\): e1 → payments/);
   assert.match(out, /error: .*bad\.yml: experiments\[0\] \(e1\)\.method\[0\]\.rollback: missing/);
+});
+
+test('approval holds the run (and its target lock) until approved; a second run on the target is refused as busy', async () => {
+  const approvalPlan = `version: foresight/chaos-v1
+name: gated
+guards: { blastRadius: { targets: [payments] }, approval: true }
+experiments:
+  - name: gated-burst
+    target: payments
+    method:
+      - action: { kind: demo-fault, url: '${wl}', type: error_burst, service: payments, durationSeconds: 60 }
+        rollback: { kind: demo-fault-end }
+`;
+  const before = injections;
+  const a = (await (await post('/api/chaos/runs', { text: approvalPlan, by: 'alice' })).json()) as { id: number; warnings: string[] };
+  assert.match(a.warnings.join('\n'), /steadyState: empty/);
+  const waiting = async () => ((await (await get(`/api/chaos/runs/${a.id}`)).json()) as { status: string; trigger: string });
+  for (let i = 0; i < 200 && (await waiting()).status !== 'awaiting_approval'; i++) await new Promise((r) => setTimeout(r, 50));
+  assert.equal((await waiting()).status, 'awaiting_approval');
+  assert.equal((await waiting()).trigger, 'api (alice)');
+  assert.equal(injections, before, 'nothing injected before approval');
+
+  const b = (await (await post('/api/chaos/runs', { text: approvalPlan.replace('approval: true', 'approval: false') })).json()) as { id: number };
+  const rb = await chaosServiceFor(ctx).settled(b.id);
+  assert.equal(rb!.outcome, 'refused');
+  assert.match(rb!.experiments[0]!.judgement.summary, new RegExp(`target payments is busy with run ${a.id}`));
+
+  const ok = await post(`/api/chaos/runs/${a.id}/approve`, { by: 'bob' });
+  assert.equal(ok.status, 200);
+  const ra = await chaosServiceFor(ctx).settled(a.id);
+  assert.equal(ra!.outcome, 'passed', ra!.experiments[0]!.judgement.summary);
+  assert.equal(injections, before + 1);
+  const steps = ((await (await get(`/api/chaos/runs/${a.id}`)).json()) as { events: { step: string; ok: boolean; message: string }[] }).events;
+  assert.ok(steps.some((e) => e.step === 'approval' && e.message === 'approved by bob'));
+  assert.ok(steps.some((e) => e.step === 'rollback' && e.ok && /fault x is over/.test(e.message)));
 });
