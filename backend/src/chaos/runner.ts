@@ -119,7 +119,8 @@ export async function runExperiment(exp: ResolvedExperiment, pollSeconds: number
     const r = await p.runAction(step.action, { allowCommands: p.allowCommands });
     ev('inject', r.ok, `${step.name ?? `step ${i}`}: ${r.detail}`);
     const faultOf = step.action.kind === 'demo-fault' && r.faultId ? { url: step.action.url, id: r.faultId } : undefined;
-    if (r.ok || faultOf) ran.push({ i, ...(faultOf ? { faultOf } : {}) });
+    // A failed action may have half-applied: its rollback runs too.
+    ran.push({ i, ...(faultOf ? { faultOf } : {}) });
     if (!r.ok) {
       failed = `action ${step.name ?? i} failed: ${r.detail}`;
       break;

@@ -159,28 +159,41 @@ export class ChaosService {
     };
   }
 
-  /** Checks the configured plans' schedules once a minute; a due plan starts unless its last run is still going. */
+  private readonly scheduled = new Map<string, number>();
+  private crons?: { file: string; cron?: Cron }[];
+
+  /** Checks the configured plans' schedules every 15 s; a due plan starts unless its last run is still going. */
   startScheduler(): void {
     if (!this.d.config.plans.length || this.timer) return;
-    const crons: { file: string; cron?: Cron }[] = this.d.config.plans.map((p) => ({ file: p.file, ...(p.schedule ? { cron: parseCron(p.schedule) } : {}) }));
-    const running = new Map<string, number>();
-    this.timer = setInterval(() => {
-      const minute = Math.floor(this.now() / 60_000) * 60_000;
-      if (minute === this.lastTick) return;
-      this.lastTick = minute;
-      for (const c of crons) {
-        void (async () => {
-          const text = await readFile(c.file, 'utf8');
-          const { plan, warnings } = loadPlan(text, c.file);
-          const cron = c.cron ?? (plan.schedule ? parseCron(plan.schedule) : undefined);
-          if (!cron || !cronMatches(cron, minute)) return;
-          const prev = running.get(c.file);
-          if (prev !== undefined && this.active.has(prev)) return void this.d.log?.warn({ plan: c.file, run: prev }, 'scheduled game day skipped: the previous run is still going');
-          running.set(c.file, this.start(plan, `schedule ${c.file}`, warnings));
-        })().catch((e: Error) => this.d.log?.error({ plan: c.file, err: e.message }, 'scheduled game day not started'));
-      }
-    }, 15_000);
+    this.timer = setInterval(() => void this.schedulerTick(), 15_000);
     this.timer.unref();
+  }
+
+  /** One scheduler step (once per minute at most): starts the plans due this minute; returns the new run ids. */
+  async schedulerTick(): Promise<number[]> {
+    this.crons ??= this.d.config.plans.map((p) => ({ file: p.file, ...(p.schedule ? { cron: parseCron(p.schedule) } : {}) }));
+    const minute = Math.floor(this.now() / 60_000) * 60_000;
+    if (minute === this.lastTick) return [];
+    this.lastTick = minute;
+    const started: number[] = [];
+    for (const c of this.crons) {
+      try {
+        const { plan, warnings } = loadPlan(await readFile(c.file, 'utf8'), c.file);
+        const cron = c.cron ?? (plan.schedule ? parseCron(plan.schedule) : undefined);
+        if (!cron || !cronMatches(cron, minute)) continue;
+        const prev = this.scheduled.get(c.file);
+        if (prev !== undefined && this.active.has(prev)) {
+          this.d.log?.warn({ plan: c.file, run: prev }, 'scheduled game day skipped: the previous run is still going');
+          continue;
+        }
+        const id = this.start(plan, `schedule ${c.file}`, warnings);
+        this.scheduled.set(c.file, id);
+        started.push(id);
+      } catch (e) {
+        this.d.log?.error({ plan: c.file, err: (e as Error).message }, 'scheduled game day not started');
+      }
+    }
+    return started;
   }
 
   /** Stops the scheduler and aborts running experiments (they roll back) before returning. */
