@@ -229,8 +229,9 @@ export async function runExperiment(exp: ResolvedExperiment, pollSeconds: number
         ev('recovery', true, `steady state back after ${Math.round((o.recoveredAt - o.rolledBackAt) / 100) / 10} s`);
         break;
       }
-      if (p.now() >= limit) {
-        ev('recovery', false, `not recovered: ${s.problems.join('; ')}`);
+      // An operator's abort (or the companion stopping) means stop now: one check, no waiting.
+      if (p.now() >= limit || p.aborted?.()) {
+        ev('recovery', false, `not recovered${p.aborted?.() ? ' (run aborted; not waiting)' : ''}: ${s.problems.join('; ')}`);
         break;
       }
       await p.sleep(pollSeconds * 1000);

@@ -162,3 +162,14 @@ test('missed deadlines: an alert that never fires and a system that does not rec
   assert.equal(by.recovery!.verdict, 'missed');
   assert.match(w.events.join('\n'), /recovery:FAIL:not recovered: probe err: 0\.3 outside \[-∞, 0\.05\]/);
 });
+
+test('an operator abort stops observing, rolls back and does not wait for recovery', async () => {
+  const w = world({ alertAfterMs: 10 ** 9 });
+  let calls = 0;
+  const r = await runExperiment(exp(), 2, ports(w, { aborted: () => (++calls > 1 ? 'stopped by alice' : undefined), query: async (q) => (q.includes('burn') ? [{ labels: { sloth_id: 'pay' }, value: 0.5 }] : q === 'probe_err' ? [{ labels: {}, value: w.actions.length ? 0.3 : 0.01 }] : []) }));
+  assert.equal(r.judgement.outcome, 'aborted');
+  assert.equal(r.observations.aborted!.reason, 'stopped by alice');
+  assert.deepEqual(w.actions.map((a) => a.kind), ['demo-fault', 'demo-fault-end']);
+  assert.match(w.events.join('\n'), /recovery:FAIL:not recovered \(run aborted; not waiting\)/);
+  assert.ok(w.t - Date.UTC(2026, 10, 30, 12) < 10_000, 'no recovery wait');
+});
