@@ -13,7 +13,7 @@ export interface GameDayOptions {
   workloadUrl: string;
   token: string;
   say: (line: string) => void;
-  /** seconds of scraped history to wait for before the first experiment */
+  /** seconds of scraped history to wait for before the first experiment (default: the demo RCA's 10-minute baseline) */
   warmupSeconds?: number;
 }
 
@@ -26,7 +26,7 @@ export async function runDemoGameDay(o: GameDayOptions): Promise<{ outcome: stri
   if (!reload.ok) throw new Error(`prometheus reload after adding the game-day rules answered HTTP ${reload.status}`);
   o.say('  Game day       alert rules examples/chaos/demo-alerts.yml loaded');
 
-  const warmup = o.warmupSeconds ?? 180;
+  const warmup = o.warmupSeconds ?? 600;
   o.say(`  Game day       waiting for ${warmup} s of history (root-cause baselines)…`);
   const since = Date.now();
   for (;;) {
