@@ -117,3 +117,21 @@ test('durations and cron schedules', () => {
   assert.equal(nextCronRun(c, Date.UTC(2026, 10, 30, 3, 50)), Date.UTC(2026, 11, 1, 2, 0));
   assert.throws(() => parseCron('* * *'), /must have 5 fields/);
 });
+
+test('the demo game day validates and covers every demo fault type, each with a runbook that exists', async () => {
+  const { readFile, readdir } = await import('node:fs/promises');
+  const { FAULT_TYPES } = await import('../../src/demo/faults.js');
+  const file = new URL('../../../examples/chaos/demo-game-day.yml', import.meta.url);
+  const { plan: p, warnings } = loadPlan(await readFile(file, 'utf8'), 'examples/chaos/demo-game-day.yml');
+  assert.deepEqual(warnings, []);
+  const types = p.experiments.flatMap((e) => e.method.map((m) => (m.action.kind === 'demo-fault' ? m.action.type : '')));
+  assert.deepEqual([...new Set(types)].sort(), [...FAULT_TYPES].sort());
+  const books = (await readdir(new URL('../../../runbooks/', import.meta.url))).map((f) => f.replace(/\.md$/, ''));
+  for (const e of p.experiments) assert.ok(books.includes(e.expect.runbook!), `${e.name}: runbook ${e.expect.runbook} missing`);
+  // Every alert the plan expects is defined in its rules file.
+  const rules = await readFile(new URL('../../../examples/chaos/demo-alerts.yml', import.meta.url), 'utf8');
+  for (const e of p.experiments) assert.match(rules, new RegExp(`alert: ${e.expect.alert!.name}\\n`));
+  const { promtoolCheckRules } = await import('../../src/rules/promtool.js');
+  const checked = await promtoolCheckRules([new URL('../../../examples/chaos/demo-alerts.yml', import.meta.url).pathname]);
+  assert.ok(checked.ok, checked.output);
+});
