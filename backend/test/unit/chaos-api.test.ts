@@ -122,6 +122,10 @@ test('foresight chaos validate exits 0 on a good plan and 1 naming the field on 
   }
   const out = chunks.join('');
   assert.match(out, /good\.yml: valid \(foresight\): e1 → payments/);
+  // run: started in the companion, followed, the report written; exit 1 as the experiment was refused.
+  assert.equal(await cli(['run', join(dir, 'good.yml'), '--companion', base, '--token', 'tok', '--output', join(dir, 'report.md')]), 1);
+  const { readFile } = await import('node:fs/promises');
+  assert.match(await readFile(join(dir, 'report.md'), 'utf8'), /^# Game day: api \(run \d+\)[\s\S]*⛔ refused/);
   assert.match(out, /error: .*bad\.yml: experiments\[0\] \(e1\)\.method\[0\]\.rollback: missing/);
 });
 
