@@ -163,6 +163,8 @@ export function validatePlan(raw: unknown, file: string): LoadResult {
     warnings.push(...m.warnings.map((w) => `${file}: ${w}`));
     raw = m.plan;
   }
+  // Top-level `x-…` keys are free (YAML anchors for shared steady states and the like), as in Compose files.
+  if (typeof raw === 'object' && raw !== null) raw = Object.fromEntries(Object.entries(raw).filter(([k]) => !k.startsWith('x-')));
   const p = planSchema.safeParse(raw);
   if (!p.success) return { errors: zodErrors(file, raw, p.error), warnings, format };
   const errors: string[] = [];
