@@ -42,12 +42,15 @@ export function chaosServiceFor(ctx: ChaosRouterContext): ChaosService {
     config,
     query: (e) => ctx.prom.query(e),
     ...(raw.alertmanager?.url ? { alertmanagerUrl: raw.alertmanager.url } : {}),
+    // The first anomalous point on the component since the injection (raw points: a finding groups
+    // across 10 minutes and may have started with an earlier experiment).
     firstAnomaly: (component, sinceMs) => {
-      const f = modelsServiceFor(ctx)
-        .findings([rca.componentLabel])
-        .filter((x) => x.component === component && x.end * 1000 >= sinceMs)
-        .map((x) => Math.max(x.start * 1000, sinceMs));
-      return f.length ? Math.min(...f) : undefined;
+      let first: number | undefined;
+      for (const r of modelsServiceFor(ctx).results(undefined, 'anomaly')) {
+        if (r.kind !== 'anomaly' || r.labels[rca.componentLabel] !== component) continue;
+        for (const pt of r.recent) if (pt.anomaly && pt.t * 1000 >= sinceMs && (first === undefined || pt.t * 1000 < first)) first = pt.t * 1000;
+      }
+      return first;
     },
     investigate: async (t, title) => {
       const forecasts = forecastsFor(ctx);
