@@ -11,6 +11,11 @@ jest.mock('@grafana/runtime', () => ({
   PluginPage: ({ children }: { children: React.ReactNode }) => <div>{children}</div>,
 }));
 
+// Combobox sizes its menu with a canvas; jsdom has none.
+HTMLCanvasElement.prototype.getContext = (() => ({
+  measureText: (t: string) => ({ width: t.length * 7 }),
+})) as unknown as typeof HTMLCanvasElement.prototype.getContext;
+
 const t0 = Date.parse('2026-11-30T12:00:00Z');
 const run = {
   id: 3,
@@ -29,14 +34,30 @@ const run = {
         summary: '1/2 expectations met',
         scores: { alertDetectionSeconds: 7.5, routingCorrect: false },
         verdicts: [
-          { expectation: 'alert', verdict: 'met', expected: 'DemoHighErrorRate within 180 s', observed: 'firing after 7.5 s' },
-          { expectation: 'receiver', verdict: 'missed', expected: 'routed to team-payments', observed: 'Alertmanager routed it to team-checkout' },
+          {
+            expectation: 'alert',
+            verdict: 'met',
+            expected: 'DemoHighErrorRate within 180 s',
+            observed: 'firing after 7.5 s',
+          },
+          {
+            expectation: 'receiver',
+            verdict: 'missed',
+            expected: 'routed to team-payments',
+            observed: 'Alertmanager routed it to team-checkout',
+          },
         ],
       },
     },
   ],
   events: [
-    { at: t0 + 1000, experiment: 'checkout-pages-payments', step: 'inject', ok: true, message: 'error_burst on checkout' },
+    {
+      at: t0 + 1000,
+      experiment: 'checkout-pages-payments',
+      step: 'inject',
+      ok: true,
+      message: 'error_burst on checkout',
+    },
     { at: t0 + 9000, experiment: 'checkout-pages-payments', step: 'observe', ok: true, message: 'alert firing' },
   ],
 };
@@ -52,10 +73,24 @@ setBackendSrv({
       return of({ data: run, status: 200 });
     }
     if (url.includes('/api/alerting/incidents')) {
-      return of({ data: [{ id: 9, title: 'DemoHighErrorRate', services: ['checkout'], status: 'resolved', openedAt: new Date(t0 + 8000).toISOString() }], status: 200 });
+      return of({
+        data: [
+          {
+            id: 9,
+            title: 'DemoHighErrorRate',
+            services: ['checkout'],
+            status: 'resolved',
+            openedAt: new Date(t0 + 8000).toISOString(),
+          },
+        ],
+        status: 200,
+      });
     }
     if (url.endsWith('/api/chaos/validate')) {
-      return of({ data: { valid: false, errors: ["plan: experiments[0] (x).method[0].rollback: missing"], warnings: [] }, status: 200 });
+      return of({
+        data: { valid: false, errors: ['plan: experiments[0] (x).method[0].rollback: missing'], warnings: [] },
+        status: 200,
+      });
     }
     return of({ data: {}, status: 404 });
   },
@@ -77,8 +112,16 @@ test('shows the latest run, its verdicts and its timeline beside the incidents',
 test('a refused plan shows the companion errors', async () => {
   render(<Experiments />);
   await act(async () => undefined);
-  fireEvent.change(screen.getByPlaceholderText(/version: foresight\/chaos-v1/), { target: { value: 'version: foresight/chaos-v1' } });
+  fireEvent.change(screen.getByPlaceholderText(/version: foresight\/chaos-v1/), {
+    target: { value: 'version: foresight/chaos-v1' },
+  });
   await act(async () => fireEvent.click(screen.getByText('Validate')));
   expect(screen.getByText(/rollback: missing/)).toBeInTheDocument();
-  expect(calls.some((c) => String(c.url).endsWith('/api/chaos/validate') && (c.data as { text: string }).text === 'version: foresight/chaos-v1')).toBe(true);
+  expect(
+    calls.some(
+      (c) =>
+        String(c.url).endsWith('/api/chaos/validate') &&
+        (c.data as { text: string }).text === 'version: foresight/chaos-v1'
+    )
+  ).toBe(true);
 });

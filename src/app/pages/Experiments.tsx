@@ -1,10 +1,10 @@
 // Experiments: game-day runs from the companion's /api/chaos — history, the verdict of every expectation,
 // and each run's timeline beside the incidents Alertmanager opened meanwhile; a plan can be validated and run.
-import React, { useCallback, useEffect, useState } from 'react';
+import React, { useEffect, useState } from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2 } from '@grafana/data';
 import { PluginPage } from '@grafana/runtime';
-import { Alert, Button, LinkButton, Select, Stack, TextArea, useStyles2 } from '@grafana/ui';
+import { Alert, Button, Combobox, LinkButton, Stack, TextArea, useStyles2 } from '@grafana/ui';
 import { companion, describeFetchError } from '../api';
 import { COMPANION_PROXY } from '../../constants';
 
@@ -21,7 +21,13 @@ interface ExperimentResult {
     outcome: string;
     summary: string;
     verdicts: Verdict[];
-    scores: { alertDetectionSeconds?: number; anomalyDetectionSeconds?: number; routingCorrect?: boolean; rcaRank?: number; timeToRecoverSeconds?: number };
+    scores: {
+      alertDetectionSeconds?: number;
+      anomalyDetectionSeconds?: number;
+      routingCorrect?: boolean;
+      rcaRank?: number;
+      timeToRecoverSeconds?: number;
+    };
   };
 }
 interface RunEvent {
@@ -65,19 +71,24 @@ export default function Experiments() {
   const [plan, setPlan] = useState('');
   const [planMsg, setPlanMsg] = useState<{ ok: boolean; text: string } | undefined>();
 
-  const loadRuns = useCallback(async () => {
-    try {
-      const list = await companion<Run[]>('/api/chaos/runs?limit=50');
-      setRuns(list);
-      setSelected((cur) => cur ?? list[0]?.id);
-      setError(undefined);
-    } catch (e) {
-      setError(describeFetchError(e));
-    }
-  }, []);
+  // Bumped to reload the run list (Refresh, a new run).
+  const [reload, setReload] = useState(0);
   useEffect(() => {
-    void loadRuns();
-  }, [loadRuns]);
+    let live = true;
+    companion<Run[]>('/api/chaos/runs?limit=50').then(
+      (list) => {
+        if (live) {
+          setRuns(list);
+          setSelected((cur) => cur ?? list[0]?.id);
+          setError(undefined);
+        }
+      },
+      (e) => live && setError(describeFetchError(e))
+    );
+    return () => {
+      live = false;
+    };
+  }, [reload]);
 
   useEffect(() => {
     if (selected === undefined) {
@@ -117,13 +128,21 @@ export default function Experiments() {
 
   const submit = async (path: 'validate' | 'runs') => {
     try {
-      const r = await companion<{ valid?: boolean; errors?: string[]; warnings?: string[]; id?: number }>(`/api/chaos/${path}`, { method: 'POST', data: { text: plan, file: 'plan' } });
+      const r = await companion<{ valid?: boolean; errors?: string[]; warnings?: string[]; id?: number }>(
+        `/api/chaos/${path}`,
+        { method: 'POST', data: { text: plan, file: 'plan' } }
+      );
       if (path === 'runs' && r.id) {
         setPlanMsg({ ok: true, text: `run ${r.id} started` });
         setSelected(r.id);
-        await loadRuns();
+        setReload((n) => n + 1);
       } else {
-        setPlanMsg({ ok: !!r.valid, text: r.valid ? `valid${r.warnings?.length ? `; warnings: ${r.warnings.join('; ')}` : ''}` : (r.errors ?? []).join('\n') });
+        setPlanMsg({
+          ok: !!r.valid,
+          text: r.valid
+            ? `valid${r.warnings?.length ? `; warnings: ${r.warnings.join('; ')}` : ''}`
+            : (r.errors ?? []).join('\n'),
+        });
       }
     } catch (e) {
       setPlanMsg({ ok: false, text: describeFetchError(e) });
@@ -131,9 +150,21 @@ export default function Experiments() {
   };
 
   const timeline = [
-    ...(run?.events ?? []).map((e) => ({ at: e.at, kind: 'chaos', text: `[${e.experiment}] ${e.step}: ${e.message}`, ok: e.ok })),
-    ...incidents.map((i) => ({ at: Date.parse(i.openedAt), kind: 'incident', text: `incident #${i.id} opened: ${i.title} (${i.services.join(', ')}) — ${i.status}`, ok: true })),
-    ...incidents.filter((i) => i.resolvedAt).map((i) => ({ at: Date.parse(i.resolvedAt!), kind: 'incident', text: `incident #${i.id} resolved`, ok: true })),
+    ...(run?.events ?? []).map((e) => ({
+      at: e.at,
+      kind: 'chaos',
+      text: `[${e.experiment}] ${e.step}: ${e.message}`,
+      ok: e.ok,
+    })),
+    ...incidents.map((i) => ({
+      at: Date.parse(i.openedAt),
+      kind: 'incident',
+      text: `incident #${i.id} opened: ${i.title} (${i.services.join(', ')}) — ${i.status}`,
+      ok: true,
+    })),
+    ...incidents
+      .filter((i) => i.resolvedAt)
+      .map((i) => ({ at: Date.parse(i.resolvedAt!), kind: 'incident', text: `incident #${i.id} resolved`, ok: true })),
   ].sort((a, b) => a.at - b.at);
   const t0 = timeline[0]?.at ?? 0;
 
@@ -142,23 +173,34 @@ export default function Experiments() {
       <div data-testid="page-experiments" className={s.page}>
         {error && <Alert title="Companion not reachable">{error}</Alert>}
         <Stack direction="row" alignItems="center" gap={1}>
-          <Select
+          <Combobox
             width={60}
-            aria-label="Run"
+            aria-labelledby="experiments-run"
             placeholder={runs.length ? 'Choose a run' : 'No game-day runs yet'}
-            value={selected}
-            options={runs.map((r) => ({ value: r.id, label: `#${r.id} ${r.plan} — ${r.outcome ?? r.status} (${r.startedAt.slice(0, 16).replace('T', ' ')})` }))}
+            value={selected ?? null}
+            options={runs.map((r) => ({
+              value: r.id,
+              label: `#${r.id} ${r.plan} — ${r.outcome ?? r.status} (${r.startedAt.slice(0, 16).replace('T', ' ')})`,
+            }))}
             onChange={(v) => setSelected(v.value)}
           />
-          <Button variant="secondary" icon="sync" onClick={() => void loadRuns()}>
+          <Button variant="secondary" icon="sync" onClick={() => setReload((n) => n + 1)}>
             Refresh
           </Button>
           {run && (
             <>
-              <LinkButton variant="secondary" href={`${COMPANION_PROXY}/api/chaos/runs/${run.id}/report?format=html`} target="_blank">
+              <LinkButton
+                variant="secondary"
+                href={`${COMPANION_PROXY}/api/chaos/runs/${run.id}/report?format=html`}
+                target="_blank"
+              >
                 HTML report
               </LinkButton>
-              <LinkButton variant="secondary" href={`${COMPANION_PROXY}/api/chaos/runs/${run.id}/report?format=md`} target="_blank">
+              <LinkButton
+                variant="secondary"
+                href={`${COMPANION_PROXY}/api/chaos/runs/${run.id}/report?format=md`}
+                target="_blank"
+              >
                 Markdown
               </LinkButton>
             </>
@@ -168,12 +210,24 @@ export default function Experiments() {
         {run && (
           <>
             <h3 className={s.h}>
-              {run.plan} · run #{run.id} · <span className={run.outcome === 'passed' ? s.ok : s.bad}>{run.outcome ?? `${run.status}${run.current ? `: ${run.current}` : ''}`}</span>
+              {run.plan} · run #{run.id} ·{' '}
+              <span className={run.outcome === 'passed' ? s.ok : s.bad}>
+                {run.outcome ?? `${run.status}${run.current ? `: ${run.current}` : ''}`}
+              </span>
             </h3>
             <table className={s.table} data-testid="experiments-summary">
               <thead>
                 <tr>
-                  {['experiment', 'target', 'outcome', 'first anomaly', 'first alert', 'routing', 'RCA rank', 'recovery'].map((h) => (
+                  {[
+                    'experiment',
+                    'target',
+                    'outcome',
+                    'first anomaly',
+                    'first alert',
+                    'routing',
+                    'RCA rank',
+                    'recovery',
+                  ].map((h) => (
                     <th key={h}>{h}</th>
                   ))}
                 </tr>
@@ -186,8 +240,20 @@ export default function Experiments() {
                     <td className={e.judgement.outcome === 'passed' ? s.ok : s.bad}>{e.judgement.outcome}</td>
                     <td>{secs(e.judgement.scores.anomalyDetectionSeconds)}</td>
                     <td>{secs(e.judgement.scores.alertDetectionSeconds)}</td>
-                    <td>{e.judgement.scores.routingCorrect === undefined ? '—' : e.judgement.scores.routingCorrect ? 'correct' : 'wrong'}</td>
-                    <td>{e.judgement.scores.rcaRank === undefined ? '—' : e.judgement.scores.rcaRank ? `#${e.judgement.scores.rcaRank}` : 'not ranked'}</td>
+                    <td>
+                      {e.judgement.scores.routingCorrect === undefined
+                        ? '—'
+                        : e.judgement.scores.routingCorrect
+                          ? 'correct'
+                          : 'wrong'}
+                    </td>
+                    <td>
+                      {e.judgement.scores.rcaRank === undefined
+                        ? '—'
+                        : e.judgement.scores.rcaRank
+                          ? `#${e.judgement.scores.rcaRank}`
+                          : 'not ranked'}
+                    </td>
                     <td>{secs(e.judgement.scores.timeToRecoverSeconds)}</td>
                   </tr>
                 ))}
@@ -204,7 +270,9 @@ export default function Experiments() {
                         <td>{v.expectation}</td>
                         <td>{v.expected}</td>
                         <td>{v.observed}</td>
-                        <td className={v.verdict === 'met' ? s.ok : v.verdict === 'missed' ? s.bad : ''}>{VERDICT[v.verdict]}</td>
+                        <td className={v.verdict === 'met' ? s.ok : v.verdict === 'missed' ? s.bad : ''}>
+                          {VERDICT[v.verdict]}
+                        </td>
                       </tr>
                     ))}
                   </tbody>
@@ -224,7 +292,12 @@ export default function Experiments() {
         )}
 
         <h4 className={s.h}>Run a plan</h4>
-        <TextArea rows={8} placeholder="version: foresight/chaos-v1 … (see examples/chaos/)" value={plan} onChange={(e) => setPlan(e.currentTarget.value)} />
+        <TextArea
+          rows={8}
+          placeholder="version: foresight/chaos-v1 … (see examples/chaos/)"
+          value={plan}
+          onChange={(e) => setPlan(e.currentTarget.value)}
+        />
         <Stack direction="row" gap={1}>
           <Button variant="secondary" onClick={() => void submit('validate')} disabled={!plan.trim()}>
             Validate
@@ -249,13 +322,22 @@ const getStyles = (theme: GrafanaTheme2) => ({
   table: css({
     width: '100%',
     borderCollapse: 'collapse',
-    'th, td': { border: `1px solid ${theme.colors.border.weak}`, padding: theme.spacing(0.5, 1), textAlign: 'left', verticalAlign: 'top' },
+    'th, td': {
+      border: `1px solid ${theme.colors.border.weak}`,
+      padding: theme.spacing(0.5, 1),
+      textAlign: 'left',
+      verticalAlign: 'top',
+    },
     th: { background: theme.colors.background.secondary },
   }),
   ok: css({ color: theme.colors.success.text, fontWeight: theme.typography.fontWeightMedium }),
   bad: css({ color: theme.colors.error.text, fontWeight: theme.typography.fontWeightMedium }),
   incident: css({ color: theme.colors.warning.text }),
   block: css({ marginTop: theme.spacing(1) }),
-  timeline: css({ listStyle: 'none', paddingLeft: theme.spacing(1), borderLeft: `3px solid ${theme.colors.border.medium}` }),
+  timeline: css({
+    listStyle: 'none',
+    paddingLeft: theme.spacing(1),
+    borderLeft: `3px solid ${theme.colors.border.medium}`,
+  }),
   pre: css({ whiteSpace: 'pre-wrap', margin: 0 }),
 });
