@@ -238,6 +238,15 @@ export async function runExperiment(exp: ResolvedExperiment, pollSeconds: number
     }
     o.budgetAfter = await budgets(p, budgetSlos);
   }
+  // Models score points a cycle or more after they are scraped: an anomaly in the data while the fault was
+  // on counts even when it was scored after the observation ended (looked up again once recovered).
+  if (o.firstAnomalyAt === undefined && o.injectedAt !== undefined && p.firstAnomaly) {
+    const at = p.firstAnomaly(e.anomaly?.component ?? exp.target, o.injectedAt);
+    if (at !== undefined && (o.rolledBackAt === undefined || at <= o.rolledBackAt)) {
+      o.firstAnomalyAt = at;
+      ev('observe', true, `first anomaly on ${e.anomaly?.component ?? exp.target} (scored after the observation)`);
+    }
+  }
   return finish();
 }
 

@@ -173,3 +173,15 @@ test('an operator abort stops observing, rolls back and does not wait for recove
   assert.match(w.events.join('\n'), /recovery:FAIL:not recovered \(run aborted; not waiting\)/);
   assert.ok(w.t - Date.UTC(2026, 10, 30, 12) < 10_000, 'no recovery wait');
 });
+
+test('an anomaly scored only after the observation still counts when its point lies inside the fault', async () => {
+  const w = world();
+  const start = w.t;
+  const r = await runExperiment(exp(), 2, ports(w, { firstAnomaly: () => (w.faultEnded ? start + 4000 : undefined) }));
+  assert.equal(r.judgement.scores.anomalyDetectionSeconds, 4);
+  assert.match(w.events.join('\n'), /observe:ok:first anomaly on payments \(scored after the observation\)/);
+  // A point after the rollback is not a detection of this fault.
+  const w2 = world();
+  const r2 = await runExperiment(exp(), 2, ports(w2, { firstAnomaly: () => (w2.faultEnded ? w2.t + 60_000 : undefined) }));
+  assert.equal(r2.judgement.scores.anomalyDetectionSeconds, undefined);
+});
