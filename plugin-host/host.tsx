@@ -1,7 +1,7 @@
 // The plugin host page: loads the BUILT plugin (dist/) the way Grafana does — AMD modules whose
 // externals (react, @grafana/*, …) are supplied from their npm packages — and renders each panel with
 // data from the real datasource's query(), each app page, and the datasource's editors.
-// Views: ?view=index | panel/<slo|health|capacity|rootcause> | page/<overview|slos|capacity|anomalies|incidents|config> | datasource/<config|query>
+// Views: ?view=index | panel/<slo|health|capacity|rootcause> | page/<overview|slos|capacity|anomalies|incidents|experiments|config> | datasource/<config|query>
 //        &theme=dark|light
 import React, { Suspense, useEffect, useState, type ComponentType } from 'react';
 import * as ReactAll from 'react';
@@ -194,6 +194,7 @@ const PAGE_PATHS: Record<string, string> = {
   capacity: 'capacity',
   anomalies: 'anomalies',
   incidents: 'incidents',
+  experiments: 'experiments',
 };
 
 function PageView({ name }: { name: string }) {
@@ -286,7 +287,7 @@ function DatasourceEditorView({ name }: { name: string }) {
 function Index() {
   const links = [
     ...['slo', 'health', 'capacity', 'rootcause'].map((p) => [`panel/${p}`, `${p} panel`]),
-    ...['overview', 'slos', 'slo-new', 'capacity', 'anomalies', 'incidents', 'config'].map((p) => [
+    ...['overview', 'slos', 'slo-new', 'capacity', 'anomalies', 'incidents', 'experiments', 'config'].map((p) => [
       `page/${p}`,
       `${p} page`,
     ]),

@@ -28,6 +28,7 @@ try {
       'time-scale': { type: 'string', default: '1' },
       dir: { type: 'string', default: join(root, '.foresight-demo') },
       seed: { type: 'string', default: '1' },
+      'game-day': { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   }).values;
@@ -35,7 +36,7 @@ try {
   fail(`${err.message} (try --help)`);
 }
 if (opts.help) {
-  say('usage: npm run demo -- [--no-install] [--no-build] [--no-companion] [--time-scale N] [--dir DIR] [--ports-free] [--seed N]');
+  say('usage: npm run demo -- [--no-install] [--no-build] [--no-companion] [--time-scale N] [--dir DIR] [--ports-free] [--seed N] [--game-day]');
   process.exit(0);
 }
 const timeScale = Number(opts['time-scale']);
@@ -202,3 +203,9 @@ say(`  Ground truth   curl ${w}/faults`);
 say(`  State dir      ${resolve(opts.dir)}   rules: ${join(root, 'rules')}`);
 say('');
 say('Foresight demo is up (Ctrl-C stops it)');
+// --game-day: every demo fault injected in turn and judged (examples/chaos/demo-game-day.yml); prints the report.
+if (opts['game-day'] && stack.companion) {
+  const { runDemoGameDay } = await import(pathToFileURL(join(root, 'backend', 'src', 'demo', 'game-day.ts')).href);
+  const { DEMO_API_TOKEN } = await import(pathToFileURL(join(root, 'backend', 'src', 'config', 'schema.ts')).href);
+  await runDemoGameDay({ root, rulesDir: join(root, 'rules'), stateDir: resolve(opts.dir), prometheusUrl: stack.prometheus.url, companionUrl: stack.companion.url, workloadUrl: w, token: DEMO_API_TOKEN, say }).catch((err) => say(`  Game day       failed: ${err.message}`));
+}

@@ -11,4 +11,5 @@ export enum ROUTES {
   Capacity = 'capacity',
   Anomalies = 'anomalies',
   Incidents = 'incidents',
+  Experiments = 'experiments',
 }

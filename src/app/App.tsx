@@ -8,6 +8,7 @@ const Slos = React.lazy(() => import('./pages/Slos'));
 const Capacity = React.lazy(() => import('./pages/Capacity'));
 const Anomalies = React.lazy(() => import('./pages/Anomalies'));
 const Incidents = React.lazy(() => import('./pages/Incidents'));
+const Experiments = React.lazy(() => import('./pages/Experiments'));
 
 export default function App(_props: AppRootProps) {
   return (
@@ -17,6 +18,7 @@ export default function App(_props: AppRootProps) {
       <Route path={ROUTES.Capacity} element={<Capacity />} />
       <Route path={ROUTES.Anomalies} element={<Anomalies />} />
       <Route path={ROUTES.Incidents} element={<Incidents />} />
+      <Route path={ROUTES.Experiments} element={<Experiments />} />
       <Route path="*" element={<Overview />} />
     </Routes>
   );

@@ -80,6 +80,7 @@ export const configSchema = z
     health: featureSection,
     alerting: featureSection,
     rca: featureSection,
+    chaos: featureSection,
   })
   .strict();
 

@@ -4,6 +4,7 @@
 import type { Router } from 'express';
 import type { AppContext } from '../context.js';
 import { alertingRouter, alertingServicesFor } from '../api/alerting.js';
+import { chaosRouter, chaosServiceFor } from '../api/chaos.js';
 import { datasourceRouter, type DatasourceProviders } from '../api/datasource.js';
 import { healthRouter, healthServiceFor } from '../api/health.js';
 import { modelsRouter, modelsServiceFor } from '../api/models.js';
@@ -57,6 +58,7 @@ export function featureRouters(ctx: AppContext): Record<string, Router> {
     health: healthRouter(ctx),
     rca: rcaRouter(ctx),
     alerting: alertingRouter(ctx),
+    chaos: chaosRouter(ctx),
     ds: datasourceRouter(ctx, datasourceProviders()),
   };
 }
@@ -105,6 +107,7 @@ export async function startFullCompanion(config: Config): Promise<RunningCompani
   const running = await startCompanion(config, {
     routers: featureRouters,
     onStop: async (ctx) => {
+      await chaosServiceFor(ctx).stop(); // running experiments roll back first
       await modelsServiceFor(ctx).stop();
       await anomalyRca?.stop();
       alertingServicesFor(ctx).stop();
@@ -118,5 +121,6 @@ export async function startFullCompanion(config: Config): Promise<RunningCompani
   healthServiceFor(running.ctx).start();
   // SLO status, budgets and burn rates on a cadence, so dashboards read them from memory.
   sloCacheFor(running.ctx).start();
+  chaosServiceFor(running.ctx).startScheduler();
   return running;
 }

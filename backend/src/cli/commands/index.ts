@@ -26,4 +26,8 @@ export const commands: Record<string, Command> = {
     summary: 'Alertmanager routes from the policy: generate|check|apply|test',
     load: () => import('./alerting.js'),
   },
+  chaos: {
+    summary: 'game days: validate|run|import|report a chaos plan (run needs the companion)',
+    load: () => import('./chaos.js'),
+  },
 };
