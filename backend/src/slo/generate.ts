@@ -32,6 +32,10 @@ export interface GenerateOptions {
 
 export const GENERATOR_VERSION = 'foresight-0.1.0';
 
+/** Carried by every alert Foresight generates (and by no one else's): the routing merge selects on it. */
+export const FORESIGHT_SOURCE = 'slo';
+export const SOURCE_LABEL = 'foresight_source';
+
 export const groupNames = (id: string) => ({
   sli: `sloth-slo-sli-recordings-${id}`,
   meta: `sloth-slo-meta-recordings-${id}`,
@@ -139,23 +143,38 @@ function conditionExpr(slo: SloDef, c: BurnCondition): string {
   return `${expr}  )`;
 }
 
+/**
+ * Labels Foresight adds to an alert without ever overwriting a label of the series: a grouped SLI
+ * (`sum by (service) (…)`) keeps its own `service`/`slo` values, so two groups stay two alerts instead of
+ * colliding ("same labelset after applying alert labels"). `label_replace(v, "l", "x", "l", "")` sets `l`
+ * only where it is empty, i.e. absent.
+ */
+export const WHEN_ABSENT_LABELS = ['service', 'slo'] as const;
+
+function keepSeriesLabels(slo: SloDef, expr: string): string {
+  const values: Record<(typeof WHEN_ABSENT_LABELS)[number], string> = { service: slo.service, slo: slo.name };
+  const open = WHEN_ABSENT_LABELS.map(() => 'label_replace(').join('');
+  const close = WHEN_ABSENT_LABELS.map((l) => `, "${l}", "${promqlString(values[l])}", "${l}", "")`).join('');
+  return `${open}\n${expr}\n${close}`;
+}
+
+const promqlString = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+
+/** Static alert labels: the user's, then ours under names a series never carries (and `severity`, for routing). */
+function staticAlertLabels(slo: SloDef, extra: Labels, ours: Labels): Labels {
+  const out: Labels = { ...slo.labels, ...slo.alerting.labels, ...extra, ...idLabels(slo), ...ours, [SOURCE_LABEL]: FORESIGHT_SOURCE };
+  // Never pin a label the series keep from the SLI (label_replace above fills it only when absent).
+  for (const l of WHEN_ABSENT_LABELS) if (!(l in slo.labels) && !(l in slo.alerting.labels) && !(l in extra)) delete out[l];
+  return out;
+}
+
 function tierAlert(slo: SloDef, tier: 'page' | 'ticket', opts: TierOptions): AlertingRule {
   const conds = burnConditions(slo.window.days).filter((c) => c.tier === tier);
   const a = slo.alerting;
   const rule: AlertingRule = {
     alert: a.name,
-    expr: conds.map((c) => conditionExpr(slo, c)).join('\nor\n'),
-    labels: {
-      ...slo.labels,
-      ...a.labels,
-      ...opts.labels,
-      ...idLabels(slo),
-      sloth_severity: tier,
-      severity: opts.severity,
-      foresight_tier: tier,
-      slo: slo.name,
-      service: slo.service,
-    },
+    expr: keepSeriesLabels(slo, conds.map((c) => conditionExpr(slo, c)).join('\nor\n')),
+    labels: staticAlertLabels(slo, opts.labels, { sloth_severity: tier, severity: opts.severity, foresight_tier: tier }),
     annotations: {
       title: `(${tier}) {{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is too fast.`,
       summary: `{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected.`,
@@ -178,18 +197,8 @@ export function alertGroup(slo: SloDef, o: GenerateOptions = {}): RuleGroup {
   if (a.budget.enabled) {
     const b: AlertingRule = {
       alert: `${a.name}BudgetConsumed`,
-      expr: `slo:period_error_budget_remaining:ratio${idSelector(slo)} <= ${num(1 - a.budget.consumed)}`,
-      labels: {
-        ...slo.labels,
-        ...a.labels,
-        ...idLabels(slo),
-        sloth_severity: 'ticket',
-        severity: a.budget.severity,
-        foresight_tier: 'ticket',
-        foresight_alert: 'budget',
-        slo: slo.name,
-        service: slo.service,
-      },
+      expr: keepSeriesLabels(slo, `slo:period_error_budget_remaining:ratio${idSelector(slo)} <= ${num(1 - a.budget.consumed)}`),
+      labels: staticAlertLabels(slo, {}, { sloth_severity: 'ticket', severity: a.budget.severity, foresight_tier: 'ticket', foresight_alert: 'budget' }),
       annotations: {
         title: `{{$labels.sloth_service}} {{$labels.sloth_slo}} has consumed ${num(a.budget.consumed * 100)}% of its error budget.`,
         summary: `{{$labels.sloth_service}} {{$labels.sloth_slo}} error budget remaining is {{ $value | humanizePercentage }}.`,

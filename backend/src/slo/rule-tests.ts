@@ -32,7 +32,7 @@ function seriesText(metric: string, labels: Labels): string {
 }
 
 /** Expands the only template forms we generate: {{$labels.x}} and {{ $value | humanizePercentage }}. */
-function expand(text: string, labels: Labels, value: number): string {
+export function expand(text: string, labels: Labels, value: number): string {
   return text
     .replace(/\{\{\s*\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g, (_m, k: string) => labels[k] ?? '')
     .replace(/\{\{\s*\$value\s*\|\s*humanizePercentage\s*\}\}/g, () => `${Number((value * 100).toPrecision(4))}%`);
@@ -74,7 +74,8 @@ export function ruleTestFiles(slo: SloDef, o: GenerateOptions = {}): RuleTestFil
   const budgetRule = group.rules.find((r) => (r as AlertingRule).labels?.foresight_alert === 'budget') as AlertingRule | undefined;
 
   const expected = (rule: AlertingRule, value: number) => {
-    const labels = { ...idLabels, ...rule.labels };
+    // The alert keeps the series' labels; `service`/`slo` are added by the expression only where absent.
+    const labels = { service: slo.service, slo: slo.name, ...idLabels, ...rule.labels };
     return {
       exp_labels: labels,
       exp_annotations: Object.fromEntries(Object.entries(rule.annotations ?? {}).map(([k, v]) => [k, expand(v, labels, value)])),
