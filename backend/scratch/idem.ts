@@ -1,0 +1,10 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import YAML from 'yaml';
+import { parseAlertingConfig } from '/work/wt-11/backend/src/alerting/config.js';
+import { generateAlertmanager } from '/work/wt-11/backend/src/alerting/routes/generate.js';
+import { mergeAlertmanagerConfig } from '/work/wt-11/backend/src/alerting/merge.js';
+const p = parseAlertingConfig(YAML.parse(readFileSync('/work/wt-11/examples/alerting.yaml', 'utf8')));
+const f = generateAlertmanager(p).fragment;
+const a = mergeAlertmanagerConfig(readFileSync('/etc/prometheus/alertmanager.yml', 'utf8'), f);
+const b = mergeAlertmanagerConfig(a, f);
+writeFileSync('/tmp/h11-a.yml', a); writeFileSync('/tmp/h11-b.yml', b);
