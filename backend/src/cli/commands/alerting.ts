@@ -1,7 +1,8 @@
 // `foresight alerting generate|check|apply|test`: the routing policy → alertmanager.yml, checked by amtool.
 //   generate --config F [--alertmanager-config AM.yml]     print our fragment (or the merged file)
 //   check    --config F [--alertmanager-config AM.yml]     validate policy + amtool check-config on the merge
-//   apply    --config F --alertmanager-config AM.yml [--alertmanager-url URL]   write, reload, verify, rollback
+//   apply    --config F --alertmanager-config AM.yml [--alertmanager-url URL] [--allow-reduced-delivery]
+//            write, reload, verify, rollback; refused when an alert would lose its receivers unless allowed
 //   test     --config F [--alertmanager-config AM.yml] [--expect RECEIVER] label=value…   which receiver gets it
 // F is the companion config (its `alerting:` section is used) or a bare alerting policy.
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
@@ -15,7 +16,7 @@ import { mergeAlertmanagerConfig } from '../../alerting/merge.js';
 import { generateAlertmanager, standaloneConfig } from '../../alerting/routes/generate.js';
 import { applyAlertmanagerConfig } from '../../alerting/writer.js';
 
-const USAGE = `usage: foresight alerting <generate|check|apply|test> --config FILE [--alertmanager-config AM.yml] [--alertmanager-url URL] [--expect RECEIVER] [label=value ...]`;
+const USAGE = `usage: foresight alerting <generate|check|apply|test> --config FILE [--alertmanager-config AM.yml] [--alertmanager-url URL] [--allow-reduced-delivery] [--expect RECEIVER] [label=value ...]`;
 
 async function loadPolicy(file: string): Promise<AlertingConfig> {
   const raw = YAML.parse(await readFile(file, 'utf8')) as Record<string, unknown> | null;
@@ -51,6 +52,7 @@ export async function run(argv: string[]): Promise<number> {
         'alertmanager-config': { type: 'string' },
         'alertmanager-url': { type: 'string' },
         expect: { type: 'string' },
+        'allow-reduced-delivery': { type: 'boolean', default: false },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -95,6 +97,7 @@ export async function run(argv: string[]): Promise<number> {
           generated: generateAlertmanager(cfg),
           alertmanagerUrl: v['alertmanager-url'] ?? cfg.alertmanager.url,
           mimir: cfg.alertmanager.mimir,
+          allowReducedDelivery: v['allow-reduced-delivery'],
         });
         process.stdout.write(`${amFile}: ${r.changed ? 'updated' : 'unchanged'} (delivery checked on ${r.deliveryChecked} label sets)${r.reloaded ? ', reloaded and verified live' : ''}${r.pushedToMimir ? ', pushed to Mimir' : ''}\n`);
         return 0;
