@@ -113,6 +113,9 @@ export function metaGroup(slo: SloDef, o: GenerateOptions = {}): RuleGroup {
       labels: base,
     },
     { record: 'slo:period_error_budget_remaining:ratio', expr: `1 - slo:period_burn_rate:ratio${sel}`, labels: base },
+    // When these rules started recording (kept by reading its own last value): the budget-consumed alert scales
+    // the period's figure by how much of the period has history, so a fresh rule set does not fire on minutes.
+    { record: 'slo:sli_history_start:timestamp', expr: `slo:sli_history_start:timestamp${sel} or on() vector(time())`, labels: base },
     {
       record: 'sloth_slo_info',
       expr: 'vector(1)',
@@ -189,19 +192,38 @@ function tierAlert(slo: SloDef, tier: 'page' | 'ticket', opts: TierOptions): Ale
   return rule;
 }
 
+export const budgetAlertEnabled = (slo: SloDef): boolean =>
+  slo.alerting.budget.enabled && (slo.alerting.page.enabled || slo.alerting.ticket.enabled);
+
+/**
+ * Share of the period's budget consumed, counted only over the history the rules have recorded: (1 - remaining)
+ * is the spend rate over the recorded part, scaled by the recorded part's share of the period (capped at 1).
+ */
+function budgetConsumedExpr(slo: SloDef): string {
+  const sel = idSelector(slo);
+  const on = 'on (sloth_id, sloth_slo, sloth_service) group_left';
+  return (
+    `(1 - slo:period_error_budget_remaining:ratio${sel})\n` +
+    `  * ${on}\n` +
+    `clamp_max((time() - slo:sli_history_start:timestamp${sel}) / ${slo.window.days * 86400}, 1)\n` +
+    `>= ${num(slo.alerting.budget.consumed)}`
+  );
+}
+
 export function alertGroup(slo: SloDef, o: GenerateOptions = {}): RuleGroup {
   const a = slo.alerting;
   const rules: AlertingRule[] = [];
   if (a.page.enabled) rules.push(tierAlert(slo, 'page', a.page));
   if (a.ticket.enabled) rules.push(tierAlert(slo, 'ticket', a.ticket));
-  if (a.budget.enabled) {
+  // Never when every burn alert is disabled: the spec said "no alerts".
+  if (budgetAlertEnabled(slo)) {
     const b: AlertingRule = {
       alert: `${a.name}BudgetConsumed`,
-      expr: keepSeriesLabels(slo, `slo:period_error_budget_remaining:ratio${idSelector(slo)} <= ${num(1 - a.budget.consumed)}`),
+      expr: keepSeriesLabels(slo, budgetConsumedExpr(slo)),
       labels: staticAlertLabels(slo, {}, { sloth_severity: 'ticket', severity: a.budget.severity, foresight_tier: 'ticket', foresight_alert: 'budget' }),
       annotations: {
         title: `{{$labels.sloth_service}} {{$labels.sloth_slo}} has consumed ${num(a.budget.consumed * 100)}% of its error budget.`,
-        summary: `{{$labels.sloth_service}} {{$labels.sloth_slo}} error budget remaining is {{ $value | humanizePercentage }}.`,
+        summary: `{{$labels.sloth_service}} {{$labels.sloth_slo}} has consumed {{ $value | humanizePercentage }} of its error budget so far.`,
         ...(a.runbookUrl ? { runbook_url: a.runbookUrl } : {}),
         ...(a.dashboardUrl ? { dashboard_url: a.dashboardUrl } : {}),
         ...a.annotations,

@@ -96,7 +96,8 @@ export function defaultAlerting(name: string): AlertingDef {
     minEvents: 0,
     page: defaultTier('critical'),
     ticket: defaultTier('warning'),
-    budget: { enabled: true, consumed: 0.7, severity: 'warning', for: '' },
+    // Opt-in per SLO: a fresh rule set has too little history for a period-long figure to mean much.
+    budget: { enabled: false, consumed: 0.7, severity: 'warning', for: '' },
   };
 }
 

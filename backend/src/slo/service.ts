@@ -61,7 +61,7 @@ export async function applyGenerated(g: Generated, target: ApplyTarget): Promise
   if (target.kind === 'ruler') return { applied: (await pushRuleGroups(target.ruler, g.files)).pushed };
   const expectGroups = g.slos.flatMap((s) => {
     const n = groupNames(s.id);
-    const alerts = s.alerting.page.enabled || s.alerting.ticket.enabled || s.alerting.budget.enabled;
+    const alerts = s.alerting.page.enabled || s.alerting.ticket.enabled;
     return alerts ? [n.sli, n.meta, n.alerts] : [n.sli, n.meta];
   });
   return applyRuleFiles({ rulesDir: target.rulesDir, files: g.files, prom: target.prom, expectGroups, timeoutMs: target.timeoutMs });

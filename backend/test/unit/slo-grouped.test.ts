@@ -71,3 +71,31 @@ test('an ungrouped SLI still gets service and slo from the spec', () => {
   assert.match(page.expr, /"service", "shop", "service", ""\)/);
   assert.match(page.expr, /"slo", "requests", "slo", ""\)/);
 });
+
+test('budget-consumed alert (opted in) does not fire on a fresh history, even at 100x burn (promtool, full rules)', async (t) => {
+  const spec = SPEC.replace('budget: { enabled: false }', 'budget: { enabled: true }');
+  const { slos } = loadSpecsOrThrow([{ file: 'budget.yml', text: spec }]);
+  const files = generateRuleFiles(slos);
+  const dir = mkdtempSync(join(tmpdir(), 'slo-budget-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const ruleFile = Object.keys(files)[0]!;
+  writeFileSync(join(dir, ruleFile), files[ruleFile]!);
+  const input_series = [
+    { series: 'http_requests_total{service="a",code="200"}', values: '0+900x120' },
+    { series: 'http_requests_total{service="a",code="500"}', values: '0+100x120' },
+  ];
+  const suite = {
+    rule_files: [ruleFile],
+    evaluation_interval: '1m',
+    tests: [{ interval: '1m', input_series, alert_rule_test: [{ eval_time: '70m', alertname: 'ShopRequestsBurnBudgetConsumed', exp_alerts: [] }] }],
+  };
+  writeFileSync(join(dir, 'budget.test.yml'), stringify(suite));
+  const r = await promtoolTestRules([join(dir, 'budget.test.yml')]);
+  assert.ok(r.ok, r.output);
+});
+
+test('no budget-consumed alert when every burn alert is disabled', () => {
+  const spec = SPEC.replace('budget: { enabled: false }', 'budget: { enabled: true }\n      page: { enabled: false }\n      ticket: { enabled: false }');
+  const { slos } = loadSpecsOrThrow([{ file: 'off.yml', text: spec }]);
+  assert.equal(alertGroup(slos[0]!).rules.length, 0);
+});
