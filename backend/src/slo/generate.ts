@@ -53,6 +53,21 @@ function idLabels(slo: SloDef): Labels {
   return { sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name };
 }
 
+/** Prometheus' own spelling of a whole number of days, as Sloth writes it: weeks and years only when exact. */
+export function promDays(days: number): string {
+  if (days % 365 === 0) return `${days / 365}y`;
+  if (days % 7 === 0) return `${days / 7}w`;
+  return `${days}d`;
+}
+
+/**
+ * Name of the SLO window in record names (`slo:sli_error:ratio_rate<name>`). Sloth specs keep Sloth's names
+ * (28d → 4w, 7d → 1w) so dashboards built on Sloth's rules keep working; our own formats say days.
+ */
+export function periodName(slo: SloDef): string {
+  return slo.source.format.startsWith('sloth/') ? promDays(slo.window.days) : slo.window.text;
+}
+
 export function sliGroup(slo: SloDef, o: GenerateOptions = {}): RuleGroup {
   const sli = compileSli(slo.sli);
   const base = { ...slo.labels, ...idLabels(slo) };
@@ -62,7 +77,7 @@ export function sliGroup(slo: SloDef, o: GenerateOptions = {}): RuleGroup {
     labels: { ...base, sloth_window: w },
   }));
   const sel = idSelector(slo);
-  const period = slo.window.text;
+  const period = periodName(slo);
   if (sli.events) {
     // Per-second event rates over 5m, so the SLO window's ratio can be computed from summed counts:
     // sum_over_time(errors)/sum_over_time(total) weights every 5m slice by its traffic, unlike averaging the
@@ -109,7 +124,7 @@ export function metaGroup(slo: SloDef, o: GenerateOptions = {}): RuleGroup {
     },
     {
       record: 'slo:period_burn_rate:ratio',
-      expr: `slo:sli_error:ratio_rate${slo.window.text}${sel}\n  / ${on}\nslo:error_budget:ratio${sel}`,
+      expr: `slo:sli_error:ratio_rate${periodName(slo)}${sel}\n  / ${on}\nslo:error_budget:ratio${sel}`,
       labels: base,
     },
     { record: 'slo:period_error_budget_remaining:ratio', expr: `1 - slo:period_burn_rate:ratio${sel}`, labels: base },

@@ -1,5 +1,6 @@
 // Reads SLO spec files of any supported format (detected per YAML document) into normalized SLOs, then validates.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { parseAllDocuments } from 'yaml';
 import { parseForesightDoc } from './foresight-spec.js';
 import { SpecError, type Issue, type SloDef, type SloWindow } from './model.js';
@@ -80,4 +81,22 @@ export function loadSpecsOrThrow(sources: { file: string; text: string }[], o: L
   const r = loadSpecs(sources, o);
   if (r.issues.some((i) => i.level === 'error')) throw new SpecError(r.issues);
   return r;
+}
+
+/** Files behind the given paths: a directory contributes every *.yml / *.yaml below it (sorted, like Sloth's -i DIR). */
+export async function expandInputs(paths: string[]): Promise<string[]> {
+  const out: string[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const p = join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (/\.ya?ml$/i.test(e.name)) out.push(p);
+    }
+  };
+  for (const p of paths) {
+    if ((await stat(p)).isDirectory()) await walk(p);
+    else out.push(p);
+  }
+  return out;
 }

@@ -1,0 +1,60 @@
+// Sloth compatibility for Sloth specs: Sloth's window names (28d → 4w, 7d → 1w), label precedence (severity
+// under alerting.labels), alert names Sloth and promtool accept, and `--input DIR`.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { sloGroups, type AlertingRule, type RecordingRule } from '../../src/slo/generate.js';
+import { expandInputs, loadSpecs, loadSpecsOrThrow } from '../../src/slo/load.js';
+
+const SLOTH = `version: prometheus/v1
+service: shop
+slos:
+  - name: requests
+    objective: 99.9
+    sli:
+      events:
+        error_query: sum(rate(http_requests_total{code=~"5.."}[{{.window}}]))
+        total_query: sum(rate(http_requests_total[{{.window}}]))
+    alerting:
+      name: slo_shop-requests
+      labels: { severity: pageteam, team: shop }
+      ticket_alert:
+        labels: { severity: ticketteam }
+`;
+
+const records = (text: string, defaultWindow?: string): string[] => {
+  const { slos } = loadSpecsOrThrow([{ file: 's.yml', text }], { defaultWindow });
+  return sloGroups(slos[0]!).flatMap((g) => g.rules.map((r) => (r as RecordingRule).record).filter(Boolean));
+};
+
+test("Sloth specs keep Sloth's window names: 28d → 4w, 7d → 1w, 30d stays 30d", () => {
+  assert.ok(records(SLOTH, '28d').includes('slo:sli_error:ratio_rate4w'));
+  assert.ok(records(SLOTH, '7d').includes('slo:sli_error:ratio_rate1w'));
+  assert.ok(records(SLOTH, '30d').includes('slo:sli_error:ratio_rate30d'));
+  // Our own format says days.
+  const ours = 'version: foresight/v1\nslos:\n  - service: a\n    name: b\n    objective: 99\n    window: 28d\n    sli: { raw: { errorRatio: "rate(x[{{.window}}])" } }\n';
+  assert.ok(records(ours).includes('slo:sli_error:ratio_rate28d'));
+});
+
+test("Sloth's label precedence: severity under alerting.labels applies unless the tier sets its own", () => {
+  const { slos } = loadSpecsOrThrow([{ file: 's.yml', text: SLOTH }]);
+  const rules = sloGroups(slos[0]!).at(-1)!.rules as AlertingRule[];
+  const page = rules.find((r) => r.labels?.foresight_tier === 'page')!;
+  const ticket = rules.find((r) => r.labels?.foresight_tier === 'ticket')!;
+  assert.equal(page.labels!.severity, 'pageteam');
+  assert.equal(ticket.labels!.severity, 'ticketteam');
+  assert.equal(page.labels!.team, 'shop');
+});
+
+test('alert names Sloth and promtool accept (slo_foo-bar) are accepted; whitespace is not', () => {
+  assert.deepEqual(loadSpecs([{ file: 's.yml', text: SLOTH }]).issues.filter((i) => i.level === 'error'), []);
+  const bad = loadSpecs([{ file: 's.yml', text: SLOTH.replace('slo_shop-requests', '"slo shop"') }]).issues.filter((i) => i.level === 'error');
+  assert.equal(bad[0]?.field, 'alerting.name');
+});
+
+test('--input DIR expands to every YAML file below it, sorted', async () => {
+  const files = await expandInputs([join(import.meta.dirname, '../../../examples/slo')]);
+  assert.ok(files.length >= 5);
+  assert.deepEqual(files, [...files].sort());
+  assert.ok(files.every((f) => /\.ya?ml$/.test(f)));
+});
