@@ -1,6 +1,6 @@
 // SLO → Prometheus rule groups (Sloth-compatible names and labels), one file per SLO.
 import { stringify } from 'yaml';
-import { burnConditions, SLI_WINDOWS, type BurnCondition } from './burn.js';
+import { burnConditions, sliWindows, type BurnCondition } from './burn.js';
 import type { Labels, SloDef, TierOptions } from './model.js';
 import { num } from './promql.js';
 import { compileSli } from './sli.js';
@@ -71,7 +71,7 @@ export function periodName(slo: SloDef): string {
 export function sliGroup(slo: SloDef, o: GenerateOptions = {}): RuleGroup {
   const sli = compileSli(slo.sli);
   const base = { ...slo.labels, ...idLabels(slo) };
-  const rules: RecordingRule[] = SLI_WINDOWS.map((w) => ({
+  const rules: RecordingRule[] = sliWindows(slo.alerting.windows).map((w) => ({
     record: `slo:sli_error:ratio_rate${w}`,
     expr: sli.errorRatio(w),
     labels: { ...base, sloth_window: w },
@@ -187,7 +187,7 @@ function staticAlertLabels(slo: SloDef, extra: Labels, ours: Labels): Labels {
 }
 
 function tierAlert(slo: SloDef, tier: 'page' | 'ticket', opts: TierOptions): AlertingRule {
-  const conds = burnConditions(slo.window.days).filter((c) => c.tier === tier);
+  const conds = burnConditions(slo.window.days, slo.alerting.windows).filter((c) => c.tier === tier);
   const a = slo.alerting;
   const rule: AlertingRule = {
     alert: a.name,

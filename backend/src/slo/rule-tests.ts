@@ -3,7 +3,7 @@
 // high, short window clean) does not page. Inputs are the SLI recording series, so the test exercises exactly
 // the alerting group that is written to Prometheus, for every SLI kind alike.
 import { stringify } from 'yaml';
-import { burnConditions } from './burn.js';
+import { burnConditions, sliWindows } from './burn.js';
 import { alertGroup, rulesYaml, type AlertingRule, type GenerateOptions } from './generate.js';
 import type { Labels, SloDef } from './model.js';
 import { num } from './promql.js';
@@ -16,7 +16,6 @@ export interface RuleTestFiles {
   test: { name: string; yaml: string };
 }
 
-const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
 
 interface Scenario {
   name: string;
@@ -44,7 +43,8 @@ export function ruleTestFiles(slo: SloDef, o: GenerateOptions = {}): RuleTestFil
   const group = alertGroup(slo, o);
   const alertsName = `foresight-slo-${slo.id}.alerts.yml`;
   const budget = (100 - slo.objective) / 100;
-  const conds = burnConditions(slo.window.days);
+  const conds = burnConditions(slo.window.days, slo.alerting.windows);
+  const WINDOWS = sliWindows(slo.alerting.windows);
   const minPage = Math.min(...conds.filter((c) => c.tier === 'page').map((c) => c.factor));
   const minTicket = Math.min(...conds.filter((c) => c.tier === 'ticket').map((c) => c.factor));
   const fires = (tier: 'page' | 'ticket', ratio: Record<string, number>) =>

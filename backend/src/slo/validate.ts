@@ -54,7 +54,7 @@ export function validateSlos(slos: SloDef[]): Issue[] {
     // multi-window tiers (up to 3d long windows) would not fit inside the budgeting period.
     if (s.window.days <= 3) err('window', `${s.window.text} is too short: SLO windows must be longer than 3d (the longest burn-rate window), e.g. 7d, 28d, 30d`);
     const budget = (100 - s.objective) / 100;
-    for (const c of burnConditions(s.window.days)) {
+    for (const c of burnConditions(s.window.days, s.alerting.windows)) {
       const on = c.tier === 'page' ? s.alerting.page.enabled : s.alerting.ticket.enabled;
       if (on && c.factor * budget >= 1) warn(`alerting.${c.tier}`, `burn factor ${c.factor} × budget ${budget} ≥ 1: the ${c.long}/${c.short} condition can never fire`);
     }

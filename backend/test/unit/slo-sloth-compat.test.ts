@@ -2,6 +2,7 @@
 // under alerting.labels), alert names Sloth and promtool accept, and `--input DIR`.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { sloGroups, type AlertingRule, type RecordingRule } from '../../src/slo/generate.js';
 import { expandInputs, loadSpecs, loadSpecsOrThrow } from '../../src/slo/load.js';
@@ -57,4 +58,37 @@ test('--input DIR expands to every YAML file below it, sorted', async () => {
   assert.ok(files.length >= 5);
   assert.deepEqual(files, [...files].sort());
   assert.ok(files.every((f) => /\.ya?ml$/.test(f)));
+});
+
+test('Sloth AlertWindows replace the workbook tiers for SLOs of their period (7d: 4x the workbook factor)', () => {
+  const windows = `apiVersion: sloth.slok.dev/v1
+kind: AlertWindows
+spec:
+  sloPeriod: 7d
+  page:
+    quick: { errorBudgetPercent: 8, shortWindow: 5m, longWindow: 1h }
+    slow: { errorBudgetPercent: 12.5, shortWindow: 30m, longWindow: 6h }
+  ticket:
+    quick: { errorBudgetPercent: 20, shortWindow: 2h, longWindow: 1d }
+    slow: { errorBudgetPercent: 42, shortWindow: 6h, longWindow: 3d }
+`;
+  const { slos } = loadSpecsOrThrow([{ file: 'w.yml', text: windows }, { file: 's.yml', text: SLOTH }], { defaultWindow: '7d' });
+  const page = (sloGroups(slos[0]!).at(-1)!.rules as AlertingRule[]).find((r) => r.labels?.foresight_tier === 'page')!;
+  assert.match(page.expr, /\(13\.44 \* 0\.001\)/); // 8% × 168h / 1h; the workbook's 2% would be 3.36
+  assert.match(page.expr, /\(3\.5 \* 0\.001\)/); // 12.5% × 168h / 6h
+  // Without the windows file: the workbook.
+  const plain = loadSpecsOrThrow([{ file: 's.yml', text: SLOTH }], { defaultWindow: '7d' }).slos[0]!;
+  assert.match((sloGroups(plain).at(-1)!.rules[0] as AlertingRule).expr, /\(3\.36 \* 0\.001\)/);
+});
+
+test('a bad AlertWindows file is an error naming the field', () => {
+  const bad = 'apiVersion: sloth.slok.dev/v1\nkind: AlertWindows\nspec:\n  sloPeriod: 7d\n  page:\n    quick: { errorBudgetPercent: 8, shortWindow: 1h, longWindow: 5m }\n';
+  const e = loadSpecs([{ file: 'w.yml', text: bad }]).issues.filter((i) => i.level === 'error');
+  assert.equal(e[0]?.field, 'spec.page.quick.shortWindow');
+});
+
+test('AlertWindows with extra windows get their own ratio rules (12h, 2d, 7d)', () => {
+  const { slos } = loadSpecsOrThrow([{ file: 'x.yml', text: readFileSync(join(import.meta.dirname, '../../../examples/slo/sloth-alert-windows.yml'), 'utf8') }]);
+  const recs = sloGroups(slos[0]!).flatMap((g) => g.rules.map((r) => (r as RecordingRule).record));
+  for (const w of ['10m', '2h', '12h', '2d', '7d']) assert.ok(recs.includes(`slo:sli_error:ratio_rate${w}`), w);
 });
