@@ -60,12 +60,18 @@ export function parseSpecText(text: string, file: string, o: LoadOptions = {}): 
   const docs = parseAllDocuments(text);
   const openslo: OpenSloDoc[] = [];
   const alertWindows = new Map<number, BurnTier[]>();
+  // A document may also be a YAML list of objects (as OpenSLO tooling writes): each item counts as a document.
+  const values: unknown[] = [];
   docs.forEach((doc, i) => {
     if (doc.errors.length > 0) {
       for (const e of doc.errors) issues.push({ level: 'error', file, message: `YAML document #${i}: ${e.message}` });
       return;
     }
     const v: unknown = doc.toJS();
+    if (Array.isArray(v)) values.push(...v);
+    else values.push(v);
+  });
+  values.forEach((v, i) => {
     if (v === null || v === undefined) return; // empty document (e.g. trailing ---)
     if (!isObj(v)) return void issues.push({ level: 'error', file, message: `YAML document #${i} is not a mapping` });
     if (v.version === 'foresight/v1') slos.push(...parseForesightDoc(v, file, issues));

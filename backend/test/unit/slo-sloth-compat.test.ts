@@ -92,3 +92,25 @@ test('AlertWindows with extra windows get their own ratio rules (12h, 2d, 7d)', 
   const recs = sloGroups(slos[0]!).flatMap((g) => g.rules.map((r) => (r as RecordingRule).record));
   for (const w of ['10m', '2h', '12h', '2d', '7d']) assert.ok(recs.includes(`slo:sli_error:ratio_rate${w}`), w);
 });
+
+test('a YAML list of objects is read as one document per item (OpenSLO tooling writes these)', () => {
+  const list = `- apiVersion: openslo/v1
+  kind: SLO
+  metadata: { name: api }
+  spec:
+    service: web
+    timeWindow: [{ duration: 28d, isRolling: true }]
+    budgetingMethod: Occurrences
+    indicator:
+      metadata: { name: api-errors }
+      spec:
+        ratioMetric:
+          counter: true
+          bad: { metricSource: { type: Prometheus, spec: { query: 'http_requests_total{code=~"5.."}' } } }
+          total: { metricSource: { type: Prometheus, spec: { query: 'http_requests_total' } } }
+    objectives: [{ target: 0.99 }]
+`;
+  const r = loadSpecs([{ file: 'list.yml', text: list }]);
+  assert.deepEqual(r.issues.filter((i) => i.level === 'error'), []);
+  assert.deepEqual(r.slos.map((s) => s.id), ['web-api-0']);
+});
