@@ -117,8 +117,11 @@ export const remediationSchema = z.object({
 export type RemediationConfig = z.infer<typeof remediationSchema>;
 
 export const alertingConfigSchema = z.object({
-  /** Matchers admitting an alert into Foresight's subtree of the route tree (the user's routes see the rest). */
-  selector: z.array(matcher).default(['severity=~".+"']),
+  /**
+   * Matchers admitting an alert into Foresight's subtree of the route tree. Any matchers are allowed; the default
+   * selects on a label only Foresight's own rules carry, so the user's alerts never enter the subtree.
+   */
+  selector: z.array(matcher).min(1).default(['foresight_source=~".+"']),
   receivers: z.array(receiverSchema).default([]),
   tiers: z.object({
     critical: tierSchema.partial().strict().default({}),
@@ -138,7 +141,14 @@ export const alertingConfigSchema = z.object({
   }).strict().default({}),
   /** Directory the writer materializes env-sourced secrets into (0600 files referenced by `*_file`). */
   secretsDir: z.string().default('secrets'),
-  webhook: z.object({ secret: secretRefSchema.optional(), groupWindowMinutes: z.number().positive().default(10) }).strict().default({}),
+  webhook: z.object({
+    secret: secretRefSchema.optional(),
+    groupWindowMinutes: z.number().positive().default(10),
+    /** The companion's webhook as Alertmanager reaches it; when set, a `foresight-companion` receiver gets every alert. */
+    url: z.string().url().optional(),
+    /** Path Alertmanager reads the webhook secret from (default: the secret's file, or its file under secretsDir). */
+    credentialsFile: z.string().min(1).optional(),
+  }).strict().default({}),
   remediation: remediationSchema.default({}),
   alertmanager: z.object({
     url: z.string().url().optional(),

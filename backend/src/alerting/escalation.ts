@@ -45,7 +45,8 @@ export async function escalateDue(o: {
 /** Sends copies of alerts labelled `escalate="true"` to Alertmanager's v2 API; throws with its answer on failure. */
 export async function postEscalation(alertmanagerUrl: string, alerts: { labels: Record<string, string>; annotations: Record<string, string>; generatorURL?: string }[]): Promise<void> {
   // No startsAt: Alertmanager stamps its own clock (and sets endsAt = now + resolve_timeout).
-  const body = alerts.map((a) => ({ labels: { ...a.labels, escalate: 'true' }, annotations: a.annotations, ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}) }));
+  // Re-fired by Foresight, so it carries foresight_source and enters Foresight's routes (the default selector).
+  const body = alerts.map((a) => ({ labels: { foresight_source: 'escalation', ...a.labels, escalate: 'true' }, annotations: a.annotations, ...(a.generatorURL ? { generatorURL: a.generatorURL } : {}) }));
   const r = await fetch(`${alertmanagerUrl.replace(/\/+$/, '')}/api/v2/alerts`, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },

@@ -9,6 +9,7 @@ import type { Logger } from 'pino';
 import { amtoolCheckConfig } from './amtool.js';
 import { mergeAlertmanagerConfig } from './merge.js';
 import { parseMatcher } from './matchers.js';
+import { assertDelivery, type Labels } from './routing.js';
 import type { Generated } from './routes/generate.js';
 import type { SecretFile } from './routes/types.js';
 
@@ -21,8 +22,24 @@ export interface ApplyOptions {
   timeoutMs?: number;
   log?: Logger;
   env?: NodeJS.ProcessEnv;
+  /** Label sets of alerts Foresight generates (e.g. its SLO rules), added to the delivery check's matrix. */
+  labelSets?: Labels[];
+  /** Skip the delivery check (a deliberate policy change that removes receivers); default false. */
+  allowReducedDelivery?: boolean;
 }
-export interface ApplyResult { yaml: string; changed: boolean; reloaded: boolean; pushedToMimir: boolean }
+export interface ApplyResult { yaml: string; changed: boolean; reloaded: boolean; pushedToMimir: boolean; deliveryChecked: number }
+
+/** Label sets of the alerts the running Alertmanager holds now (best effort: none if it cannot be reached). */
+export async function liveAlertLabels(amUrl: string, timeoutMs = 5_000): Promise<Labels[]> {
+  try {
+    const r = await http(`${amUrl.replace(/\/+$/, '')}/api/v2/alerts`, {}, timeoutMs);
+    if (!r.ok) return [];
+    const body = (await r.json()) as { labels?: Labels }[];
+    return Array.isArray(body) ? body.map((a) => a.labels ?? {}) : [];
+  } catch {
+    return [];
+  }
+}
 
 async function atomicWrite(file: string, text: string, mode?: number): Promise<void> {
   const tmp = join(dirname(file), `.${basename(file)}.${process.pid}.${Date.now()}.tmp`);
@@ -114,9 +131,15 @@ export async function applyAlertmanagerConfig(o: ApplyOptions): Promise<ApplyRes
   // Check the merged file beside the real one (relative *_file paths resolve the same way), then rename over it.
   const tmp = join(dirname(o.configFile), `.${basename(o.configFile)}.check-${process.pid}.yml`);
   await writeFile(tmp, merged);
+  let tested = 0;
   try {
     const check = await amtoolCheckConfig(tmp);
     if (!check.ok) throw new Error(`amtool check-config rejected the merged Alertmanager config; ${o.configFile} was left untouched:\n${check.output.trim()}`);
+    // Never reduce delivery: every alert that reached someone before must still reach someone, and keep the
+    // user's receivers. Tested on the live alerts' labels, ours, and every value the two trees mention.
+    const seen = [...(o.alertmanagerUrl ? await liveAlertLabels(o.alertmanagerUrl, timeoutMs) : []), ...(o.labelSets ?? [])];
+    tested = o.allowReducedDelivery ? 0 : assertDelivery(previous ?? '', merged, seen).tested;
+    if (o.allowReducedDelivery) o.log?.warn({ file: o.configFile }, 'alertmanager delivery check skipped (allowReducedDelivery)');
     await rename(tmp, o.configFile);
   } finally {
     await rm(tmp, { force: true });
@@ -147,5 +170,5 @@ export async function applyAlertmanagerConfig(o: ApplyOptions): Promise<ApplyRes
     if (!r.ok) throw new Error(`Mimir Alertmanager config push to ${o.mimir.url} (tenant ${o.mimir.tenant}) answered ${r.status}: ${(await r.text()).slice(0, 300)}`);
     pushedToMimir = true;
   }
-  return { yaml: merged, changed, reloaded, pushedToMimir };
+  return { yaml: merged, changed, reloaded, pushedToMimir, deliveryChecked: tested };
 }

@@ -26,6 +26,7 @@ import { generateAlertmanager } from '../alerting/routes/generate.js';
 import { PolicyError } from '../alerting/routes/validate.js';
 import type { AlertingStore } from '../alerting/store.js';
 import { applyAlertmanagerConfig } from '../alerting/writer.js';
+import { DeliveryError } from '../alerting/routing.js';
 import { actorOf, requestToken, tokenMatches } from '../http/auth.js';
 import { checkWebhookCaps, limitsSchema, type Limits } from '../http/limits.js';
 
@@ -190,14 +191,17 @@ export function alertingRouter(ctx: AlertingRouterContext): express.Router {
     const merged = file ? mergeAlertmanagerConfig(await readFile(file, 'utf8').catch(() => ''), g.fragment, file) : undefined;
     res.json({ fragment: YAML.stringify(g.fragment), merged, secretsFromEnv: g.secrets.map((x) => ({ path: x.path, env: x.env })) });
   });
-  r.post('/routes/apply', async (_req, res) => {
+  r.post('/routes/apply', async (req, res) => {
     const file = s.config.alertmanager.configFile;
     if (!file) throw new HttpError(400, 'alerting.alertmanager.configFile is not set; nothing to apply to');
+    // A deliberate policy change that removes receivers must say so; otherwise any loss of delivery is refused.
+    const allowReducedDelivery = (req.body as { allowReducedDelivery?: unknown } | undefined)?.allowReducedDelivery === true;
     try {
-      const out = await applyAlertmanagerConfig({ configFile: file, generated: generateAlertmanager(s.config), alertmanagerUrl: s.config.alertmanager.url, mimir: s.config.alertmanager.mimir, log: ctx.log });
-      res.json({ changed: out.changed, reloaded: out.reloaded, pushedToMimir: out.pushedToMimir });
+      const out = await applyAlertmanagerConfig({ configFile: file, generated: generateAlertmanager(s.config), alertmanagerUrl: s.config.alertmanager.url, mimir: s.config.alertmanager.mimir, log: ctx.log, allowReducedDelivery });
+      res.json({ changed: out.changed, reloaded: out.reloaded, pushedToMimir: out.pushedToMimir, deliveryChecked: out.deliveryChecked });
     } catch (e) {
       if (e instanceof PolicyError) throw new HttpError(422, e.message);
+      if (e instanceof DeliveryError) throw new HttpError(409, e.message);
       throw new HttpError(502, (e as Error).message);
     }
   });

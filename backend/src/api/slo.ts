@@ -11,7 +11,7 @@ import { computeBudget } from '../slo/budget.js';
 import { registerSloMetrics, startBudgetUpdates } from '../slo/budget-metrics.js';
 import { groupNames } from '../slo/generate.js';
 import { loadSpecs } from '../slo/load.js';
-import { applyGenerated, checkGenerated, generateFromSources, SloValidationError } from '../slo/service.js';
+import { applyAndRemove, checkGenerated, generateFromSources, SloValidationError } from '../slo/service.js';
 import { SloRepository, type SloStoreLike, type SpecSource } from '../slo/store.js';
 
 /** What this router needs from the shared AppContext (src/context.ts); AppContext satisfies it structurally. */
@@ -122,23 +122,30 @@ export function sloRouter(ctx: SloRouterContext): Router {
   }));
 
   // Apply the posted sources together with the stored ones (so ids stay unique), then remember them.
+  const rulesTarget = () =>
+    cfg.ruler
+      ? ({ kind: 'ruler', ruler: cfg.ruler } as const)
+      : cfg.rulesDir
+        ? ({ kind: 'files', rulesDir: cfg.rulesDir, prom: ctx.prom } as const)
+        : undefined;
+  /** Ids of the SLOs currently stored (their rules are what Prometheus has loaded). */
+  const storedIds = (): string[] => repo.load(opts).slos.map((s) => s.id);
+
+  // Apply the posted sources together with the stored ones (so ids stay unique), then remember them. SLOs that
+  // disappear (renamed, or dropped from a replaced file) have their rules removed, verified gone.
   router.post('/apply', handle(async (req, res) => {
     const posted = sourcesOf(req);
     const names = new Set(posted.map((s) => s.file));
     const all = [...repo.sources().filter((s) => !names.has(s.file)), ...posted];
     const g = generateFromSources(all, opts);
-    const target = cfg.ruler
-      ? ({ kind: 'ruler', ruler: cfg.ruler } as const)
-      : cfg.rulesDir
-        ? ({ kind: 'files', rulesDir: cfg.rulesDir, prom: ctx.prom } as const)
-        : undefined;
+    const target = rulesTarget();
     if (!target) throw new BadRequest('the companion has no rules target: set config slo.rulesDir (or rulesDir) or slo.ruler');
     try {
-      const r = await applyGenerated(g, target);
+      const r = await applyAndRemove(g, storedIds(), target);
       repo.save(posted);
-      repo.recordApply(target.kind, r.applied, true, 'ok');
-      ctx.log.info({ applied: r.applied }, 'slo rules applied');
-      res.json({ applied: r.applied, issues: g.issues });
+      repo.recordApply(target.kind, r.applied, true, r.removed.length ? `ok; removed ${r.removed.join(', ')}` : 'ok');
+      ctx.log.info({ applied: r.applied, removed: r.removed }, 'slo rules applied');
+      res.json({ applied: r.applied, removed: r.removed, issues: g.issues });
     } catch (e) {
       repo.recordApply(target.kind, Object.keys(g.files), false, e instanceof Error ? e.message : String(e));
       throw e;
@@ -195,9 +202,23 @@ export function sloRouter(ctx: SloRouterContext): Router {
     res.json(source);
   }));
 
-  router.delete('/sources/:file', handle((req, res) => {
-    const ok = repo.remove(String(req.params.file));
-    res.status(ok ? 204 : 404).end();
+  // Deleting a spec removes its SLOs' rules (reload, verify gone; files restored on failure) before the row.
+  router.delete('/sources/:file', handle(async (req, res) => {
+    const file = String(req.params.file);
+    if (!repo.sources().some((x) => x.file === file)) return void res.status(404).end();
+    const target = rulesTarget();
+    if (target) {
+      const g = generateFromSources(repo.sources().filter((x) => x.file !== file), opts);
+      try {
+        const r = await applyAndRemove(g, storedIds(), target);
+        repo.recordApply(target.kind, r.applied, true, `deleted ${file}; removed ${r.removed.join(', ') || 'nothing'}`);
+      } catch (e) {
+        repo.recordApply(target.kind, [], false, e instanceof Error ? e.message : String(e));
+        throw e;
+      }
+    }
+    repo.remove(file);
+    res.status(204).end();
   }));
 
   return router;

@@ -23,6 +23,22 @@ const TIERS = [
   { tier: 'ticket', long: '3d', short: '6h', longHours: 72, budgetFraction: 0.1 },
 ] as const;
 
-export function burnConditions(periodDays: number): BurnCondition[] {
-  return TIERS.map((t) => ({ ...t, factor: Number(num((t.budgetFraction * periodDays * 24) / t.longHours)) }));
+/** One multi-window condition without its factor (Sloth's AlertWindows give these per SLO period). */
+export type BurnTier = Omit<BurnCondition, 'factor'>;
+
+/** The conditions for a period: the workbook's tiers, or the given ones (e.g. from a Sloth AlertWindows file). */
+export function burnConditions(periodDays: number, tiers: readonly BurnTier[] = TIERS): BurnCondition[] {
+  return tiers.map((t) => ({ ...t, factor: Number(num((t.budgetFraction * periodDays * 24) / t.longHours)) }));
+}
+
+/** Windows needing an error-ratio rule: the standard ones plus any the tiers use, shortest first. */
+export function sliWindows(tiers?: readonly BurnTier[]): string[] {
+  const all = new Set<string>(SLI_WINDOWS);
+  for (const t of tiers ?? []) all.add(t.short).add(t.long);
+  const secs = (w: string): number => {
+    let total = 0;
+    for (const m of w.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(m[1]) * ({ ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 } as Record<string, number>)[m[2]!]!;
+    return total;
+  };
+  return [...all].sort((a, b) => secs(a) - secs(b));
 }

@@ -1,6 +1,6 @@
 // SLO → Prometheus rule groups (Sloth-compatible names and labels), one file per SLO.
 import { stringify } from 'yaml';
-import { burnConditions, SLI_WINDOWS, type BurnCondition } from './burn.js';
+import { burnConditions, sliWindows, type BurnCondition } from './burn.js';
 import type { Labels, SloDef, TierOptions } from './model.js';
 import { num } from './promql.js';
 import { compileSli } from './sli.js';
@@ -32,6 +32,10 @@ export interface GenerateOptions {
 
 export const GENERATOR_VERSION = 'foresight-0.1.0';
 
+/** Carried by every alert Foresight generates (and by no one else's): the routing merge selects on it. */
+export const FORESIGHT_SOURCE = 'slo';
+export const SOURCE_LABEL = 'foresight_source';
+
 export const groupNames = (id: string) => ({
   sli: `sloth-slo-sli-recordings-${id}`,
   meta: `sloth-slo-meta-recordings-${id}`,
@@ -49,16 +53,31 @@ function idLabels(slo: SloDef): Labels {
   return { sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name };
 }
 
+/** Prometheus' own spelling of a whole number of days, as Sloth writes it: weeks and years only when exact. */
+export function promDays(days: number): string {
+  if (days % 365 === 0) return `${days / 365}y`;
+  if (days % 7 === 0) return `${days / 7}w`;
+  return `${days}d`;
+}
+
+/**
+ * Name of the SLO window in record names (`slo:sli_error:ratio_rate<name>`). Sloth specs keep Sloth's names
+ * (28d → 4w, 7d → 1w) so dashboards built on Sloth's rules keep working; our own formats say days.
+ */
+export function periodName(slo: SloDef): string {
+  return slo.source.format.startsWith('sloth/') ? promDays(slo.window.days) : slo.window.text;
+}
+
 export function sliGroup(slo: SloDef, o: GenerateOptions = {}): RuleGroup {
   const sli = compileSli(slo.sli);
   const base = { ...slo.labels, ...idLabels(slo) };
-  const rules: RecordingRule[] = SLI_WINDOWS.map((w) => ({
+  const rules: RecordingRule[] = sliWindows(slo.alerting.windows).map((w) => ({
     record: `slo:sli_error:ratio_rate${w}`,
     expr: sli.errorRatio(w),
     labels: { ...base, sloth_window: w },
   }));
   const sel = idSelector(slo);
-  const period = slo.window.text;
+  const period = periodName(slo);
   if (sli.events) {
     // Per-second event rates over 5m, so the SLO window's ratio can be computed from summed counts:
     // sum_over_time(errors)/sum_over_time(total) weights every 5m slice by its traffic, unlike averaging the
@@ -105,10 +124,13 @@ export function metaGroup(slo: SloDef, o: GenerateOptions = {}): RuleGroup {
     },
     {
       record: 'slo:period_burn_rate:ratio',
-      expr: `slo:sli_error:ratio_rate${slo.window.text}${sel}\n  / ${on}\nslo:error_budget:ratio${sel}`,
+      expr: `slo:sli_error:ratio_rate${periodName(slo)}${sel}\n  / ${on}\nslo:error_budget:ratio${sel}`,
       labels: base,
     },
     { record: 'slo:period_error_budget_remaining:ratio', expr: `1 - slo:period_burn_rate:ratio${sel}`, labels: base },
+    // When these rules started recording (kept by reading its own last value): the budget-consumed alert scales
+    // the period's figure by how much of the period has history, so a fresh rule set does not fire on minutes.
+    { record: 'slo:sli_history_start:timestamp', expr: `slo:sli_history_start:timestamp${sel} or on() vector(time())`, labels: base },
     {
       record: 'sloth_slo_info',
       expr: 'vector(1)',
@@ -139,23 +161,38 @@ function conditionExpr(slo: SloDef, c: BurnCondition): string {
   return `${expr}  )`;
 }
 
+/**
+ * Labels Foresight adds to an alert without ever overwriting a label of the series: a grouped SLI
+ * (`sum by (service) (…)`) keeps its own `service`/`slo` values, so two groups stay two alerts instead of
+ * colliding ("same labelset after applying alert labels"). `label_replace(v, "l", "x", "l", "")` sets `l`
+ * only where it is empty, i.e. absent.
+ */
+export const WHEN_ABSENT_LABELS = ['service', 'slo'] as const;
+
+function keepSeriesLabels(slo: SloDef, expr: string): string {
+  const values: Record<(typeof WHEN_ABSENT_LABELS)[number], string> = { service: slo.service, slo: slo.name };
+  const open = WHEN_ABSENT_LABELS.map(() => 'label_replace(').join('');
+  const close = WHEN_ABSENT_LABELS.map((l) => `, "${l}", "${promqlString(values[l])}", "${l}", "")`).join('');
+  return `${open}\n${expr}\n${close}`;
+}
+
+const promqlString = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"');
+
+/** Static alert labels: the user's, then ours under names a series never carries (and `severity`, for routing). */
+function staticAlertLabels(slo: SloDef, extra: Labels, ours: Labels): Labels {
+  const out: Labels = { ...slo.labels, ...slo.alerting.labels, ...extra, ...idLabels(slo), ...ours, [SOURCE_LABEL]: FORESIGHT_SOURCE };
+  // Never pin a label the series keep from the SLI (label_replace above fills it only when absent).
+  for (const l of WHEN_ABSENT_LABELS) if (!(l in slo.labels) && !(l in slo.alerting.labels) && !(l in extra)) delete out[l];
+  return out;
+}
+
 function tierAlert(slo: SloDef, tier: 'page' | 'ticket', opts: TierOptions): AlertingRule {
-  const conds = burnConditions(slo.window.days).filter((c) => c.tier === tier);
+  const conds = burnConditions(slo.window.days, slo.alerting.windows).filter((c) => c.tier === tier);
   const a = slo.alerting;
   const rule: AlertingRule = {
     alert: a.name,
-    expr: conds.map((c) => conditionExpr(slo, c)).join('\nor\n'),
-    labels: {
-      ...slo.labels,
-      ...a.labels,
-      ...opts.labels,
-      ...idLabels(slo),
-      sloth_severity: tier,
-      severity: opts.severity,
-      foresight_tier: tier,
-      slo: slo.name,
-      service: slo.service,
-    },
+    expr: keepSeriesLabels(slo, conds.map((c) => conditionExpr(slo, c)).join('\nor\n')),
+    labels: staticAlertLabels(slo, opts.labels, { sloth_severity: tier, severity: opts.severity, foresight_tier: tier }),
     annotations: {
       title: `(${tier}) {{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is too fast.`,
       summary: `{{$labels.sloth_service}} {{$labels.sloth_slo}} SLO error budget burn rate is over expected.`,
@@ -170,29 +207,38 @@ function tierAlert(slo: SloDef, tier: 'page' | 'ticket', opts: TierOptions): Ale
   return rule;
 }
 
+export const budgetAlertEnabled = (slo: SloDef): boolean =>
+  slo.alerting.budget.enabled && (slo.alerting.page.enabled || slo.alerting.ticket.enabled);
+
+/**
+ * Share of the period's budget consumed, counted only over the history the rules have recorded: (1 - remaining)
+ * is the spend rate over the recorded part, scaled by the recorded part's share of the period (capped at 1).
+ */
+function budgetConsumedExpr(slo: SloDef): string {
+  const sel = idSelector(slo);
+  const on = 'on (sloth_id, sloth_slo, sloth_service) group_left';
+  return (
+    `(1 - slo:period_error_budget_remaining:ratio${sel})\n` +
+    `  * ${on}\n` +
+    `clamp_max((time() - slo:sli_history_start:timestamp${sel}) / ${slo.window.days * 86400}, 1)\n` +
+    `>= ${num(slo.alerting.budget.consumed)}`
+  );
+}
+
 export function alertGroup(slo: SloDef, o: GenerateOptions = {}): RuleGroup {
   const a = slo.alerting;
   const rules: AlertingRule[] = [];
   if (a.page.enabled) rules.push(tierAlert(slo, 'page', a.page));
   if (a.ticket.enabled) rules.push(tierAlert(slo, 'ticket', a.ticket));
-  if (a.budget.enabled) {
+  // Never when every burn alert is disabled: the spec said "no alerts".
+  if (budgetAlertEnabled(slo)) {
     const b: AlertingRule = {
       alert: `${a.name}BudgetConsumed`,
-      expr: `slo:period_error_budget_remaining:ratio${idSelector(slo)} <= ${num(1 - a.budget.consumed)}`,
-      labels: {
-        ...slo.labels,
-        ...a.labels,
-        ...idLabels(slo),
-        sloth_severity: 'ticket',
-        severity: a.budget.severity,
-        foresight_tier: 'ticket',
-        foresight_alert: 'budget',
-        slo: slo.name,
-        service: slo.service,
-      },
+      expr: keepSeriesLabels(slo, budgetConsumedExpr(slo)),
+      labels: staticAlertLabels(slo, {}, { sloth_severity: 'ticket', severity: a.budget.severity, foresight_tier: 'ticket', foresight_alert: 'budget' }),
       annotations: {
         title: `{{$labels.sloth_service}} {{$labels.sloth_slo}} has consumed ${num(a.budget.consumed * 100)}% of its error budget.`,
-        summary: `{{$labels.sloth_service}} {{$labels.sloth_slo}} error budget remaining is {{ $value | humanizePercentage }}.`,
+        summary: `{{$labels.sloth_service}} {{$labels.sloth_slo}} has consumed {{ $value | humanizePercentage }} of its error budget so far.`,
         ...(a.runbookUrl ? { runbook_url: a.runbookUrl } : {}),
         ...(a.dashboardUrl ? { dashboard_url: a.dashboardUrl } : {}),
         ...a.annotations,

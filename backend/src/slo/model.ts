@@ -1,6 +1,8 @@
 // The one normalized SLO model. Every input format (ours, Sloth, OpenSLO) is converted to `SloDef`; rule
 // generation, validation and budgets only ever see this shape.
 
+import type { BurnTier } from './burn.js';
+
 export type Labels = Record<string, string>;
 
 /** Rolling windows are Prometheus day/week durations; calendar windows are budgeted per month/quarter. */
@@ -41,6 +43,8 @@ export interface AlertingDef {
   minEvents: number;
   page: TierOptions;
   ticket: TierOptions;
+  /** Multi-window conditions replacing the workbook's (Sloth AlertWindows for this SLO's period); absent = workbook. */
+  windows?: BurnTier[];
   /** Alert once this fraction of the period's budget is consumed (0.7 = 70%). */
   budget: { enabled: boolean; consumed: number; severity: string; for: string };
 }
@@ -96,7 +100,8 @@ export function defaultAlerting(name: string): AlertingDef {
     minEvents: 0,
     page: defaultTier('critical'),
     ticket: defaultTier('warning'),
-    budget: { enabled: true, consumed: 0.7, severity: 'warning', for: '' },
+    // Opt-in per SLO: a fresh rule set has too little history for a period-long figure to mean much.
+    budget: { enabled: false, consumed: 0.7, severity: 'warning', for: '' },
   };
 }
 

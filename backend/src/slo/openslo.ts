@@ -238,8 +238,9 @@ export function parseOpenSloDocs(docs: OpenSloDoc[], file: string, issues: Issue
         sli = sliV1alpha(c, spec, obj);
       }
       if (!sli || !window) return;
-      const label = str(obj.displayName) ?? str(obj.name) ?? String(oi);
-      const sloName = objectives.length > 1 ? `${name}-${label.toLowerCase().replace(/[^a-z0-9]+/g, '-')}` : name;
+      // Sloth's OpenSLO import names every objective `<slo>-<index>`, a single one included (`-0`): keep its names
+      // (and so its sloth_id/sloth_slo labels) for users migrating from Sloth.
+      const sloName = `${name}-${oi}`;
       out.push({
         id: `${service}-${sloName}`,
         service,

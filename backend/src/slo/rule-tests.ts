@@ -3,7 +3,7 @@
 // high, short window clean) does not page. Inputs are the SLI recording series, so the test exercises exactly
 // the alerting group that is written to Prometheus, for every SLI kind alike.
 import { stringify } from 'yaml';
-import { burnConditions } from './burn.js';
+import { burnConditions, sliWindows } from './burn.js';
 import { alertGroup, rulesYaml, type AlertingRule, type GenerateOptions } from './generate.js';
 import type { Labels, SloDef } from './model.js';
 import { num } from './promql.js';
@@ -16,12 +16,13 @@ export interface RuleTestFiles {
   test: { name: string; yaml: string };
 }
 
-const WINDOWS = ['5m', '30m', '1h', '2h', '6h', '1d', '3d'];
 
 interface Scenario {
   name: string;
   ratio: Record<string, number>;
   remaining: number;
+  /** Seconds of recorded history at the evaluation time (the period's length = full history). */
+  history: number;
   expectPage: boolean;
   expectTicket: boolean;
   expectBudget: boolean;
@@ -32,7 +33,7 @@ function seriesText(metric: string, labels: Labels): string {
 }
 
 /** Expands the only template forms we generate: {{$labels.x}} and {{ $value | humanizePercentage }}. */
-function expand(text: string, labels: Labels, value: number): string {
+export function expand(text: string, labels: Labels, value: number): string {
   return text
     .replace(/\{\{\s*\$labels\.([a-zA-Z_][a-zA-Z0-9_]*)\s*\}\}/g, (_m, k: string) => labels[k] ?? '')
     .replace(/\{\{\s*\$value\s*\|\s*humanizePercentage\s*\}\}/g, () => `${Number((value * 100).toPrecision(4))}%`);
@@ -42,20 +43,23 @@ export function ruleTestFiles(slo: SloDef, o: GenerateOptions = {}): RuleTestFil
   const group = alertGroup(slo, o);
   const alertsName = `foresight-slo-${slo.id}.alerts.yml`;
   const budget = (100 - slo.objective) / 100;
-  const conds = burnConditions(slo.window.days);
+  const conds = burnConditions(slo.window.days, slo.alerting.windows);
+  const WINDOWS = sliWindows(slo.alerting.windows);
   const minPage = Math.min(...conds.filter((c) => c.tier === 'page').map((c) => c.factor));
   const minTicket = Math.min(...conds.filter((c) => c.tier === 'ticket').map((c) => c.factor));
   const fires = (tier: 'page' | 'ticket', ratio: Record<string, number>) =>
     conds.some((c) => c.tier === tier && ratio[c.long]! > c.factor * budget && ratio[c.short]! > c.factor * budget);
   const all = (v: number) => Object.fromEntries(WINDOWS.map((w) => [w, Math.min(1, v)]));
   const threshold = 1 - slo.alerting.budget.consumed;
-  const mk = (name: string, ratio: Record<string, number>, remaining: number): Scenario => ({
+  const period = slo.window.days * 86400;
+  const mk = (name: string, ratio: Record<string, number>, remaining: number, history = period): Scenario => ({
     name,
     ratio,
     remaining,
+    history,
     expectPage: fires('page', ratio),
     expectTicket: fires('ticket', ratio),
-    expectBudget: remaining <= threshold,
+    expectBudget: (1 - remaining) * Math.min(1, history / period) >= slo.alerting.budget.consumed,
   });
   const scenarios: Scenario[] = [
     mk('fast burn pages', all(budget * minPage * 1.5), threshold / 2),
@@ -63,6 +67,8 @@ export function ruleTestFiles(slo: SloDef, o: GenerateOptions = {}): RuleTestFil
     mk('healthy series fires nothing', all(budget * minTicket * 0.5), 0.95),
     // Burn stopped: 1h still above the page factor but 5m clean; 6h/30m and ticket windows clean as well.
     mk('burn that stopped does not page', { ...all(0), '1h': Math.min(1, budget * minPage * 1.5) }, 0.95),
+    // Rules just installed: a few minutes of errors make the period ratio look spent; the budget alert must wait.
+    mk('fresh history does not fire the budget alert', all(budget * minTicket * 0.5), threshold - 5, 0),
   ];
 
   const idLabels: Labels = { ...slo.labels, sloth_id: slo.id, sloth_service: slo.service, sloth_slo: slo.name };
@@ -74,7 +80,8 @@ export function ruleTestFiles(slo: SloDef, o: GenerateOptions = {}): RuleTestFil
   const budgetRule = group.rules.find((r) => (r as AlertingRule).labels?.foresight_alert === 'budget') as AlertingRule | undefined;
 
   const expected = (rule: AlertingRule, value: number) => {
-    const labels = { ...idLabels, ...rule.labels };
+    // The alert keeps the series' labels; `service`/`slo` are added by the expression only where absent.
+    const labels = { service: slo.service, slo: slo.name, ...idLabels, ...rule.labels };
     return {
       exp_labels: labels,
       exp_annotations: Object.fromEntries(Object.entries(rule.annotations ?? {}).map(([k, v]) => [k, expand(v, labels, value)])),
@@ -86,6 +93,8 @@ export function ruleTestFiles(slo: SloDef, o: GenerateOptions = {}): RuleTestFil
       ...WINDOWS.map((w) => ({ series: seriesText(`slo:sli_error:ratio_rate${w}`, { ...idLabels, sloth_window: w }), values: `${num(s.ratio[w]!)}x${n}` })),
       { series: seriesText('slo:sli_total_events:rate5m', idLabels), values: `1000x${n}` },
       { series: seriesText('slo:period_error_budget_remaining:ratio', idLabels), values: `${num(s.remaining)}x${n}` },
+      // Test time starts at 0: a start of -history seconds means `history` seconds recorded at t=0.
+      { series: seriesText('slo:sli_history_start:timestamp', idLabels), values: `${num(-s.history)}x${n}` },
     ];
     const alert_rule_test: { eval_time: string; alertname: string; exp_alerts: unknown[] }[] = [];
     if (page || ticket) {
@@ -95,7 +104,8 @@ export function ruleTestFiles(slo: SloDef, o: GenerateOptions = {}): RuleTestFil
       alert_rule_test.push({ eval_time: `${evalMinutes}m`, alertname: slo.alerting.name, exp_alerts: exp });
     }
     if (budgetRule) {
-      alert_rule_test.push({ eval_time: `${evalMinutes}m`, alertname: budgetRule.alert, exp_alerts: s.expectBudget ? [expected(budgetRule, s.remaining)] : [] });
+      const consumed = (1 - s.remaining) * Math.min(1, (s.history + evalMinutes * 60) / period);
+      alert_rule_test.push({ eval_time: `${evalMinutes}m`, alertname: budgetRule.alert, exp_alerts: s.expectBudget ? [expected(budgetRule, consumed)] : [] });
     }
     return { name: `${slo.id}: ${s.name}`, interval: '1m', input_series, alert_rule_test };
   });

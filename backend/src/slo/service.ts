@@ -5,8 +5,9 @@ import { join } from 'node:path';
 import type { RulesPromApi } from '../rules/prom-api.js';
 import { promtoolCheckRules, promtoolTestRules } from '../rules/promtool.js';
 import { pushRuleGroups, type RulerOptions } from '../rules/ruler.js';
-import { applyRuleFiles } from '../rules/writer.js';
-import { generateRuleFiles, groupNames, type GenerateOptions } from './generate.js';
+import { readFile } from 'node:fs/promises';
+import { applyRuleFiles, atomicWrite, removeRuleFiles } from '../rules/writer.js';
+import { budgetAlertEnabled, generateRuleFiles, groupNames, ruleFileName, type GenerateOptions } from './generate.js';
 import { loadSpecs, type LoadOptions } from './load.js';
 import { formatIssue, type Issue, type SloDef } from './model.js';
 import { ruleTestFiles } from './rule-tests.js';
@@ -61,8 +62,45 @@ export async function applyGenerated(g: Generated, target: ApplyTarget): Promise
   if (target.kind === 'ruler') return { applied: (await pushRuleGroups(target.ruler, g.files)).pushed };
   const expectGroups = g.slos.flatMap((s) => {
     const n = groupNames(s.id);
-    const alerts = s.alerting.page.enabled || s.alerting.ticket.enabled || s.alerting.budget.enabled;
+    const alerts = s.alerting.page.enabled || s.alerting.ticket.enabled || budgetAlertEnabled(s);
     return alerts ? [n.sli, n.meta, n.alerts] : [n.sli, n.meta];
   });
   return applyRuleFiles({ rulesDir: target.rulesDir, files: g.files, prom: target.prom, expectGroups, timeoutMs: target.timeoutMs });
+}
+
+/**
+ * Applies `g` and takes out the rules of SLOs that are gone (deleted, or renamed: a new id): their files are
+ * removed, Prometheus reloaded, and their groups verified gone. Any failure puts the removed files back (and the
+ * rules writer restores what it wrote), reloads, and throws naming the cause.
+ */
+export async function applyAndRemove(g: Generated, removedIds: string[], target: ApplyTarget): Promise<{ applied: string[]; removed: string[] }> {
+  const keep = new Set(g.slos.map((s) => s.id));
+  const gone = [...new Set(removedIds)].filter((id) => !keep.has(id));
+  if (target.kind === 'ruler' || gone.length === 0) return { ...(await applyGenerated(g, target)), removed: [] };
+  const names = gone.map(ruleFileName);
+  const saved = new Map<string, string>();
+  for (const n of names) {
+    const text = await readFile(join(target.rulesDir, n), 'utf8').catch(() => undefined);
+    if (text !== undefined) saved.set(n, text);
+  }
+  const restore = async (why: unknown): Promise<never> => {
+    let rollback = 'removed rule files restored and Prometheus reloaded';
+    try {
+      for (const [n, text] of saved) await atomicWrite(join(target.rulesDir, n), text);
+      await target.prom.reload();
+    } catch (e) {
+      rollback = `ROLLBACK INCOMPLETE (${e instanceof Error ? e.message : String(e)}); check ${target.rulesDir}`;
+    }
+    throw new Error(`${why instanceof Error ? why.message : String(why)}\nslo rules: ${rollback}`);
+  };
+  try {
+    await removeRuleFiles({ rulesDir: target.rulesDir, names, prom: target.prom, goneGroups: gone.flatMap((id) => Object.values(groupNames(id))), timeoutMs: target.timeoutMs });
+  } catch (e) {
+    return restore(e);
+  }
+  try {
+    return { ...(await applyGenerated(g, target)), removed: names };
+  } catch (e) {
+    return restore(e);
+  }
 }

@@ -80,11 +80,13 @@ export function parseSlothDoc(body: Obj, file: string, format: Extract<SpecForma
     const alerting = isObj(raw.alerting) ? raw.alerting : {};
     const base = defaultAlerting(str(alerting.name) ?? defaultAlertName(service, name));
     if (!str(alerting.name)) issues.push({ level: 'warning', ...where, field: 'alerting.name', message: `missing; using '${base.name}'` });
+    const alertLabels = labelsOf(alerting.labels);
     const tier = (key: string, dflt: TierOptions): TierOptions => {
       const t = isObj(alerting[key]) ? (alerting[key] as Obj) : {};
       const l = labelsOf(t.labels);
-      // Sloth has no severity field: teams put it in the tier's labels, so take it from there when present.
-      const severity = l.severity ?? dflt.severity;
+      // Sloth has no severity field: teams put it in labels. Sloth's precedence: the tier's labels over
+      // `alerting.labels`, so a severity given once under alerting.labels applies to both tiers.
+      const severity = l.severity ?? alertLabels.severity ?? dflt.severity;
       delete l.severity;
       return { enabled: t.disable !== true, severity, labels: l, annotations: labelsOf(t.annotations), for: '' };
     };
@@ -99,7 +101,7 @@ export function parseSlothDoc(body: Obj, file: string, format: Extract<SpecForma
       labels: { ...common, ...labelsOf(raw.labels) },
       alerting: {
         ...base,
-        labels: labelsOf(alerting.labels),
+        labels: alertLabels,
         annotations: labelsOf(alerting.annotations),
         page: tier(f.page, base.page),
         ticket: tier(f.ticket, base.ticket),

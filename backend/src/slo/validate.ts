@@ -7,7 +7,9 @@ import { compileSli, userQueries } from './sli.js';
 import { parseDuration } from './window.js';
 
 const NAME_RE = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
-const ALERT_RE = /^[A-Za-z_][A-Za-z0-9_]*$/;
+// Prometheus and Sloth take any alert name (it is the `alertname` label's value): `slo_foo-bar` is fine. Refuse
+// only what breaks Alertmanager matchers and templates written by hand: whitespace, quotes, braces.
+const ALERT_RE = /^[^\s"'{}\\]+$/;
 
 export function validateSlos(slos: SloDef[]): Issue[] {
   const issues: Issue[] = [];
@@ -23,7 +25,7 @@ export function validateSlos(slos: SloDef[]): Issue[] {
     if (!NAME_RE.test(s.service)) err('service', `'${s.service}' must start with a letter/digit and contain only letters, digits, '-', '_', '.'`);
     if (!(s.objective > 0 && s.objective < 100)) err('objective', `${s.objective} is out of range: a percent strictly between 0 and 100 (e.g. 99.9)`);
     else if (s.objective < 50) warn('objective', `${s.objective}% is unusually low; objectives are percents (99.9), not ratios (0.999)`);
-    if (!ALERT_RE.test(s.alerting.name)) err('alerting.name', `'${s.alerting.name}' is not a valid alert name ([A-Za-z_][A-Za-z0-9_]*)`);
+    if (!ALERT_RE.test(s.alerting.name)) err('alerting.name', `'${s.alerting.name}' is not a usable alert name (no whitespace, quotes, braces or backslashes)`);
     for (const [field, labels] of [['labels', s.labels], ['alerting.labels', s.alerting.labels], ['alerting.page.labels', s.alerting.page.labels], ['alerting.ticket.labels', s.alerting.ticket.labels]] as const) {
       for (const k of Object.keys(labels)) if (!isLabelName(k)) err(field, `'${k}' is not a valid label name`);
     }
@@ -52,7 +54,7 @@ export function validateSlos(slos: SloDef[]): Issue[] {
     // multi-window tiers (up to 3d long windows) would not fit inside the budgeting period.
     if (s.window.days <= 3) err('window', `${s.window.text} is too short: SLO windows must be longer than 3d (the longest burn-rate window), e.g. 7d, 28d, 30d`);
     const budget = (100 - s.objective) / 100;
-    for (const c of burnConditions(s.window.days)) {
+    for (const c of burnConditions(s.window.days, s.alerting.windows)) {
       const on = c.tier === 'page' ? s.alerting.page.enabled : s.alerting.ticket.enabled;
       if (on && c.factor * budget >= 1) warn(`alerting.${c.tier}`, `burn factor ${c.factor} × budget ${budget} ≥ 1: the ${c.long}/${c.short} condition can never fire`);
     }

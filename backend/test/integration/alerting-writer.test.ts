@@ -62,11 +62,17 @@ test('apply merges, reloads and is confirmed live; user parts kept; secret not i
   assert.equal(liveCfg.route.routes[0]!.receiver, 'foresight-null');
   assert.ok(text.includes("the user's own config"), 'user comment kept');
 
-  // Re-apply with a smaller policy: our old receivers are replaced, theirs are kept, no duplicates.
-  await applyAlertmanagerConfig({ configFile: am!.configFile, generated: policy({ tiers: { high: { receivers: ['hook'] } } }), alertmanagerUrl: am!.url, env: { FS_TEST_PD_KEY: 'pd-secret-123' } });
+  // A smaller policy takes the pager away from critical alerts: refused unless explicitly allowed.
+  const smaller = policy({ tiers: { high: { receivers: ['hook'] } } });
+  await assert.rejects(
+    applyAlertmanagerConfig({ configFile: am!.configFile, generated: smaller, alertmanagerUrl: am!.url, env: { FS_TEST_PD_KEY: 'pd-secret-123' } }),
+    /reduce delivery .*severity="critical"\}: reached foresight-critical before, now reaches no notifying receiver/s,
+  );
+  // Allowed: our old receivers are replaced, theirs are kept, no duplicates.
+  await applyAlertmanagerConfig({ configFile: am!.configFile, generated: smaller, alertmanagerUrl: am!.url, env: { FS_TEST_PD_KEY: 'pd-secret-123' }, allowReducedDelivery: true });
   const again = YAML.parse(await live()) as { receivers: { name: string }[]; route: { routes: unknown[] } };
   assert.deepEqual(again.receivers.map((x) => x.name).sort(), ['foresight-high', 'foresight-null', 'legacy', 'theirs']);
-  assert.equal(again.route.routes.length, 2);
+  assert.equal(again.route.routes.length, 3); // ours, theirs, and the hand-back of our alerts to their root
 });
 
 test('a config amtool rejects leaves the file and the running Alertmanager untouched', async () => {
@@ -96,7 +102,7 @@ test('a reload Alertmanager refuses is rolled back', async () => {
   const before = await readFile(am!.configFile, 'utf8');
   // amtool accepts the merged file, but the reload cannot be confirmed (nothing listens there): roll back.
   await assert.rejects(
-    applyAlertmanagerConfig({ configFile: am!.configFile, generated: policy({ tiers: { low: { receivers: ['hook'] } } }), alertmanagerUrl: 'http://127.0.0.1:9', env: { FS_TEST_PD_KEY: 'k' }, timeoutMs: 2000 }),
+    applyAlertmanagerConfig({ configFile: am!.configFile, generated: policy({ tiers: { low: { receivers: ['hook'] } } }), alertmanagerUrl: 'http://127.0.0.1:9', env: { FS_TEST_PD_KEY: 'k' }, timeoutMs: 2000, allowReducedDelivery: true }),
     /rolled back/,
   );
   assert.equal(await readFile(am!.configFile, 'utf8'), before);
@@ -113,7 +119,7 @@ test('escalation: an unacknowledged critical incident is re-sent with escalate="
     receivers: [{ name: 'hook', type: 'webhook', url: 'http://127.0.0.1:9/hook' }, { name: 'boss', type: 'webhook', url: 'http://127.0.0.1:9/boss' }],
     tiers: { critical: { receivers: ['hook'], escalation: { after: '15m', receivers: ['boss'] } } },
   });
-  await applyAlertmanagerConfig({ configFile: am!.configFile, generated: generateAlertmanager(cfg), alertmanagerUrl: am!.url });
+  await applyAlertmanagerConfig({ configFile: am!.configFile, generated: generateAlertmanager(cfg), alertmanagerUrl: am!.url, allowReducedDelivery: true }); // each test swaps the policy
   let now = Date.now();
   const incidents = new IncidentService({ store, now: () => now });
   await incidents.receive({
@@ -126,7 +132,7 @@ test('escalation: an unacknowledged critical incident is re-sent with escalate="
   const alerts = (await (await fetch(`${am!.url}/api/v2/alerts?receiver=foresight-critical-escalation`)).json()) as { labels: Record<string, string>; receivers: { name: string }[] }[];
   assert.equal(alerts.length, 1);
   assert.equal(alerts[0]!.labels.escalate, 'true');
-  assert.deepEqual(alerts[0]!.receivers.map((r) => r.name), ['foresight-critical-escalation']);
+  assert.deepEqual(alerts[0]!.receivers.map((r) => r.name), ['foresight-critical-escalation', 'theirs']); // and, by continue, the user's tree
   assert.deepEqual(await escalateDue({ config: cfg, incidents, alertmanagerUrl: am!.url }), [], 'only once');
 });
 
@@ -137,7 +143,7 @@ test('inhibition works in the running Alertmanager: page mutes the ticket of the
     tiers: { critical: { receivers: ['hook'] }, medium: { receivers: ['hook'] } },
     services: [{ name: 'frontend', dependsOn: ['cart'] }, { name: 'cart', dependsOn: ['db'] }],
   });
-  await applyAlertmanagerConfig({ configFile: am!.configFile, generated: generateAlertmanager(cfg), alertmanagerUrl: am!.url });
+  await applyAlertmanagerConfig({ configFile: am!.configFile, generated: generateAlertmanager(cfg), alertmanagerUrl: am!.url, allowReducedDelivery: true }); // each test swaps the policy
   const slo = { service: 'checkout', slo: 'checkout-availability', alertname: 'CheckoutAvailabilitySLOBurn' };
   const post = await fetch(`${am!.url}/api/v2/alerts`, {
     method: 'POST',

@@ -28,7 +28,7 @@ const RULE = `groups:
     rules:
       - alert: PaymentsAvailabilitySLOBurn
         expr: sum by (service) (rate(demo_http_requests_total{service="payments",code=~"5.."}[5s])) / sum by (service) (rate(demo_http_requests_total{service="payments"}[5s])) > 0.1
-        labels: { severity: critical, foresight_tier: page, slo: payments-availability, sloth_id: payments-availability }
+        labels: { severity: critical, foresight_source: slo, foresight_tier: page, slo: payments-availability, sloth_id: payments-availability }
         annotations: { summary: payments is burning its error budget }
 `;
 const USER_AM = `route:\n  receiver: blackhole\nreceivers:\n  - name: blackhole\n`;
@@ -135,7 +135,7 @@ test('error burst → page alert → generated route → webhook → incident + 
 
   // The alert went through the generated tree: Alertmanager says which receiver it routed to.
   const amAlerts = (await (await fetch(`${stack!.alertmanager.url}/api/v2/alerts?filter=alertname%3D%22PaymentsAvailabilitySLOBurn%22`)).json()) as { labels: Record<string, string>; receivers: { name: string }[] }[];
-  assert.deepEqual(amAlerts.find((a) => !a.labels.escalate)!.receivers.map((r) => r.name), ['foresight-critical']);
+  assert.deepEqual(amAlerts.find((a) => !a.labels.escalate)!.receivers.map((r) => r.name), ['foresight-critical', 'blackhole']); // continue: the user's tree too
 
   // The real action ran, verification re-queried Prometheus, the condition still held → escalated.
   const failed = await until('verification of the real action', async () => (await getJson<Audit[]>('/api/alerting/remediation/audit')).find((a) => a.outcome === 'verify_failed'));
@@ -147,7 +147,7 @@ test('error burst → page alert → generated route → webhook → incident + 
     const r = (await (await fetch(`${stack!.alertmanager.url}/api/v2/alerts?filter=escalate%3D%22true%22`)).json()) as { receivers: { name: string }[] }[];
     return r[0];
   }, 15_000);
-  assert.deepEqual(escalated.receivers.map((r) => r.name), ['foresight-critical-escalation']);
+  assert.deepEqual(escalated.receivers.map((r) => r.name), ['foresight-critical-escalation', 'blackhole']);
 
   await fetch(`${stack!.workload.url}/faults/${fault.id}`, { method: 'DELETE' });
   const done = await until('the incident to resolve', async () => {

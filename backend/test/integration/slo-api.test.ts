@@ -140,3 +140,26 @@ test('a bad slo config section is a clear error naming the field', () => {
   assert.throws(() => sloRouter({ ...ctx, config: { slo: { bogus: 1 } } }), /config: slo: Unrecognized key\(s\) in object: 'bogus'/);
 });
 
+
+test('rename removes the old SLO rules (verified gone); delete removes the rest', async () => {
+  const groups = async () => new Set((await new PromClient({ url: prom!.url }).rules()).map((g) => g.name));
+  // Rename: the stored prom.yml now names the SLO differently; the old id's file and groups go.
+  const renamed = SPEC.replace('name: http-availability', 'name: http-success');
+  const res = await post('/apply?file=prom.yml', renamed);
+  assert.equal(res.status, 200, await res.clone().text());
+  assert.deepEqual(((await res.json()) as { removed: string[] }).removed, ['foresight-slo-prometheus-http-availability.yml']);
+  assert.deepEqual(readdirSync(rulesDir), ['foresight-slo-prometheus-http-success.yml']);
+  let loaded = await groups();
+  assert.ok(!loaded.has('sloth-slo-sli-recordings-prometheus-http-availability'), 'old groups unloaded');
+  assert.ok(loaded.has('sloth-slo-sli-recordings-prometheus-http-success'), 'new groups loaded');
+
+  // Delete: the rules go before the stored row.
+  const del = await fetch(`${base}/sources/prom.yml`, { method: 'DELETE' });
+  assert.equal(del.status, 204);
+  assert.deepEqual(readdirSync(rulesDir), []);
+  loaded = await groups();
+  assert.ok(![...loaded].some((g) => g.includes('prometheus-http-')), [...loaded].join(', '));
+  const list = (await (await fetch(base)).json()) as { slos: unknown[] };
+  assert.equal(list.slos.length, 0);
+  assert.equal((await fetch(`${base}/sources/prom.yml`, { method: 'DELETE' })).status, 404);
+});

@@ -30,12 +30,16 @@ function capture(argv: string[]): Promise<{ code: number; out: string; err: stri
 }
 
 test('test: prints the receiver; --expect mismatch exits 1', async () => {
-  const ok = await capture(['test', '--config', example, '--expect', 'foresight-critical-team-payments', 'severity=critical', 'service=payments']);
+  // A Foresight alert (foresight_source) reaches the companion's webhook and the team's pager.
+  const ok = await capture(['test', '--config', example, '--expect', 'foresight-companion,foresight-critical-team-payments', 'foresight_source=slo', 'severity=critical', 'service=payments']);
   assert.equal(ok.code, 0, ok.err);
-  assert.equal(ok.out.trim(), 'foresight-critical-team-payments');
-  const bad = await capture(['test', '--config', example, '--expect', 'foresight-high', 'severity=critical', 'service=payments']);
+  assert.equal(ok.out.trim(), 'foresight-companion,foresight-critical-team-payments');
+  const bad = await capture(['test', '--config', example, '--expect', 'foresight-high', 'foresight_source=slo', 'severity=critical', 'service=payments']);
   assert.equal(bad.code, 1);
-  assert.match(bad.err, /expected receiver 'foresight-high', got 'foresight-critical-team-payments'/);
+  assert.match(bad.err, /expected receiver 'foresight-high', got 'foresight-companion,foresight-critical-team-payments'/);
+  // Anyone else's alert never enters Foresight's routes: the standalone root (the companion) takes it.
+  const theirs = await capture(['test', '--config', example, 'severity=critical', 'service=payments']);
+  assert.equal(theirs.out.trim(), 'foresight-companion');
 });
 
 test('check passes on the example; generate prints YAML; bad policy exits 1 naming the field', async (t) => {

@@ -38,14 +38,19 @@ test('generated config passes amtool check-config', async () => {
   assert.equal(r.ok, true, r.output);
 });
 
+// Foresight's alerts carry foresight_source; they reach the companion, their tier, and (continue) the user's tree.
+const F = { foresight_source: 'slo' };
+const ours = (r: string) => ['foresight-companion', r, 'theirs'];
 const cases: [string, Record<string, string>, string[]][] = [
-  ['critical SLO page → pager', { alertname: 'FrontendAvailabilitySLOBurn', severity: 'critical', foresight_tier: 'page', service: 'frontend' }, ['foresight-critical']],
-  ['critical of a payments service → team pager', { alertname: 'X', severity: 'critical', service: 'checkout' }, ['foresight-critical-team-payments']],
-  ['escalated critical → escalation receiver', { alertname: 'X', severity: 'critical', service: 'cart', escalate: 'true' }, ['foresight-critical-escalation']],
-  ['high → chat + email receiver', { alertname: 'X', severity: 'high', service: 'cart' }, ['foresight-high']],
-  ['SLO ticket (warning) → medium', { alertname: 'X', severity: 'warning', foresight_tier: 'ticket', service: 'cart' }, ['foresight-medium']],
-  ['medium by team label → team receiver', { alertname: 'X', severity: 'medium', team: 'payments' }, ['foresight-medium-team-payments']],
-  ['low → dashboard only', { alertname: 'X', severity: 'info' }, ['foresight-null']],
+  ['critical SLO page → pager', { ...F, alertname: 'FrontendAvailabilitySLOBurn', severity: 'critical', foresight_tier: 'page', service: 'frontend' }, ours('foresight-critical')],
+  ['critical of a payments service → team pager', { ...F, alertname: 'X', severity: 'critical', service: 'checkout' }, ours('foresight-critical-team-payments')],
+  ['escalated critical → escalation receiver', { ...F, alertname: 'X', severity: 'critical', service: 'cart', escalate: 'true' }, ours('foresight-critical-escalation')],
+  ['high → chat + email receiver', { ...F, alertname: 'X', severity: 'high', service: 'cart' }, ours('foresight-high')],
+  ['SLO ticket (warning) → medium', { ...F, alertname: 'X', severity: 'warning', foresight_tier: 'ticket', service: 'cart' }, ours('foresight-medium')],
+  ['medium by team label → team receiver', { ...F, alertname: 'X', severity: 'medium', team: 'payments' }, ['foresight-companion', 'foresight-medium-team-payments', 'theirs']],
+  ['low → dashboard only (and still the user tree)', { ...F, alertname: 'X', severity: 'info' }, ours('foresight-null')],
+  ['Foresight alert the user routes itself keeps that route', { ...F, alertname: 'X', severity: 'critical', team: 'legacy' }, ['foresight-companion', 'foresight-critical', 'legacy']],
+  ['user alert with a severity → user routes only', { alertname: 'X', severity: 'critical', team: 'legacy' }, ['legacy']],
   ['no severity → user routes kept', { alertname: 'X', team: 'legacy' }, ['legacy']],
   ['no severity, no match → user root', { alertname: 'X' }, ['theirs']],
 ];
@@ -56,10 +61,11 @@ for (const [name, labels, want] of cases)
 
 test('generated tree has per-tier timing, inhibit rules and maintenance mute', async () => {
   const doc = YAML.parse(await readFile(file, 'utf8')) as { route: { routes: Record<string, unknown>[] }; inhibit_rules: { source_matchers: string[]; target_matchers: string[] }[]; time_intervals: { name: string }[] };
-  const sub = doc.route.routes[0] as { routes: { matchers: string[]; group_wait?: string; repeat_interval?: string; mute_time_intervals?: string[]; routes?: unknown[] }[] };
-  const maint = sub.routes[0]!;
+  const sub = doc.route.routes[0] as { routes: { matchers?: string[]; group_wait?: string; repeat_interval?: string; mute_time_intervals?: string[]; routes?: unknown[] }[] };
+  assert.deepEqual(sub.routes[0], { receiver: 'foresight-companion', continue: true });
+  const maint = sub.routes[1]!;
   assert.deepEqual(maint.matchers, ['service="db"']);
-  const critical = sub.routes.find((r) => r.matchers[0] === 'severity=~"critical|page"' && !r.mute_time_intervals)!;
+  const critical = sub.routes.find((r) => r.matchers?.[0] === 'severity=~"critical|page"' && !r.mute_time_intervals)!;
   assert.equal(critical.group_wait, '30s');
   assert.equal(critical.repeat_interval, '1h');
   assert.deepEqual(doc.time_intervals.map((t) => t.name), ['foresight-maint-db-patching']);
@@ -71,9 +77,9 @@ test('generated tree has per-tier timing, inhibit rules and maintenance mute', a
 
 test('maintenance route for db is muted by the window', async () => {
   // amtool reports the receiver regardless of time; the mute must be on the matching route itself.
-  assert.deepEqual(await amtoolRoutesTest(file, { alertname: 'X', severity: 'critical', service: 'db' }), ['foresight-critical']);
+  assert.deepEqual(await amtoolRoutesTest(file, { alertname: 'X', foresight_source: 'slo', severity: 'critical', service: 'db' }), ['foresight-companion', 'foresight-critical', 'theirs']);
   const doc = YAML.parse(await readFile(file, 'utf8')) as { route: { routes: { routes: { routes: { mute_time_intervals?: string[] }[] }[] }[] } };
-  const dbCritical = doc.route.routes[0]!.routes[0]!.routes[0]!;
+  const dbCritical = doc.route.routes[0]!.routes[1]!.routes[0]!;
   assert.deepEqual(dbCritical.mute_time_intervals, ['foresight-maint-db-patching']);
 });
 

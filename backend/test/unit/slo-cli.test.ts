@@ -39,9 +39,9 @@ test('generate --out --tests writes checked rule files and suites', async (t) =>
   const r = await cli(['generate', '-i', join(EX, 'openslo-v1alpha.yml'), '--out', dir, '--tests']);
   assert.equal(r.code, 0, r.err);
   assert.deepEqual(readdirSync(dir).sort(), [
-    'foresight-slo-payments-payments-success.alerts.yml',
-    'foresight-slo-payments-payments-success.test.yml',
-    'foresight-slo-payments-payments-success.yml',
+    'foresight-slo-payments-payments-success-0.alerts.yml',
+    'foresight-slo-payments-payments-success-0.test.yml',
+    'foresight-slo-payments-payments-success-0.yml',
   ]);
 });
 

@@ -35,15 +35,21 @@ test('Sloth-compatible record names, labels and NaN-safe ratios', () => {
   assert.doesNotMatch(period.expr, /count_over_time/);
   assert.deepEqual(meta!.rules.map((r) => (r as RecordingRule).record), [
     'slo:objective:ratio', 'slo:error_budget:ratio', 'slo:time_period:days', 'slo:current_burn_rate:ratio',
-    'slo:period_burn_rate:ratio', 'slo:period_error_budget_remaining:ratio', 'sloth_slo_info',
+    'slo:period_burn_rate:ratio', 'slo:period_error_budget_remaining:ratio', 'slo:sli_history_start:timestamp', 'sloth_slo_info',
   ]);
   const page = alerts!.rules[0] as AlertingRule;
-  for (const k of ['severity', 'slo', 'service', 'sloth_id', 'foresight_tier']) assert.ok(page.labels![k], k);
+  for (const k of ['severity', 'sloth_id', 'foresight_tier', 'foresight_source']) assert.ok(page.labels![k], k);
+  // service/slo are never pinned (a grouped SLI keeps its own): the expression adds them only where absent.
+  for (const k of ['service', 'slo']) {
+    assert.equal(page.labels![k], undefined, k);
+    assert.match(page.expr, new RegExp(`"${k}", "[^"]+", "${k}", ""\\)`));
+  }
   assert.equal(page.labels!.foresight_tier, 'page');
   assert.match(page.expr, /\(14\.4 \* 0\.001\)/);
   assert.match(page.expr, /\* 3600 >= 100/); // minimum-events guard
   const budget = alerts!.rules.find((r) => (r as AlertingRule).labels?.foresight_alert === 'budget') as AlertingRule;
-  assert.match(budget.expr, /slo:period_error_budget_remaining:ratio\{[^}]+\} <= 0\.3$/);
+  assert.match(budget.expr, /\(1 - slo:period_error_budget_remaining:ratio\{[^}]+\}\)/);
+  assert.match(budget.expr, /clamp_max\(\(time\(\) - slo:sli_history_start:timestamp\{[^}]+\}\) \/ 2592000, 1\)\n>= 0\.7\n/);
 });
 
 test('every generated rule file passes promtool check rules', async (t) => {

@@ -110,7 +110,8 @@ test('Sloth Kubernetes PrometheusServiceLevel imports with camelCase fields', ()
 test('OpenSLO v1 resolves SLI/AlertPolicy/AlertCondition references and warns on what it approximates', () => {
   const r = loadSpecs([example('openslo-v1.yml')]);
   assert.deepEqual(errors(r.issues), []);
-  const ca = r.slos.find((s) => s.name === 'checkout-availability')!;
+  // Sloth's naming: `<slo>-<objective index>`, even for a single objective.
+  const ca = r.slos.find((s) => s.name === 'checkout-availability-0')!;
   assert.equal(ca.objective, 99.5);
   assert.equal(ca.window.days, 28);
   assert.equal(ca.alerting.page.severity, 'page');
@@ -119,7 +120,7 @@ test('OpenSLO v1 resolves SLI/AlertPolicy/AlertCondition references and warns on
     errors: 'sum(rate(demo_http_requests_total{service="checkout",code=~"5.."}[{{.window}}]))',
     total: 'sum(rate(demo_http_requests_total{service="checkout"}[{{.window}}]))',
   });
-  const fl = r.slos.find((s) => s.name === 'frontend-latency')!;
+  const fl = r.slos.find((s) => s.name === 'frontend-latency-0')!;
   assert.equal(fl.window.kind, 'calendar');
   assert.equal(fl.alerting.page.enabled, false);
   const warned = r.issues.filter((i) => i.level === 'warning').map((i) => `${i.slo}:${i.field}`);

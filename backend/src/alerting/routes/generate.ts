@@ -1,5 +1,7 @@
 // Routing policy → Foresight's fragment of alertmanager.yml. Shape of the tree (first match wins):
-//   <selector>                          receiver foresight-null (dashboard only)
+//   <selector>, continue: true          receiver foresight-null (dashboard only); continue so the user's own
+//   │                                   tree still sees Foresight's alerts exactly as before the merge
+//   ├── (any), continue: true           foresight-companion: the companion's webhook, when alerting.webhook.url is set
 //   ├── service=~"<window services>"    one per service-scoped maintenance window, repeats the tiers below
 //   └── severity=~"<tier severities>"   one per tier: group_by/wait/interval/repeat of the tier
 //       ├── escalate="true"             the companion re-fires unacknowledged alerts with this label
@@ -9,7 +11,7 @@ import type { AlertingConfig, ReceiverDef, Tier } from '../config.js';
 import { TIERS } from '../config.js';
 import { eq, oneOf } from '../matchers.js';
 import { combinedReceiver, SecretPaths } from './receivers.js';
-import { INHIBIT_MARK, NULL_RECEIVER, PREFIX, type AmFragment, type AmInhibitRule, type AmReceiver, type AmRoute, type AmTimeInterval, type SecretFile } from './types.js';
+import { COMPANION_RECEIVER, INHIBIT_MARK, NULL_RECEIVER, PREFIX, type AmFragment, type AmInhibitRule, type AmReceiver, type AmRoute, type AmTimeInterval, type SecretFile } from './types.js';
 import { assertPolicy } from './validate.js';
 
 export interface Generated { fragment: AmFragment; secrets: SecretFile[] }
@@ -64,7 +66,10 @@ export function generateAlertmanager(c: AlertingConfig): Generated {
     .filter((w) => w.services.length > 0)
     .map((w) => ({ receiver: NULL_RECEIVER, matchers: [oneOf('service', w.services)], routes: tierRoutes([...globalWindows, windowName(w.name)]) }));
 
-  const route: AmRoute = { receiver: NULL_RECEIVER, matchers: [...c.selector], routes: [...windowRoutes, ...tierRoutes(globalWindows)] };
+  const companion = companionReceiver(c, secrets);
+  if (companion) receivers.set(COMPANION_RECEIVER, companion);
+  const companionRoute: AmRoute[] = companion ? [{ receiver: COMPANION_RECEIVER, continue: true }] : [];
+  const route: AmRoute = { receiver: NULL_RECEIVER, matchers: [...c.selector], continue: true, routes: [...companionRoute, ...windowRoutes, ...tierRoutes(globalWindows)] };
 
   const time_intervals: AmTimeInterval[] = c.maintenance.map((w) => ({
     name: windowName(w.name),
@@ -79,6 +84,32 @@ export function generateAlertmanager(c: AlertingConfig): Generated {
   }));
 
   return { fragment: { route, receivers: [...receivers.values()], inhibit_rules: inhibitRules(c), time_intervals }, secrets: secrets.files };
+}
+
+/** The companion's webhook receiver; its secret only ever by path (`credentials_file`). */
+function companionReceiver(c: AlertingConfig, secrets: SecretPaths): AmReceiver | undefined {
+  const w = c.webhook;
+  if (!w.url) return undefined;
+  const credentials = w.credentialsFile ?? (w.secret ? secrets.path(w.secret, 'companion-webhook', 'secret') : undefined);
+  return {
+    name: COMPANION_RECEIVER,
+    webhook_configs: [{ url: w.url, send_resolved: true, ...(credentials ? { http_config: { authorization: { type: 'Bearer', credentials_file: credentials } } } : {}) }],
+  };
+}
+
+/**
+ * A complete alertmanager.yml for a stack without one of its own: the root (which must have no matchers) sends
+ * everything else to the companion's webhook, or nowhere when no webhook is configured.
+ */
+export function standaloneConfig(g: Generated): Record<string, unknown> {
+  const f = g.fragment;
+  const hasCompanion = f.receivers.some((r) => r.name === COMPANION_RECEIVER);
+  return {
+    route: { receiver: hasCompanion ? COMPANION_RECEIVER : NULL_RECEIVER, group_by: ['alertname', 'service'], routes: [f.route] },
+    receivers: f.receivers,
+    ...(f.inhibit_rules.length ? { inhibit_rules: f.inhibit_rules } : {}),
+    ...(f.time_intervals.length ? { time_intervals: f.time_intervals } : {}),
+  };
 }
 
 function inhibitRules(c: AlertingConfig): AmInhibitRule[] {

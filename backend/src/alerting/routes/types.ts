@@ -32,3 +32,7 @@ export const PREFIX = 'foresight-';
 /** … and our inhibit rules carry this no-op source matcher (an absent label equals ""), so a merge can find them. */
 export const INHIBIT_MARK = 'foresight_managed=""';
 export const NULL_RECEIVER = 'foresight-null';
+/** The companion's own webhook (incidents, RCA), when `alerting.webhook.url` is set. */
+export const COMPANION_RECEIVER = 'foresight-companion';
+/** No-op matcher marking routes we add that use one of the user's receivers (found and replaced on merge). */
+export const ROUTE_MARK = INHIBIT_MARK;

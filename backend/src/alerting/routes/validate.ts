@@ -49,7 +49,8 @@ export function policyProblems(c: AlertingConfig): string[] {
     if (tier.escalation) checkRefs(tier.escalation.receivers, `${f}.escalation.receivers`);
     if (tier.severities.length === 0) p.push(`${f}.severities: empty; the tier's route could never match`);
     tier.severities.forEach((s, i) => {
-      if (!matchesAll(selector, { severity: s }))
+      // Only the selector's matchers on `severity` can reject a tier; others (e.g. foresight_source) are independent.
+      if (!matchesAll(selector.filter((m) => m.label === 'severity'), { severity: s }))
         p.push(`${f}.severities[${i}]: severity '${s}' is rejected by alerting.selector; the route could never match it`);
       const prev = severityTier.get(s);
       if (prev) p.push(`${f}.severities[${i}]: severity '${s}' is already taken by tier '${prev}' (earlier routes win); the route could never match it`);

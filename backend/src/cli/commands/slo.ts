@@ -7,9 +7,9 @@ import { PromClient } from '../../prom/client.js';
 import { computeBudget } from '../../slo/budget.js';
 import { formatIssue, type Issue } from '../../slo/model.js';
 import { applyGenerated, checkGenerated, generateFromSources, SloValidationError, type Generated } from '../../slo/service.js';
-import { loadSpecs } from '../../slo/load.js';
+import { expandInputs, loadSpecs } from '../../slo/load.js';
 
-const USAGE = `usage: foresight slo <validate|generate|test|apply|budget> --input FILE [--input FILE]... [options]
+const USAGE = `usage: foresight slo <validate|generate|test|apply|budget> --input FILE|DIR [--input FILE|DIR]... [options]
   validate                 parse + validate specs (foresight/v1, Sloth prometheus/v1 and sloth.slok.dev/v1, OpenSLO v1/v1alpha)
   generate --out DIR       write one rule file per SLO (promtool-checked); --tests also writes promtool test suites
   test                     generate, then promtool check rules + promtool test rules on the generated suites
@@ -65,7 +65,9 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`foresight slo ${sub}: give at least one --input FILE\n`);
     return 2;
   }
-  const sources = await Promise.all(inputs.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
+  // A directory stands for every *.yml/*.yaml below it.
+  const files = await expandInputs(inputs);
+  const sources = await Promise.all(files.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
   const opts = { defaultWindow: o['default-window'], interval: o.interval };
   const printIssues = (issues: Issue[]) => issues.forEach((i) => process.stderr.write(`${formatIssue(i)}\n`));
 

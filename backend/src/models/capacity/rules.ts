@@ -74,7 +74,7 @@ export function capacityAlertRule(t: CapacityRuleTarget, i = 0): Record<string, 
     alert: alertName(t.name),
     expr,
     for: pending,
-    labels: { severity: t.severity ?? 'warning', foresight_target: t.name },
+    labels: { severity: t.severity ?? 'warning', foresight_target: t.name, foresight_source: 'capacity' }, // foresight_source: Foresight's routes select on it
     annotations: {
       summary: `${t.name} predicted to ${up ? 'reach' : 'fall to'} ${typeof t.threshold === 'number' ? t.threshold : 'its limit'} within ${when}`,
       description: `Foresight capacity forecast for '${t.name}' (${q}) crosses ${typeof t.threshold === 'number' ? t.threshold : t.threshold.trim()} within ${when}. Value: {{ $value }}.`,
