@@ -31,6 +31,7 @@ import {
 } from '@grafana/data';
 import { setBackendSrv, setTemplateSrv } from '@grafana/runtime';
 import { ThemeContext } from '@grafana/ui';
+import uplotCss from 'uplot/dist/uPlot.min.css';
 import { loadAmdModule } from './amd';
 import { backendSrv, templateSrv } from './services';
 
@@ -353,6 +354,10 @@ function Host() {
 }
 
 (window as unknown as { __grafana_public_path__: string }).__grafana_public_path__ = '/grafana-public/';
+// Grafana's page carries uPlot's stylesheet (charts, cursor, legend); plugins rely on it being there.
+const uplotStyle = document.createElement('style');
+uplotStyle.textContent = uplotCss;
+document.head.appendChild(uplotStyle);
 // Grafana registers its option editors at startup; panel option builders look them up by id. The host
 // never shows option editors, so each id gets an empty editor.
 GrafanaData.standardEditorsRegistry.setInit(() =>

@@ -24,7 +24,7 @@ describe('SLO panel', () => {
     expect(screen.getByText('below objective')).toBeInTheDocument();
     expect(screen.getByTestId('slo-budget')).toHaveTextContent('42.3%');
     expect(screen.getByTestId('slo-tte')).toHaveTextContent('1d 2h');
-    expect(screen.getByTestId('slo-burndown').querySelector('path')?.getAttribute('d')).toMatch(/^M.*L.*L/);
+    expect(screen.getByTestId('slo-burndown')).toHaveAttribute('aria-label', 'error budget burn-down');
     const rows = screen.getAllByTestId('slo-burnrate-row');
     expect(rows.map((r) => r.textContent)).toEqual(['1h16.40×14.4×', '6h2.50×6.0×']);
   });
@@ -103,16 +103,28 @@ describe('Health panel', () => {
 });
 
 describe('Capacity panel', () => {
-  test('draws history, forecast, both bands, threshold and crossing, with headroom and recommendation', () => {
+  test('charts history and forecast with Grafana uPlot; facts, horizon note and advice gate below', () => {
     render(<CapacityPanel data={panelData(fixtures.forecastFrames())} options={defaultCapacityOptions} {...size} />);
-    for (const id of ['capacity-history', 'capacity-forecast-line', 'forecast-band-80', 'forecast-band-95']) {
-      expect(screen.getByTestId(id).getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+L/);
-    }
-    expect(screen.getByTestId('capacity-threshold')).toBeInTheDocument();
-    expect(screen.getByTestId('capacity-crossing')).toBeInTheDocument();
+    // uPlot itself needs a real canvas and layout: the e2e checks it draws; here the chart is mounted.
+    expect(screen.getByTestId('capacity-chart')).toHaveAttribute('aria-label', 'forecast chart for disk');
+    expect(screen.getByTestId('capacity-threshold-value')).toHaveTextContent('95');
     expect(screen.getByTestId('capacity-crossing-time')).toHaveTextContent('2026-11-25 03:00 UTC');
     expect(screen.getByTestId('capacity-headroom')).toHaveTextContent('17.0%');
-    expect(screen.getByTestId('capacity-recommendation')).toHaveTextContent('Grow the db volume within 5 days');
+    // 9 h of history: the 10 h forecast is cut to 9 h, and no advice before a day of history.
+    expect(screen.getByTestId('capacity-horizon-note')).toHaveTextContent('1 h more history');
+    expect(screen.getByTestId('capacity-advice-gate')).toHaveTextContent('15 h more');
+    expect(screen.queryByTestId('capacity-recommendation')).toBeNull();
+  });
+  test('the dashboard time zone is used for times', () => {
+    render(
+      <CapacityPanel
+        data={panelData(fixtures.forecastFrames())}
+        options={defaultCapacityOptions}
+        timeZone="Europe/Berlin"
+        {...size}
+      />
+    );
+    expect(screen.getByTestId('capacity-crossing-time')).toHaveTextContent('2026-11-25 04:00 GMT+1');
   });
   test('threshold override recomputes the crossing; bands can be hidden', () => {
     render(
@@ -122,7 +134,6 @@ describe('Capacity panel', () => {
         {...size}
       />
     );
-    expect(screen.queryByTestId('forecast-band-95')).toBeNull();
     expect(screen.getByTestId('capacity-crossing-time')).toHaveTextContent('2026-11-24 22:00 UTC');
     expect(firstCrossing(forecast(), 1000)).toBeNull();
   });

@@ -81,6 +81,19 @@ async function open(view: string, ready: string, theme: 'dark' | 'light' = 'dark
   return page;
 }
 
+/** A uPlot chart drew on its canvas: the canvas has a size and is not blank. */
+async function assertChartDrawn(page: Page, sel: string) {
+  const info = await page.$eval(`${sel} canvas`, (c) => {
+    const canvas = c as unknown as { width: number; height: number; getContext(k: "2d"): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }; // DOM types are not in the backend lib
+    const ctx = canvas.getContext('2d')!;
+    const px = ctx.getImageData(0, 0, canvas.width, canvas.height).data;
+    let painted = 0;
+    for (let i = 3; i < px.length; i += 4) if (px[i]! > 0) painted++;
+    return { w: canvas.width, h: canvas.height, painted };
+  });
+  assert.ok(info.w > 50 && info.h > 20 && info.painted > 100, `${sel}: uPlot drew on its canvas: ${JSON.stringify(info)}`);
+}
+
 before(async () => {
   if (!existsSync(join(repo, 'dist', 'module.js')))
     execFileSync('npm', ['run', 'build:plugin'], { cwd: repo, stdio: 'inherit' });
@@ -179,7 +192,7 @@ test('SLO panel shows each SLO with the SLI and budget the companion reports', a
     assert.equal(Number.parseFloat(txt), Number((want * 100).toFixed(1)), `budget '${txt}' vs API ${want}`);
   });
   assert.ok((await page.locator('[data-testid="slo-burnrate-row"]').count()) >= 2);
-  assert.ok(await page.locator('[data-testid="slo-burndown"] path').count(), 'burn-down drawn');
+  await assertChartDrawn(page, '[data-testid="slo-burndown"]');
   await page.close();
 });
 
@@ -215,19 +228,24 @@ test('Capacity panel draws the forecast bands, threshold and crossing from the c
     await companionQuery([{ refId: 'A', queryType: 'forecast', target: targets.options[0]!.value }])
   );
   assert.ok(api, 'the companion returns a forecast');
-  for (const id of ['forecast-band-95', 'forecast-band-80', 'capacity-forecast-line', 'capacity-history']) {
-    const d = await page.getAttribute(`[data-testid="${id}"]`, 'd');
-    assert.match(d ?? '', /^M[\d.]+,[\d.]+L/, `${id} is drawn`);
-  }
-  const band = await page.locator('[data-testid="forecast-band-95"]').first().boundingBox();
-  assert.ok(band && band.width > 50 && band.height > 1, `95% band has an area: ${JSON.stringify(band)}`);
-  // One chart per series of the target: a threshold line is drawn where the forecast has one.
-  assert.equal((await page.locator('[data-testid="capacity-threshold"]').count()) > 0, api.threshold !== null && api.threshold !== undefined);
-  // The recommendation names live times, so it is compared by presence, not text.
-  assert.ok(
-    api.recommendation.length > 0 &&
-      ((await page.textContent('[data-testid="capacity-recommendation"]')) ?? '').trim().length > 10
+  await assertChartDrawn(page, '[data-testid="capacity-chart"]');
+  // Facts under the chart come from the same forecast the API returns.
+  const threshold = await page.locator('[data-testid="capacity-threshold-value"]').first().textContent();
+  assert.equal(threshold === 'none', api.threshold === null || api.threshold === undefined, `threshold shown: ${threshold}`);
+  assert.equal(
+    await page.locator('[data-testid="capacity-headroom"]').first().textContent(),
+    api.headroom === null ? '—' : `${(api.headroom * 100).toFixed(1)}%`
   );
+  // Three hours of history: the day-ahead forecast is cut to what it supports, and no advice before a day.
+  assert.match((await page.textContent('[data-testid="capacity-horizon-note"]')) ?? '', /more history is needed/);
+  assert.match((await page.textContent('[data-testid="capacity-advice-gate"]')) ?? '', /one season/);
+  // Grafana's tooltip: hovering the plot shows every series' value at that time.
+  const over = page.locator('[data-testid="capacity-chart"] .u-over').first();
+  const box = (await over.boundingBox())!;
+  await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
+  await page.waitForSelector('[data-testid="chart-tooltip"]', { timeout: 10_000 });
+  assert.match((await page.textContent('[data-testid="chart-tooltip"]')) ?? '', /History|Forecast/);
+  await page.screenshot({ path: join(shots, 'panel-capacity-tooltip.png'), fullPage: true });
   await page.close();
   (await open('panel/capacity', '[data-testid="capacity-forecast"]', 'light')).close();
 });
@@ -260,7 +278,7 @@ test('app pages render with live data', async () => {
   await overview.close();
   for (const [view, sel] of [
     ['page/slos', '[data-testid="page-slos"] [data-testid="slo-card"]'],
-    ['page/capacity', '[data-testid="page-capacity"] [data-testid="forecast-band-95"]'],
+    ['page/capacity', '[data-testid="page-capacity"] [data-testid="capacity-chart"] canvas'],
     [
       'page/anomalies',
       '[data-testid="page-anomalies"] table, [data-testid="page-anomalies"] [data-testid="panel-empty"]',
