@@ -6,6 +6,7 @@
 import React, { useMemo, type ComponentProps } from 'react';
 import type uPlot from 'uplot';
 import {
+  FieldColorModeId,
   FieldType,
   formattedValueToString,
   getValueFormat,
@@ -81,12 +82,34 @@ export function formatValue(v: number | null | undefined, unit?: string, decimal
   if (v === null || v === undefined || !Number.isFinite(v)) {
     return '—';
   }
-  return formattedValueToString(getValueFormat(unit ?? 'none')(v, decimals));
+  // Grafana's default unit for a chart is `short` (1.2 K, 3.4 Mil), never a bare long number.
+  return formattedValueToString(getValueFormat(unit || 'short')(v, decimals));
 }
 
 type HoverMode = ComponentProps<typeof TooltipPlugin2>['hoverMode'];
 // TooltipHoverMode is a const enum @grafana/ui does not export: xAll (every series at the hovered time) is 1.
 const HOVER_X_ALL = 1 as HoverMode;
+
+/** The frame with each field's color and legend visibility from its style, as the legend reads them. */
+function styledFrame(frame: DataFrame, styles: Record<string, SeriesStyle>): DataFrame {
+  return {
+    ...frame,
+    fields: frame.fields.map((f) => {
+      const st = styles[f.name];
+      if (f.type !== FieldType.number || !st) {
+        return f;
+      }
+      return {
+        ...f,
+        config: {
+          ...f.config,
+          color: { mode: FieldColorModeId.Fixed, fixedColor: st.color },
+          custom: { ...f.config.custom, hideFrom: { legend: !!st.hidden, tooltip: !!st.hidden, viz: false } },
+        },
+      };
+    }),
+  };
+}
 
 function buildConfig(p: TimeSeriesChartProps, theme: GrafanaTheme2): UPlotConfigBuilder {
   const b = new UPlotConfigBuilder(p.timeZone);
@@ -134,8 +157,7 @@ function buildConfig(p: TimeSeriesChartProps, theme: GrafanaTheme2): UPlotConfig
       lineColor: st.hidden ? 'transparent' : st.color,
       lineWidth: st.hidden ? 0 : (st.width ?? 1.5),
       lineStyle: st.dash ? { fill: 'dash', dash: st.dash } : { fill: 'solid' },
-      fillOpacity: st.fillOpacity ?? 0,
-      fillColor: st.color,
+      ...(st.fillOpacity ? { fillOpacity: st.fillOpacity, fillColor: st.color } : { fillOpacity: 0 }),
       pointSize: 4,
       dataFrameFieldIndex: { frameIndex: 0, fieldIndex: i },
     });
@@ -206,7 +228,9 @@ function Tooltip({
   const theme = useTheme2();
   const timeField = frame.fields.find((f) => f.type === FieldType.time);
   const t = timeField?.values[idx];
-  const rows = frame.fields.filter((f) => f.type === FieldType.number && f.values[idx] !== null && f.values[idx] !== undefined);
+  const rows = frame.fields.filter(
+    (f) => f.type === FieldType.number && f.values[idx] !== null && f.values[idx] !== undefined && !styles[f.name]?.hidden
+  );
   const display = timeField?.display;
   return (
     <div
@@ -278,9 +302,10 @@ export function TimeSeriesChart(p: TimeSeriesChartProps) {
     [p.frame, times]
   );
   const showLegend = p.legend !== false && !p.sparkline;
+  const legendFrame = useMemo(() => styledFrame(p.frame, p.styles), [p.frame, p.styles]);
   const legend = showLegend ? (
     <PlotLegend
-      data={[p.frame]}
+      data={[legendFrame]}
       config={config}
       placement="bottom"
       displayMode={LegendDisplayMode.List}
