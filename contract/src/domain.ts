@@ -110,6 +110,8 @@ export const rootCauseCandidateSchema = z.object({
 });
 export const rootCauseResultSchema = z.object({
   incident: z.string().optional(),
+  /** Unix ms of the incident the candidates explain (onsets are shown relative to it). */
+  incidentTime: z.number().optional(),
   candidates: z.array(rootCauseCandidateSchema),
   timeline: z.array(z.object({ time: z.number(), component: z.string(), event: z.string() })),
 });

@@ -291,7 +291,7 @@ export function rootCauseFrames(r: RootCauseResult): Frame[] {
   return [
     {
       name: 'root_cause',
-      meta: { type: FRAME_TYPES.rootCause, custom: { incident: r.incident ?? null } },
+      meta: { type: FRAME_TYPES.rootCause, custom: { incident: r.incident ?? null, incidentTime: r.incidentTime ?? null } },
       fields: [
         f(
           'rank',
@@ -326,7 +326,7 @@ export function rootCauseFrames(r: RootCauseResult): Frame[] {
         f(
           'series',
           'string',
-          c.map((x) => x.series ?? x.metric)
+          c.map((x) => x.series ?? '')
         ),
       ],
     },
@@ -514,7 +514,8 @@ export function decodeRootCause(frames: readonly FrameLike[]): RootCauseResult |
     score: num(s[i]) ?? 0,
     onset: num(o[i]),
     evidence: str(e[i]),
-    series: str(se[i]) || str(m[i]),
+    // No PromQL from the companion: no Explore link (a metric name alone is often not a real series).
+    ...(str(se[i]) ? { series: str(se[i]) } : {}),
   }));
   const timeline = framesOfType(frames, FRAME_TYPES.rootCauseTimeline).flatMap((fr) => {
     const [t, tc, ev] = ['time', 'component', 'event'].map((k) => col(fr, k));
@@ -525,8 +526,10 @@ export function decodeRootCause(frames: readonly FrameLike[]): RootCauseResult |
     }));
   });
   const inc = custom(main).incident;
+  const incTime = custom(main).incidentTime;
   return {
     incident: typeof inc === 'string' ? inc : undefined,
+    ...(typeof incTime === 'number' && Number.isFinite(incTime) ? { incidentTime: incTime } : {}),
     candidates,
     timeline: timeline.sort((a, b) => a.time - b.time),
   };

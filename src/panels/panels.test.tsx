@@ -8,7 +8,7 @@ import { SloPanel, defaultSloOptions } from './slo/SloPanel';
 import { HealthPanel, defaultHealthOptions, trendOf } from './health/HealthPanel';
 import { CapacityPanel, defaultCapacityOptions, firstCrossing } from './capacity/CapacityPanel';
 import { RootCausePanel, defaultRootCauseOptions } from './rootcause/RootCausePanel';
-import { exploreUrl } from './rootcause/explore';
+import { explorePath, relativeToIncident } from './rootcause/explore';
 import { bandPath, duration, pct } from './common/format';
 import { fixtures, forecast, panelData, slo } from '../test/fixtures';
 
@@ -157,7 +157,8 @@ describe('Root-cause panel', () => {
     const link = within(rows[0]!).getByText('Explore').closest('a');
     expect(decodeURIComponent(link?.getAttribute('href') ?? '')).toContain('"expr":"demo_up{service=\\"payments\\"}"');
     expect(screen.getByTestId('rootcause-timeline')).toHaveTextContent('checkout errors rose');
-    expect(screen.getByText('Incident inc-42')).toBeInTheDocument();
+    expect(screen.getByText(/^Incident inc-42/)).toBeInTheDocument();
+    expect(within(rows[0]!).getByTestId('rootcause-onset')).toHaveTextContent('2026-11-24 12:00 UTC');
   });
   test('no data and errors', () => {
     const { unmount } = render(<RootCausePanel data={panelData([])} options={defaultRootCauseOptions} {...size} />);
@@ -187,14 +188,20 @@ describe('pure helpers', () => {
       'M1.0,2.0L2.0,3.0L2.0,1.0L1.0,1.0Z'
     );
   });
-  test('Explore URL carries expression, datasource and a window around the onset', () => {
-    const url = exploreUrl('up', 'prom', 3_600_000, 0);
+  test('Explore URL carries expression, datasource, the org and a window around the onset', () => {
+    const url = explorePath('up', 'prom', 3_600_000, 0, 7);
+    expect(url).toMatch(/^\/explore\?schemaVersion=1&orgId=7&panes=/);
     const panes = JSON.parse(decodeURIComponent(url.split('panes=')[1]!));
     expect(panes.fs).toEqual({
       datasource: 'prom',
       queries: [{ refId: 'A', expr: 'up', datasource: { type: 'prometheus', uid: 'prom' } }],
       range: { from: '1800000', to: '5400000' },
     });
+  });
+  test('onsets read relative to the incident', () => {
+    expect(relativeToIncident(1_000_000 - 250_000, 1_000_000)).toBe('4 min 10 s before the incident');
+    expect(relativeToIncident(1_030_000, 1_000_000)).toBe('30 s after the incident');
+    expect(relativeToIncident(1_000_000, 1_000_000)).toBe('at the incident');
   });
   test('fixture SLO is below its objective', () => expect(slo.sli! < slo.objective).toBe(true));
 });

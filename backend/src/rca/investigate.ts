@@ -163,6 +163,7 @@ function symptomsOf(r: RcaResult): string[] {
 export function toRootCauseDto(inv: Investigation) {
   return {
     ...(inv.id ? { incident: inv.id } : {}),
+    incidentTime: inv.incidentTime * 1000,
     candidates: inv.candidates.map((c) => ({ component: c.component, metric: c.metric, score: c.score, onset: c.onset === undefined ? null : c.onset * 1000, evidence: c.evidence })),
     timeline: inv.timeline.map((e) => ({ time: e.time * 1000, component: e.component, event: e.event })),
   };

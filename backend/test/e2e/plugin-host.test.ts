@@ -264,7 +264,17 @@ test('Root-cause panel ranks the faulty service with evidence and Explore links'
   );
   // Both injected faults (disk_fill on db, error_burst on payments) are true causes: one of them leads.
   assert.ok(['payments', 'db'].includes(shown[0]!), `an injected fault's service ranks first: ${shown}`);
-  assert.match((await rows.first().locator('a').getAttribute('href')) ?? '', /^\/explore\?schemaVersion=1/);
+  // Explore links carry the candidate's own PromQL; a candidate without one gets no link.
+  const top = api.candidates[0]!;
+  if (top.series) {
+    const href = (await rows.first().locator('a').getAttribute('href')) ?? '';
+    assert.match(href, /^\/explore\?schemaVersion=1&orgId=1&panes=/);
+    assert.ok(decodeURIComponent(href).includes(JSON.stringify(top.series).slice(1, -1)), `Explore shows ${top.series}: ${href}`);
+  } else {
+    assert.match((await rows.first().textContent()) ?? '', /no query/);
+  }
+  // Onsets are times in the dashboard zone, relative to the incident.
+  assert.match((await rows.first().locator('[data-testid="rootcause-onset"]').textContent()) ?? '', /UTC.*(before|after|at) the incident/);
   await page.close();
 });
 

@@ -177,8 +177,13 @@ test('anomalies, budget history and root cause round-trip', () => {
       { time: 100, component: 'payments', event: 'down' },
     ],
   };
-  const back = decodeRootCause(rootCauseFrames(rc));
+  const back = decodeRootCause(rootCauseFrames({ ...rc, incidentTime: 150 }));
   assert.equal(back?.candidates[0]?.component, 'payments');
+  assert.equal(back?.incidentTime, 150);
+  assert.equal(back?.candidates[0]?.series, 'demo_up{service="payments"}');
+  // No PromQL from the companion stays absent (the panel then offers no Explore link).
+  const { series: _s, ...bare } = rc.candidates[0]!;
+  assert.equal(decodeRootCause(rootCauseFrames({ ...rc, candidates: [bare] }))?.candidates[0]?.series, undefined);
   assert.deepEqual(
     back?.timeline.map((t) => t.time),
     [100, 200],
