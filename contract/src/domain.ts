@@ -24,6 +24,8 @@ export const sloStatusSchema = z.object({
   secondsToExhaustion: z.number().nullable(),
   /** SLO window as a Prometheus duration, e.g. `30d`. */
   window: z.string(),
+  /** Fraction of the window (so far) that has SLI data, 0–1; null when the SLI has no event counts to check. */
+  coverage: z.number().min(0).max(1).nullable().optional(),
 });
 export type SloStatus = z.infer<typeof sloStatusSchema>;
 

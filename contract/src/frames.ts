@@ -82,6 +82,17 @@ export function sloStatusFrames(list: SloStatus[]): Frame[] {
           'string',
           list.map((s) => s.window)
         ),
+        // Only when the companion measured it, so a status without coverage round-trips unchanged.
+        ...(list.some((s) => s.coverage !== undefined)
+          ? [
+              f(
+                'coverage',
+                'number',
+                list.map((s) => s.coverage ?? null),
+                'percentunit'
+              ),
+            ]
+          : []),
       ],
     },
     burnRateFrame(burn),
@@ -386,6 +397,8 @@ export function decodeSloStatus(frames: readonly FrameLike[]): SloStatus[] {
       'secondsToExhaustion',
       'window',
     ].map((n) => col(fr, n));
+    // Older companions send no coverage: absent, not zero.
+    const coverage = optCol(fr, 'coverage');
     return Array.from({ length: rows(fr) }, (_, i) => ({
       id: str(id[i]),
       service: str(service[i]),
@@ -395,6 +408,7 @@ export function decodeSloStatus(frames: readonly FrameLike[]): SloStatus[] {
       budgetRemaining: num(budget[i]),
       secondsToExhaustion: num(tte[i]),
       window: str(window[i]),
+      ...(coverage ? { coverage: num(coverage[i]) } : {}),
       burnRates: burn.filter((b) => b.slo === str(id[i])).map(({ slo: _slo, ...b }) => b),
     }));
   });

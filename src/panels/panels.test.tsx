@@ -3,7 +3,7 @@ import React from 'react';
 import { render, screen, within } from '@testing-library/react';
 import { createTheme } from '@grafana/data';
 import { ThemeContext } from '@grafana/ui';
-import { anomaliesFrame, burnRateFrame } from '@foresight/contract';
+import { anomaliesFrame, burnRateFrame, sloStatusFrames } from '@foresight/contract';
 import { SloPanel, defaultSloOptions } from './slo/SloPanel';
 import { HealthPanel, defaultHealthOptions, trendOf } from './health/HealthPanel';
 import { CapacityPanel, defaultCapacityOptions, firstCrossing } from './capacity/CapacityPanel';
@@ -16,6 +16,13 @@ const size = { width: 800, height: 400 };
 const failed = panelData([], [{ refId: 'A', message: 'HTTP 502: prometheus unreachable' }]);
 
 describe('SLO panel', () => {
+  test('a window with little data says so instead of "exhausted"', () => {
+    const thin = { ...slo, budgetRemaining: -3.04, coverage: 0.0008 };
+    render(<SloPanel data={panelData(sloStatusFrames([thin]))} options={defaultSloOptions} {...size} />);
+    expect(screen.getByTestId('slo-coverage')).toHaveTextContent('data for 0.08% of the window');
+    expect(screen.getByTestId('slo-tte')).toHaveTextContent('too little data');
+    expect(screen.getByTestId('slo-coverage-note')).toHaveTextContent('Only 0.08% of the 30d window has data');
+  });
   test('shows SLI vs objective, budget, time to exhaustion, burn-down and burn rates against thresholds', () => {
     render(<SloPanel data={panelData(fixtures.sloFrames())} options={defaultSloOptions} {...size} />);
     expect(screen.getByText('Checkout availability')).toBeInTheDocument();

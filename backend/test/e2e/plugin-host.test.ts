@@ -24,6 +24,7 @@ import {
 } from '@foresight/contract';
 import { DEMO_API_TOKEN } from '../../src/config/schema.js';
 import { startRecordedStack, type RecordedStack } from './recorded-stack.js';
+import { coverageText } from '../../../src/panels/slo/coverage.js';
 import { startPluginHost, type PluginHost } from '../../../plugin-host/serve.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
@@ -193,6 +194,12 @@ test('SLO panel shows each SLO with the SLI and budget the companion reports', a
   });
   assert.ok((await page.locator('[data-testid="slo-burnrate-row"]').count()) >= 2);
   await assertChartDrawn(page, '[data-testid="slo-burndown"]');
+  // Six hours of data in a 30-day window: the companion measures that coverage and the page says so
+  // instead of calling the budget exhausted.
+  const coverage = api[0]!.coverage!;
+  assert.ok(coverage > 0.004 && coverage < 0.02, `coverage of 6 h in 30 d: ${coverage}`);
+  assert.match((await page.textContent('[data-testid="slo-coverage"]')) ?? '', new RegExp(`data for ${coverageText(coverage).replace('.', '\\.')} of the window`));
+  assert.equal(await page.textContent('[data-testid="slo-tte"]'), 'too little data');
   await page.close();
 });
 

@@ -107,6 +107,9 @@ test('SLO status round-trips through frames, keeping burn rates per SLO', () => 
   // A separate burn-rates query for the same SLO does not duplicate its windows.
   assert.deepEqual(decodeSloStatus([...frames, frames[1]!])[0]?.burnRates, slo.burnRates);
   assert.ok(dsQueryResponseSchema.safeParse({ results: { A: { frames }, B: { error: 'x' } } }).success);
+  // Data coverage travels with each status when the companion measured it.
+  const covered = [{ ...slo, coverage: 0.03 }, { ...other, coverage: null }];
+  assert.deepEqual(decodeSloStatus(sloStatusFrames(covered)), covered);
 });
 
 test('health scores round-trip with categories and history', () => {

@@ -14,6 +14,8 @@ import {
 } from '@foresight/contract';
 import { duration, pct } from '../common/format';
 import { TimeSeriesChart } from '../common/TimeSeriesChart';
+import { coverageText } from './coverage';
+export { coverageText };
 import { PanelMessage, PanelWarnings } from '../common/PanelMessage';
 import { panelView, type PanelBodyProps } from '../common/state';
 
@@ -22,8 +24,10 @@ export interface SloOptions {
   slo: string;
   showBurnDown: boolean;
   showBurnRates: boolean;
+  /** Below this share of the window with data, budgets are not judged ("too little data", not "exhausted"). */
+  minCoverage: number;
 }
-export const defaultSloOptions: SloOptions = { slo: '', showBurnDown: true, showBurnRates: true };
+export const defaultSloOptions: SloOptions = { slo: '', showBurnDown: true, showBurnRates: true, minCoverage: 0.5 };
 
 interface SloCard {
   status: SloStatus | null;
@@ -92,6 +96,9 @@ function SloCardView({
   const s = useStyles2(getStyles);
   const theme = useTheme2();
   const st = card.status;
+  const coverage = st?.coverage ?? null;
+  const minCoverage = options.minCoverage ?? defaultSloOptions.minCoverage;
+  const thin = coverage !== null && coverage < minCoverage;
   const meeting = st && st.sli !== null ? st.sli >= st.objective : null;
   return (
     <section className={s.card} data-testid="slo-card" aria-label={`SLO ${st?.name ?? card.id}`}>
@@ -105,7 +112,18 @@ function SloCardView({
         {meeting !== null && (
           <Badge text={meeting ? 'meeting objective' : 'below objective'} color={meeting ? 'green' : 'red'} />
         )}
+        {coverage !== null && (
+          <span className={s.muted} data-testid="slo-coverage" title="Share of the SLO window that has SLI data">
+            data for {coverageText(coverage)} of the window
+          </span>
+        )}
       </header>
+      {thin && (
+        <div className={s.thin} data-testid="slo-coverage-note">
+          Only {coverageText(coverage!)} of the {st?.window} window has data: the SLI, budget and burn rates describe
+          that part alone, and the budget is not judged until {coverageText(minCoverage)} of the window has data.
+        </div>
+      )}
       <div className={s.row}>
         {st ? (
           <>
@@ -124,7 +142,9 @@ function SloCardView({
             <div className={s.stat}>
               <span className={s.label}>Time to exhaustion</span>
               <span className={s.big} data-testid="slo-tte">
-                {st.budgetRemaining !== null && st.budgetRemaining <= 0
+                {thin
+                  ? 'too little data'
+                  : st.budgetRemaining !== null && st.budgetRemaining <= 0
                   ? 'exhausted'
                   : st.secondsToExhaustion === null
                     ? 'not burning'
@@ -273,6 +293,11 @@ function BurnRates({ rates }: { rates: BurnRate[] }) {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  thin: css({
+    padding: theme.spacing(0.5, 1),
+    borderLeft: `3px solid ${theme.colors.warning.border}`,
+    background: theme.colors.background.secondary,
+  }),
   root: css({ overflow: 'auto', display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
   card: css({
     border: `1px solid ${theme.colors.border.weak}`,
