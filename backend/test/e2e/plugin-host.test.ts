@@ -68,7 +68,7 @@ async function open(view: string, ready: string, theme: 'dark' | 'light' = 'dark
   );
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${host!.url}/?view=${view}&theme=${theme}${TIME}`);
-  await page.waitForSelector(ready, { timeout: 60_000 }).catch(async (err) => {
+  await page.waitForSelector(ready, { timeout: 120_000 }).catch(async (err) => {
     throw new Error(
       `${view}: '${ready}' never appeared (${err.message}); console errors: ${errors.join(' | ')}; body: ${(await page.textContent('body'))?.slice(0, 500)}`
     );
@@ -158,6 +158,9 @@ before(async () => {
     ],
   });
   context = await browser.newContext({ viewport: { width: 1000, height: 760 } });
+  // Generous deadlines: on a loaded machine the 8 MB host bundle alone can take a minute to load and run.
+  context.setDefaultTimeout(120_000);
+  context.setDefaultNavigationTimeout(180_000);
 });
 
 after(async () => {
@@ -200,6 +203,7 @@ test('SLO panel shows each SLO with the SLI and budget the companion reports', a
   assert.ok(coverage > 0.004 && coverage < 0.02, `coverage of 6 h in 30 d: ${coverage}`);
   assert.match((await page.textContent('[data-testid="slo-coverage"]')) ?? '', new RegExp(`data for ${coverageText(coverage).replace('.', '\\.')} of the window`));
   assert.equal(await page.textContent('[data-testid="slo-tte"]'), 'too little data');
+  (await open('panel/slo', '[data-testid="slo-card"]', 'light')).close();
   await page.close();
 });
 
@@ -250,7 +254,7 @@ test('Capacity panel draws the forecast bands, threshold and crossing from the c
   const over = page.locator('[data-testid="capacity-chart"] .u-over').first();
   const box = (await over.boundingBox())!;
   await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
-  await page.waitForSelector('[data-testid="chart-tooltip"]', { timeout: 10_000 });
+  await page.waitForSelector('[data-testid="chart-tooltip"]', { timeout: 60_000 });
   assert.match((await page.textContent('[data-testid="chart-tooltip"]')) ?? '', /History|Forecast/);
   await page.screenshot({ path: join(shots, 'panel-capacity-tooltip.png'), fullPage: true });
   await page.close();
@@ -282,6 +286,7 @@ test('Root-cause panel ranks the faulty service with evidence and Explore links'
   }
   // Onsets are times in the dashboard zone, relative to the incident.
   assert.match((await rows.first().locator('[data-testid="rootcause-onset"]').textContent()) ?? '', /UTC.*(before|after|at) the incident/);
+  (await open('panel/rootcause', '[data-testid="rootcause-row"]', 'light')).close();
   await page.close();
 });
 
@@ -330,23 +335,23 @@ test('app pages render with live data', async () => {
   await query.close();
   // The SLO editor: the companion's real SLO API validates the template and previews the rules it writes.
   const editor = await open('page/slo-new', '[data-testid="page-slo-editor"] textarea');
-  await editor.waitForSelector('[data-testid="slo-valid"]', { timeout: 15_000 });
-  await editor.waitForSelector('[data-testid="slo-rules-preview"]', { timeout: 15_000 });
+  await editor.waitForSelector('[data-testid="slo-valid"]', { timeout: 60_000 });
+  await editor.waitForSelector('[data-testid="slo-rules-preview"]', { timeout: 60_000 });
   assert.match((await editor.textContent('[data-testid="slo-rules-preview"]')) ?? '', /slo:sli_error:ratio_rate5m/);
   await editor.screenshot({ path: join(shots, 'page-slo-new-preview.png'), fullPage: true });
   // A broken objective is reported by the companion, naming the field; the page logs the 422 as a failed load.
   await editor.fill('textarea', (await editor.inputValue('textarea')).replace('objective: 99.9', 'objective: 250'));
-  await editor.waitForSelector('[data-testid="slo-issues"]', { timeout: 15_000 });
+  await editor.waitForSelector('[data-testid="slo-issues"]', { timeout: 60_000 });
   assert.match((await editor.textContent('[data-testid="slo-issues"]')) ?? '', /objective/);
   await editor.screenshot({ path: join(shots, 'page-slo-new.png'), fullPage: true });
   await editor.close();
   // Editing the applied SLO from the list opens its stored source (e2e.yml) in the same editor.
   const list = await open('page/slos', '[data-testid="page-slos"] [data-testid="slo-card"]');
   await list.click('button[aria-label="Edit checkout-availability"]');
-  await list.waitForSelector('[data-testid="page-slo-editor"] textarea', { timeout: 15_000 });
+  await list.waitForSelector('[data-testid="page-slo-editor"] textarea', { timeout: 60_000 });
   assert.match(await list.inputValue('textarea'), /objective: 99\n/);
   assert.match((await list.textContent('[data-testid="page-slo-editor"] label')) ?? '', /e2e\.yml/);
-  await list.waitForSelector('[data-testid="slo-rules-preview"]', { timeout: 15_000 });
+  await list.waitForSelector('[data-testid="slo-rules-preview"]', { timeout: 60_000 });
   await list.screenshot({ path: join(shots, 'page-slo-edit.png'), fullPage: true });
   await list.close();
 });

@@ -16,7 +16,7 @@ function orgId(): number {
 export function ExploreLink({ query, uid, onset, now }: { query: string | null; uid: string; onset: number | null; now: number }) {
   const s = useStyles2(getStyles);
   if (!query) {
-    return <span className={s.muted}>no query</span>;
+    return <span className={s.muted} style={{ whiteSpace: 'nowrap' }}>no query</span>;
   }
   const path = explorePath(query, uid, onset, now, orgId());
   return (
