@@ -1,7 +1,8 @@
 // App pages talk to the companion through the app's proxy route (token added by the Grafana server).
 import { lastValueFrom } from 'rxjs';
-import { getBackendSrv, locationService } from '@grafana/runtime';
+import { config, getBackendSrv, locationService } from '@grafana/runtime';
 import { LoadingState, dateTime, getDefaultTimeRange, type PanelData, type TimeRange } from '@grafana/data';
+import type { TimeZone } from '@grafana/schema';
 import type { Query } from '@foresight/contract';
 import { COMPANION_PROXY } from '../constants';
 import { shapeResponse } from '../datasource/shaping';
@@ -28,6 +29,12 @@ export function pageTimeRange(): TimeRange {
     return { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
   }
   return getDefaultTimeRange();
+}
+
+/** The page's time zone: `timezone` in the URL, else the user's preference in Grafana, else the browser's. */
+export function pageTimeZone(): TimeZone {
+  const q = locationService.getSearchObject().timezone;
+  return typeof q === 'string' && q ? q : config.bootData?.user?.timezone || 'browser';
 }
 
 /** Runs datasource queries for a page and returns them as the PanelData the panels render. */

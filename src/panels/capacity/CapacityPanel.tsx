@@ -9,10 +9,10 @@ import {
   type FieldConfigSource,
   type GrafanaTheme2,
   type ThresholdsConfig,
-  type TimeZone,
   ThresholdsMode,
   colorManipulator,
 } from '@grafana/data';
+import type { TimeZone } from '@grafana/schema';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { decodeForecasts, type Forecast } from '@foresight/contract';
 import { pct } from '../common/format';
@@ -89,7 +89,12 @@ const NAMES = {
 function toFrame(h: HonestForecast, showBands: boolean, unit: string | undefined): DataFrame {
   const { fc, yRange } = h;
   const clip = (v: number | null) => (v === null || !yRange ? v : Math.min(yRange[1], Math.max(yRange[0], v)));
-  const num = (name: string, values: Array<number | null>) => ({ name, type: FieldType.number, values, config: { unit } });
+  const num = (name: string, values: Array<number | null>) => ({
+    name,
+    type: FieldType.number,
+    values,
+    config: { unit },
+  });
   return {
     name: fc.target,
     length: fc.timestamps.length,
@@ -218,15 +223,18 @@ function ForecastView({
       </div>
       {h.moreHistoryForHorizonMs > 0 && (
         <div className={s.muted} data-testid="capacity-horizon-note">
-          Forecast shown {spanText(h.shownHorizonMs)} ahead of the {spanText(h.horizonMs)} computed: a forecast
-          reaches no further than its history. {spanText(h.moreHistoryForHorizonMs)} more history is needed for
-          the full horizon.
+          Forecast shown {spanText(h.shownHorizonMs)} ahead of the {spanText(h.horizonMs)} computed: a forecast reaches
+          no further than its history. {spanText(h.moreHistoryForHorizonMs)} more history is needed for the full
+          horizon.
         </div>
       )}
       {h.clipped95 && (
         <div className={s.muted} data-testid="capacity-band-clipped">
           95% band clipped to the chart: it reaches{' '}
-          {[h.clipped95.low !== null ? `down to ${fmt(h.clipped95.low)}` : '', h.clipped95.high !== null ? `up to ${fmt(h.clipped95.high)}` : '']
+          {[
+            h.clipped95.low !== null ? `down to ${fmt(h.clipped95.low)}` : '',
+            h.clipped95.high !== null ? `up to ${fmt(h.clipped95.high)}` : '',
+          ]
             .filter(Boolean)
             .join(' and ')}
           .

@@ -43,7 +43,7 @@ export function honestForecast(
   const keep = input.timestamps.map((t, i) => finite(input.history[i]) || t - origin <= shownHorizonMs);
   const nonNegative = histIdx.length > 0 && histIdx.every((i) => (input.history[i] as number) >= 0);
   const floor = (v: number | null) => (v === null ? null : nonNegative ? Math.max(0, v) : v);
-  const pick = <T,>(a: T[]) => a.filter((_, i) => keep[i]);
+  const pick = <T>(a: T[]) => a.filter((_, i) => keep[i]);
   const fc: Forecast = {
     ...input,
     timestamps: pick(input.timestamps),
@@ -54,7 +54,13 @@ export function honestForecast(
     lo95: pick(input.lo95).map(floor),
     hi95: pick(input.hi95),
   };
-  const inRange = [...fc.history, ...fc.forecast, ...fc.lo80, ...fc.hi80, ...(finite(o.threshold) ? [o.threshold] : [])].filter(finite);
+  const inRange = [
+    ...fc.history,
+    ...fc.forecast,
+    ...fc.lo80,
+    ...fc.hi80,
+    ...(finite(o.threshold) ? [o.threshold] : []),
+  ].filter(finite);
   let yRange: [number, number] | null = null;
   if (inRange.length) {
     let lo = Math.min(...inRange);

@@ -13,10 +13,24 @@ function orgId(): number {
 }
 
 /** Explore with the candidate's PromQL: an in-app navigation (locationService), Grafana's sub-path in the href. */
-export function ExploreLink({ query, uid, onset, now }: { query: string | null; uid: string; onset: number | null; now: number }) {
+export function ExploreLink({
+  query,
+  uid,
+  onset,
+  now,
+}: {
+  query: string | null;
+  uid: string;
+  onset: number | null;
+  now: number;
+}) {
   const s = useStyles2(getStyles);
   if (!query) {
-    return <span className={s.muted} style={{ whiteSpace: 'nowrap' }}>no query</span>;
+    return (
+      <span className={s.muted} style={{ whiteSpace: 'nowrap' }}>
+        no query
+      </span>
+    );
   }
   const path = explorePath(query, uid, onset, now, orgId());
   return (

@@ -1,6 +1,7 @@
 // A small trend line (health score history): Grafana's uPlot without axes, legend or tooltip.
 import React, { useMemo } from 'react';
-import { FieldType, type DataFrame, type TimeZone } from '@grafana/data';
+import { FieldType, type DataFrame } from '@grafana/data';
+import type { TimeZone } from '@grafana/schema';
 import { useTheme2 } from '@grafana/ui';
 import { TimeSeriesChart } from './TimeSeriesChart';
 

@@ -14,8 +14,8 @@ import {
   type DecimalCount,
   type GrafanaTheme2,
   type ThresholdsConfig,
-  type TimeZone,
 } from '@grafana/data';
+import type { TimeZone } from '@grafana/schema';
 import {
   AxisPlacement,
   DrawStyle,
@@ -229,7 +229,8 @@ function Tooltip({
   const timeField = frame.fields.find((f) => f.type === FieldType.time);
   const t = timeField?.values[idx];
   const rows = frame.fields.filter(
-    (f) => f.type === FieldType.number && f.values[idx] !== null && f.values[idx] !== undefined && !styles[f.name]?.hidden
+    (f) =>
+      f.type === FieldType.number && f.values[idx] !== null && f.values[idx] !== undefined && !styles[f.name]?.hidden
   );
   const display = timeField?.display;
   return (
@@ -292,14 +293,13 @@ export function TimeSeriesChart(p: TimeSeriesChartProps) {
   const theme = useTheme2();
   // The builder is rebuilt only when what it draws changes (uPlot re-initialises on a new config).
   const config = useMemo(() => buildConfig(p, theme), [p, theme]);
-  const times = p.frame.fields.find((f) => f.type === FieldType.time)?.values ?? [];
   const data = useMemo(
     () =>
       [
-        times,
+        p.frame.fields.find((f) => f.type === FieldType.time)?.values ?? [],
         ...p.frame.fields.filter((f) => f.type === FieldType.number).map((f) => f.values),
       ] as unknown as uPlot.AlignedData, // uPlot takes (number | null)[] columns; DataFrame values are exactly that
-    [p.frame, times]
+    [p.frame]
   );
   const showLegend = p.legend !== false && !p.sparkline;
   const legendFrame = useMemo(() => styledFrame(p.frame, p.styles), [p.frame, p.styles]);

@@ -12,7 +12,6 @@ import { formatTimeIn } from '../common/TimeSeriesChart';
 import { ExploreLink } from '../common/ExploreLink';
 import { candidateQuery, relativeToIncident } from './explore';
 
-
 export interface RootCauseOptions {
   maxCandidates: number;
   /** Prometheus datasource uid used by the Explore links. */
@@ -25,13 +24,7 @@ export const defaultRootCauseOptions: RootCauseOptions = {
   showTimeline: true,
 };
 
-export function RootCausePanel({
-  data,
-  options,
-  width,
-  height,
-  timeZone = 'utc',
-}: PanelBodyProps<RootCauseOptions>) {
+export function RootCausePanel({ data, options, width, height, timeZone = 'utc' }: PanelBodyProps<RootCauseOptions>) {
   const s = useStyles2(getStyles);
   const theme = useTheme2();
   const view = panelView(

@@ -2,7 +2,8 @@
 // its alert threshold, and time to exhaustion. One card per SLO in the query result.
 import React, { useMemo } from 'react';
 import { css, cx } from '@emotion/css';
-import { FieldType, ThresholdsMode, type DataFrame, type GrafanaTheme2, type PanelData, type TimeZone } from '@grafana/data';
+import { FieldType, ThresholdsMode, type DataFrame, type GrafanaTheme2, type PanelData } from '@grafana/data';
+import type { TimeZone } from '@grafana/schema';
 import { Badge, useStyles2, useTheme2 } from '@grafana/ui';
 import {
   decodeBudgetHistory,
@@ -145,10 +146,10 @@ function SloCardView({
                 {thin
                   ? 'too little data'
                   : st.budgetRemaining !== null && st.budgetRemaining <= 0
-                  ? 'exhausted'
-                  : st.secondsToExhaustion === null
-                    ? 'not burning'
-                    : duration(st.secondsToExhaustion)}
+                    ? 'exhausted'
+                    : st.secondsToExhaustion === null
+                      ? 'not burning'
+                      : duration(st.secondsToExhaustion)}
               </span>
             </div>
           </>
