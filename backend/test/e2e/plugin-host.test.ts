@@ -256,7 +256,8 @@ test('Capacity panel draws the forecast bands, threshold and crossing from the c
   await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
   await page.waitForSelector('[data-testid="chart-tooltip"]', { timeout: 60_000 });
   assert.match((await page.textContent('[data-testid="chart-tooltip"]')) ?? '', /History|Forecast/);
-  await page.screenshot({ path: join(shots, 'panel-capacity-tooltip.png'), fullPage: true });
+  // The viewport as it is (a full-page capture resizes the page, which moves the pointer off the plot).
+  await page.screenshot({ path: join(shots, 'panel-capacity-tooltip.png') });
   await page.close();
   (await open('panel/capacity', '[data-testid="capacity-forecast"]', 'light')).close();
 });
