@@ -31,6 +31,7 @@ import {
 } from '@grafana/data';
 import { setBackendSrv, setTemplateSrv } from '@grafana/runtime';
 import { ThemeContext } from '@grafana/ui';
+import uplotCss from 'uplot/dist/uPlot.min.css';
 import { loadAmdModule } from './amd';
 import { backendSrv, templateSrv } from './services';
 
@@ -54,7 +55,15 @@ const params = new URLSearchParams(window.location.search);
 const view = params.get('view') ?? 'index';
 const mode = params.get('theme') === 'light' ? 'light' : 'dark';
 const theme = createTheme({ colors: { mode } });
-const range = { from: dateTime(Date.now() - 3 * 3600_000), to: dateTime(), raw: { from: 'now-3h', to: 'now' } };
+// Grafana's URL convention: `from`/`to` in unix ms fix the dashboard's time range (the e2e asks about one
+// instant); without them the range is the last 3 hours. `timezone` is the dashboard's zone (default utc).
+const fromParam = Number(params.get('from'));
+const toParam = Number(params.get('to'));
+const fixed = Number.isFinite(fromParam) && Number.isFinite(toParam) && fromParam > 0 && toParam > fromParam;
+const range = fixed
+  ? { from: dateTime(fromParam), to: dateTime(toParam), raw: { from: dateTime(fromParam), to: dateTime(toParam) } }
+  : { from: dateTime(Date.now() - 3 * 3600_000), to: dateTime(), raw: { from: 'now-3h', to: 'now' } };
+const timeZone = params.get('timezone') ?? 'utc';
 
 /** Errors the page hit, shown on the page and picked up by the e2e test. */
 function report(err: unknown) {
@@ -117,7 +126,7 @@ async function runPanel(name: string, ds: DataSourceApi): Promise<PanelData> {
     maxDataPoints: 500,
     interval: '1m',
     intervalMs: 60_000,
-    timezone: 'utc',
+    timezone: timeZone,
     app: 'panel-host',
     requestId: name,
     startTime: Date.now(),
@@ -159,7 +168,7 @@ function PanelView({ name }: { name: string }) {
     id: 1,
     title: name,
     timeRange: range,
-    timeZone: 'utc',
+    timeZone,
     transparent: false,
     renderCounter: 1,
     fieldConfig: { defaults: {}, overrides: [] },
@@ -285,6 +294,11 @@ function DatasourceEditorView({ name }: { name: string }) {
 }
 
 function Index() {
+  // Links keep the fixed time range and zone.
+  const keep = ['from', 'to', 'timezone']
+    .filter((k) => params.has(k))
+    .map((k) => `&${k}=${encodeURIComponent(params.get(k)!)}`)
+    .join('');
   const links = [
     ...['slo', 'health', 'capacity', 'rootcause'].map((p) => [`panel/${p}`, `${p} panel`]),
     ...['overview', 'slos', 'slo-new', 'capacity', 'anomalies', 'incidents', 'experiments', 'config'].map((p) => [
@@ -301,8 +315,8 @@ function Index() {
       <ul>
         {links.map(([v, label]) => (
           <li key={v}>
-            <a href={`?view=${v}&theme=${mode}`}>{label}</a> (
-            <a href={`?view=${v}&theme=${mode === 'dark' ? 'light' : 'dark'}`}>{mode === 'dark' ? 'light' : 'dark'}</a>)
+            <a href={`?view=${v}&theme=${mode}${keep}`}>{label}</a> (
+            <a href={`?view=${v}&theme=${mode === 'dark' ? 'light' : 'dark'}${keep}`}>{mode === 'dark' ? 'light' : 'dark'}</a>)
           </li>
         ))}
       </ul>
@@ -341,6 +355,10 @@ function Host() {
 }
 
 (window as unknown as { __grafana_public_path__: string }).__grafana_public_path__ = '/grafana-public/';
+// Grafana's page carries uPlot's stylesheet (charts, cursor, legend); plugins rely on it being there.
+const uplotStyle = document.createElement('style');
+uplotStyle.textContent = uplotCss;
+document.head.appendChild(uplotStyle);
 // Grafana registers its option editors at startup; panel option builders look them up by id. The host
 // never shows option editors, so each id gets an empty editor.
 GrafanaData.standardEditorsRegistry.setInit(() =>

@@ -56,7 +56,7 @@ export async function buildHostBundle() {
     logLevel: 'silent',
     define: { 'process.env.NODE_ENV': '"production"', global: 'window' },
     loader: {
-      '.css': 'empty',
+      '.css': 'text', // as text: host.tsx injects uPlot's stylesheet, which Grafana's own bundle carries
       '.svg': 'dataurl',
       '.woff': 'dataurl',
       '.woff2': 'dataurl',

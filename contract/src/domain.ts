@@ -24,6 +24,8 @@ export const sloStatusSchema = z.object({
   secondsToExhaustion: z.number().nullable(),
   /** SLO window as a Prometheus duration, e.g. `30d`. */
   window: z.string(),
+  /** Fraction of the window (so far) that has SLI data, 0–1; null when the SLI has no event counts to check. */
+  coverage: z.number().min(0).max(1).nullable().optional(),
 });
 export type SloStatus = z.infer<typeof sloStatusSchema>;
 
@@ -110,6 +112,8 @@ export const rootCauseCandidateSchema = z.object({
 });
 export const rootCauseResultSchema = z.object({
   incident: z.string().optional(),
+  /** Unix ms of the incident the candidates explain (onsets are shown relative to it). */
+  incidentTime: z.number().optional(),
   candidates: z.array(rootCauseCandidateSchema),
   timeline: z.array(z.object({ time: z.number(), component: z.string(), event: z.string() })),
 });

@@ -82,6 +82,17 @@ export function sloStatusFrames(list: SloStatus[]): Frame[] {
           'string',
           list.map((s) => s.window)
         ),
+        // Only when the companion measured it, so a status without coverage round-trips unchanged.
+        ...(list.some((s) => s.coverage !== undefined)
+          ? [
+              f(
+                'coverage',
+                'number',
+                list.map((s) => s.coverage ?? null),
+                'percentunit'
+              ),
+            ]
+          : []),
       ],
     },
     burnRateFrame(burn),
@@ -291,7 +302,7 @@ export function rootCauseFrames(r: RootCauseResult): Frame[] {
   return [
     {
       name: 'root_cause',
-      meta: { type: FRAME_TYPES.rootCause, custom: { incident: r.incident ?? null } },
+      meta: { type: FRAME_TYPES.rootCause, custom: { incident: r.incident ?? null, incidentTime: r.incidentTime ?? null } },
       fields: [
         f(
           'rank',
@@ -326,7 +337,7 @@ export function rootCauseFrames(r: RootCauseResult): Frame[] {
         f(
           'series',
           'string',
-          c.map((x) => x.series ?? x.metric)
+          c.map((x) => x.series ?? '')
         ),
       ],
     },
@@ -386,6 +397,8 @@ export function decodeSloStatus(frames: readonly FrameLike[]): SloStatus[] {
       'secondsToExhaustion',
       'window',
     ].map((n) => col(fr, n));
+    // Older companions send no coverage: absent, not zero.
+    const coverage = optCol(fr, 'coverage');
     return Array.from({ length: rows(fr) }, (_, i) => ({
       id: str(id[i]),
       service: str(service[i]),
@@ -395,6 +408,7 @@ export function decodeSloStatus(frames: readonly FrameLike[]): SloStatus[] {
       budgetRemaining: num(budget[i]),
       secondsToExhaustion: num(tte[i]),
       window: str(window[i]),
+      ...(coverage ? { coverage: num(coverage[i]) } : {}),
       burnRates: burn.filter((b) => b.slo === str(id[i])).map(({ slo: _slo, ...b }) => b),
     }));
   });
@@ -514,7 +528,8 @@ export function decodeRootCause(frames: readonly FrameLike[]): RootCauseResult |
     score: num(s[i]) ?? 0,
     onset: num(o[i]),
     evidence: str(e[i]),
-    series: str(se[i]) || str(m[i]),
+    // No PromQL from the companion: no Explore link (a metric name alone is often not a real series).
+    ...(str(se[i]) ? { series: str(se[i]) } : {}),
   }));
   const timeline = framesOfType(frames, FRAME_TYPES.rootCauseTimeline).flatMap((fr) => {
     const [t, tc, ev] = ['time', 'component', 'event'].map((k) => col(fr, k));
@@ -525,8 +540,10 @@ export function decodeRootCause(frames: readonly FrameLike[]): RootCauseResult |
     }));
   });
   const inc = custom(main).incident;
+  const incTime = custom(main).incidentTime;
   return {
     incident: typeof inc === 'string' ? inc : undefined,
+    ...(typeof incTime === 'number' && Number.isFinite(incTime) ? { incidentTime: incTime } : {}),
     candidates,
     timeline: timeline.sort((a, b) => a.time - b.time),
   };

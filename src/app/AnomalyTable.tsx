@@ -2,12 +2,12 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, PanelData } from '@grafana/data';
-import { TextLink, useStyles2 } from '@grafana/ui';
+import { useStyles2 } from '@grafana/ui';
 import { decodeAnomalies } from '@foresight/contract';
 import { compact, time } from '../panels/common/format';
 import { PanelMessage, PanelWarnings } from '../panels/common/PanelMessage';
 import { panelView } from '../panels/common/state';
-import { exploreUrl } from '../panels/rootcause/explore';
+import { ExploreLink } from '../panels/common/ExploreLink';
 
 export function AnomalyTable({
   data,
@@ -56,13 +56,12 @@ export function AnomalyTable({
               <td>{compact(a.value)}</td>
               <td>{compact(a.expected)}</td>
               <td>
-                <TextLink
-                  href={exploreUrl(a.series, prometheusUid, a.time, data.timeRange.to.valueOf())}
-                  external
-                  icon="compass"
-                >
-                  Explore
-                </TextLink>
+                <ExploreLink
+                  query={a.series || null}
+                  uid={prometheusUid}
+                  onset={a.time}
+                  now={data.timeRange.to.valueOf()}
+                />
               </td>
             </tr>
           ))}

@@ -12,28 +12,36 @@ export interface AppSettings {
 export type AppConfigProps = PluginConfigPageProps<AppPluginMeta<AppSettings>>;
 
 export default function AppConfig({ plugin }: AppConfigProps) {
-  const { enabled, pinned, jsonData, secureJsonFields } = plugin.meta;
+  const { jsonData, secureJsonFields } = plugin.meta;
+  const [enabled, setEnabled] = useState(Boolean(plugin.meta.enabled));
   const [url, setUrl] = useState(jsonData?.companionUrl ?? '');
   const [token, setToken] = useState('');
   const [tokenSet, setTokenSet] = useState(Boolean(secureJsonFields?.apiToken));
   const [msg, setMsg] = useState<{ kind: 'success' | 'error'; text: string } | null>(null);
   const urlInvalid = url !== '' && !/^https?:\/\/\S+$/.test(url);
 
-  const save = async () => {
+  // Saving enables (and pins) the app, as Grafana's own app configuration does; a new token replaces the
+  // stored one and then reads as configured (Grafana never sends it back).
+  const save = async (enable: boolean) => {
     try {
       await lastValueFrom(
         getBackendSrv().fetch({
           url: `/api/plugins/${plugin.meta.id}/settings`,
           method: 'POST',
           data: {
-            enabled,
-            pinned,
+            enabled: enable,
+            pinned: enable,
             jsonData: { companionUrl: url },
             secureJsonData: tokenSet ? undefined : { apiToken: token },
           },
         })
       );
-      setMsg({ kind: 'success', text: 'Saved' });
+      setEnabled(enable);
+      if (!tokenSet && token) {
+        setTokenSet(true);
+        setToken('');
+      }
+      setMsg({ kind: 'success', text: enable ? 'Saved: the app is enabled' : 'Saved: the app is disabled' });
     } catch (err) {
       setMsg({ kind: 'error', text: `Saving failed: ${describeFetchError(err)}` });
     }
@@ -73,9 +81,14 @@ export default function AppConfig({ plugin }: AppConfigProps) {
         />
       </Field>
       <Stack>
-        <Button onClick={save} disabled={!url || urlInvalid || (!tokenSet && !token)}>
-          Save
+        <Button onClick={() => save(true)} disabled={!url || urlInvalid || (!tokenSet && !token)}>
+          {enabled ? 'Save' : 'Save and enable'}
         </Button>
+        {enabled && (
+          <Button variant="destructive" fill="outline" onClick={() => save(false)}>
+            Disable
+          </Button>
+        )}
         <Button variant="secondary" onClick={test}>
           Test connection
         </Button>

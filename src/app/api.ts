@@ -1,7 +1,8 @@
 // App pages talk to the companion through the app's proxy route (token added by the Grafana server).
 import { lastValueFrom } from 'rxjs';
-import { getBackendSrv } from '@grafana/runtime';
-import { LoadingState, getDefaultTimeRange, type PanelData, type TimeRange } from '@grafana/data';
+import { config, getBackendSrv, locationService } from '@grafana/runtime';
+import { LoadingState, dateTime, getDefaultTimeRange, type PanelData, type TimeRange } from '@grafana/data';
+import type { TimeZone } from '@grafana/schema';
 import type { Query } from '@foresight/contract';
 import { COMPANION_PROXY } from '../constants';
 import { shapeResponse } from '../datasource/shaping';
@@ -19,8 +20,25 @@ export async function companion<T = unknown>(path: string, init: { method?: stri
   return res.data;
 }
 
+/** The page's time range: absolute `from`/`to` (unix ms) in the URL, as Grafana links carry them; else the last 6 hours. */
+export function pageTimeRange(): TimeRange {
+  const q = locationService.getSearchObject();
+  const from = Number(q.from);
+  const to = Number(q.to);
+  if (Number.isFinite(from) && Number.isFinite(to) && from > 0 && to > from) {
+    return { from: dateTime(from), to: dateTime(to), raw: { from: dateTime(from), to: dateTime(to) } };
+  }
+  return getDefaultTimeRange();
+}
+
+/** The page's time zone: `timezone` in the URL, else the user's preference in Grafana, else the browser's. */
+export function pageTimeZone(): TimeZone {
+  const q = locationService.getSearchObject().timezone;
+  return typeof q === 'string' && q ? q : config.bootData?.user?.timezone || 'browser';
+}
+
 /** Runs datasource queries for a page and returns them as the PanelData the panels render. */
-export async function runQueries(queries: Query[], range: TimeRange = getDefaultTimeRange()): Promise<PanelData> {
+export async function runQueries(queries: Query[], range: TimeRange = pageTimeRange()): Promise<PanelData> {
   try {
     const body = await companion('/api/ds/query', {
       method: 'POST',

@@ -3,12 +3,12 @@ import React from 'react';
 import { render, screen, within } from '@testing-library/react';
 import { createTheme } from '@grafana/data';
 import { ThemeContext } from '@grafana/ui';
-import { anomaliesFrame, burnRateFrame } from '@foresight/contract';
+import { anomaliesFrame, burnRateFrame, sloStatusFrames } from '@foresight/contract';
 import { SloPanel, defaultSloOptions } from './slo/SloPanel';
 import { HealthPanel, defaultHealthOptions, trendOf } from './health/HealthPanel';
 import { CapacityPanel, defaultCapacityOptions, firstCrossing } from './capacity/CapacityPanel';
 import { RootCausePanel, defaultRootCauseOptions } from './rootcause/RootCausePanel';
-import { exploreUrl } from './rootcause/explore';
+import { explorePath, relativeToIncident } from './rootcause/explore';
 import { bandPath, duration, pct } from './common/format';
 import { fixtures, forecast, panelData, slo } from '../test/fixtures';
 
@@ -16,6 +16,13 @@ const size = { width: 800, height: 400 };
 const failed = panelData([], [{ refId: 'A', message: 'HTTP 502: prometheus unreachable' }]);
 
 describe('SLO panel', () => {
+  test('a window with little data says so instead of "exhausted"', () => {
+    const thin = { ...slo, budgetRemaining: -3.04, coverage: 0.0008 };
+    render(<SloPanel data={panelData(sloStatusFrames([thin]))} options={defaultSloOptions} {...size} />);
+    expect(screen.getByTestId('slo-coverage')).toHaveTextContent('data for 0.08% of the window');
+    expect(screen.getByTestId('slo-tte')).toHaveTextContent('too little data');
+    expect(screen.getByTestId('slo-coverage-note')).toHaveTextContent('Only 0.08% of the 30d window has data');
+  });
   test('shows SLI vs objective, budget, time to exhaustion, burn-down and burn rates against thresholds', () => {
     render(<SloPanel data={panelData(fixtures.sloFrames())} options={defaultSloOptions} {...size} />);
     expect(screen.getByText('Checkout availability')).toBeInTheDocument();
@@ -24,7 +31,7 @@ describe('SLO panel', () => {
     expect(screen.getByText('below objective')).toBeInTheDocument();
     expect(screen.getByTestId('slo-budget')).toHaveTextContent('42.3%');
     expect(screen.getByTestId('slo-tte')).toHaveTextContent('1d 2h');
-    expect(screen.getByTestId('slo-burndown').querySelector('path')?.getAttribute('d')).toMatch(/^M.*L.*L/);
+    expect(screen.getByTestId('slo-burndown')).toHaveAttribute('aria-label', 'error budget burn-down');
     const rows = screen.getAllByTestId('slo-burnrate-row');
     expect(rows.map((r) => r.textContent)).toEqual(['1h16.40×14.4×', '6h2.50×6.0×']);
   });
@@ -103,16 +110,28 @@ describe('Health panel', () => {
 });
 
 describe('Capacity panel', () => {
-  test('draws history, forecast, both bands, threshold and crossing, with headroom and recommendation', () => {
+  test('charts history and forecast with Grafana uPlot; facts, horizon note and advice gate below', () => {
     render(<CapacityPanel data={panelData(fixtures.forecastFrames())} options={defaultCapacityOptions} {...size} />);
-    for (const id of ['capacity-history', 'capacity-forecast-line', 'forecast-band-80', 'forecast-band-95']) {
-      expect(screen.getByTestId(id).getAttribute('d')).toMatch(/^M[\d.]+,[\d.]+L/);
-    }
-    expect(screen.getByTestId('capacity-threshold')).toBeInTheDocument();
-    expect(screen.getByTestId('capacity-crossing')).toBeInTheDocument();
+    // uPlot itself needs a real canvas and layout: the e2e checks it draws; here the chart is mounted.
+    expect(screen.getByTestId('capacity-chart')).toHaveAttribute('aria-label', 'forecast chart for disk');
+    expect(screen.getByTestId('capacity-threshold-value')).toHaveTextContent('95');
     expect(screen.getByTestId('capacity-crossing-time')).toHaveTextContent('2026-11-25 03:00 UTC');
     expect(screen.getByTestId('capacity-headroom')).toHaveTextContent('17.0%');
-    expect(screen.getByTestId('capacity-recommendation')).toHaveTextContent('Grow the db volume within 5 days');
+    // 9 h of history: the 10 h forecast is cut to 9 h, and no advice before a day of history.
+    expect(screen.getByTestId('capacity-horizon-note')).toHaveTextContent('1 h more history');
+    expect(screen.getByTestId('capacity-advice-gate')).toHaveTextContent('15 h more');
+    expect(screen.queryByTestId('capacity-recommendation')).toBeNull();
+  });
+  test('the dashboard time zone is used for times', () => {
+    render(
+      <CapacityPanel
+        data={panelData(fixtures.forecastFrames())}
+        options={defaultCapacityOptions}
+        timeZone="Europe/Berlin"
+        {...size}
+      />
+    );
+    expect(screen.getByTestId('capacity-crossing-time')).toHaveTextContent('2026-11-25 04:00 GMT+1');
   });
   test('threshold override recomputes the crossing; bands can be hidden', () => {
     render(
@@ -122,7 +141,6 @@ describe('Capacity panel', () => {
         {...size}
       />
     );
-    expect(screen.queryByTestId('forecast-band-95')).toBeNull();
     expect(screen.getByTestId('capacity-crossing-time')).toHaveTextContent('2026-11-24 22:00 UTC');
     expect(firstCrossing(forecast(), 1000)).toBeNull();
   });
@@ -146,7 +164,8 @@ describe('Root-cause panel', () => {
     const link = within(rows[0]!).getByText('Explore').closest('a');
     expect(decodeURIComponent(link?.getAttribute('href') ?? '')).toContain('"expr":"demo_up{service=\\"payments\\"}"');
     expect(screen.getByTestId('rootcause-timeline')).toHaveTextContent('checkout errors rose');
-    expect(screen.getByText('Incident inc-42')).toBeInTheDocument();
+    expect(screen.getByText(/^Incident inc-42/)).toBeInTheDocument();
+    expect(within(rows[0]!).getByTestId('rootcause-onset')).toHaveTextContent('2026-11-24 12:00 UTC');
   });
   test('no data and errors', () => {
     const { unmount } = render(<RootCausePanel data={panelData([])} options={defaultRootCauseOptions} {...size} />);
@@ -176,14 +195,20 @@ describe('pure helpers', () => {
       'M1.0,2.0L2.0,3.0L2.0,1.0L1.0,1.0Z'
     );
   });
-  test('Explore URL carries expression, datasource and a window around the onset', () => {
-    const url = exploreUrl('up', 'prom', 3_600_000, 0);
+  test('Explore URL carries expression, datasource, the org and a window around the onset', () => {
+    const url = explorePath('up', 'prom', 3_600_000, 0, 7);
+    expect(url).toMatch(/^\/explore\?schemaVersion=1&orgId=7&panes=/);
     const panes = JSON.parse(decodeURIComponent(url.split('panes=')[1]!));
     expect(panes.fs).toEqual({
       datasource: 'prom',
       queries: [{ refId: 'A', expr: 'up', datasource: { type: 'prometheus', uid: 'prom' } }],
       range: { from: '1800000', to: '5400000' },
     });
+  });
+  test('onsets read relative to the incident', () => {
+    expect(relativeToIncident(1_000_000 - 250_000, 1_000_000)).toBe('4 min 10 s before the incident');
+    expect(relativeToIncident(1_030_000, 1_000_000)).toBe('30 s after the incident');
+    expect(relativeToIncident(1_000_000, 1_000_000)).toBe('at the incident');
   });
   test('fixture SLO is below its objective', () => expect(slo.sli! < slo.objective).toBe(true));
 });

@@ -13,5 +13,5 @@ export async function rootCauseProvider(q: QueryOf<'rootCause'>, range: TimeRang
   }
   const inc = kb.get(id);
   if (!inc) throw new Error(`no incident with id '${id}'`);
-  return rootCauseFrames(toRootCauseDto({ ...(inc.result as Investigation), id }));
+  return rootCauseFrames(toRootCauseDto({ ...(inc.result as Investigation), id, incidentTime: inc.incidentTime }));
 }

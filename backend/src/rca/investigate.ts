@@ -166,6 +166,7 @@ function symptomsOf(r: RcaResult): string[] {
 export function toRootCauseDto(inv: Investigation) {
   return {
     ...(inv.id ? { incident: inv.id } : {}),
+    incidentTime: inv.incidentTime * 1000,
     candidates: inv.candidates.map((c) => {
       const series = inv.queries?.[c.component]?.[c.metric];
       return { component: c.component, metric: c.metric, score: c.score, onset: c.onset === undefined ? null : c.onset * 1000, evidence: c.evidence, ...(series ? { series } : {}) };

@@ -35,6 +35,8 @@ export interface BudgetReport {
   budgetRemaining: number | null;
   /** error ratio over the window / error budget, per SLI window (5m … 3d) */
   burnRates: Record<string, number | null>;
+  /** fraction of the window (so far) with SLI data, 0–1 (null: the SLI has no event counts to check) */
+  coverage: number | null;
   /** seconds until the remaining budget is gone at the current (1h) burn rate; null = never at this rate */
   timeToExhaustionSeconds: number | null;
   history: { day: CompliancePoint[]; week: CompliancePoint[]; month: CompliancePoint[] };
@@ -75,6 +77,28 @@ function points(series: { timestamps: Float64Array; values: Float64Array }[], st
     const sli = Number.isFinite(v) ? 1 - v : null;
     return { start: t - step, end: t, sli, compliant: sli === null ? null : sli >= objective };
   });
+}
+
+/** Buckets the coverage check splits a window into (one range query; 30 days → 3-hour buckets). */
+const COVERAGE_BUCKETS = 240;
+
+/**
+ * How much of [start, at) has SLI data: the share of equal buckets in which the SLI's total-events rate
+ * has a sample. Error ratios cannot tell (they read 0 when nothing was recorded), so SLIs without event
+ * counts give null. A fresh install's 30-day window with two hours of data covers about 3%.
+ */
+export async function dataCoverage(prom: QueryPromApi, slo: SloDef, start: number, at: number): Promise<number | null> {
+  const c = compileSli(slo.sli);
+  const span = at - start;
+  if (!c.events || !(span > 0)) return null;
+  const step = Math.max(60, Math.ceil(span / COVERAGE_BUCKETS));
+  const buckets = Math.max(1, Math.floor(span / step));
+  const series = await prom.queryRange(c.events.total(`${step}s`), at - (buckets - 1) * step, at, step);
+  const s = series[0];
+  if (!s) return 0;
+  let withData = 0;
+  for (let i = 0; i < s.values.length; i++) if (Number.isFinite(s.values[i]!)) withData++;
+  return Math.min(1, withData / buckets);
 }
 
 export async function computeBudget(prom: QueryPromApi, slo: SloDef, at = Math.floor(Date.now() / 1000)): Promise<BudgetReport> {
@@ -122,7 +146,13 @@ export async function computeBudget(prom: QueryPromApi, slo: SloDef, at = Math.f
     }
     return out;
   };
-  const [day, week, month] = await Promise.all([hist(86400), hist(7 * 86400), months()]);
+  const [day, week, month, coverage] = await Promise.all([
+    hist(86400),
+    hist(7 * 86400),
+    months(),
+    // Rolling windows are judged over their whole length, calendar ones over the part elapsed so far.
+    dataCoverage(prom, slo, window.start, at),
+  ]);
 
   // No error series at all (nothing ever failed) reads as an empty result: that is 0 errors, not unknown.
   const events = totRate !== null ? { errors: (errRate ?? 0) * elapsed, total: totRate * elapsed } : null;
@@ -138,6 +168,7 @@ export async function computeBudget(prom: QueryPromApi, slo: SloDef, at = Math.f
     errorBudget,
     budgetRemaining,
     burnRates,
+    coverage,
     timeToExhaustionSeconds,
     history: { day, week, month },
     at,

@@ -25,6 +25,7 @@ const RECOMMENDATION: Record<CapacitySeriesResult['recommendation'], string> = {
   aggressive: 'Aggressive: growth is fast; add capacity now',
   moderate: 'Moderate: plan added capacity within the horizon',
   conservative: 'Conservative: growth is slow; no change needed yet',
+  insufficient_history: 'No advice yet: less than one season (a day) of history',
 };
 
 export async function forecastProvider(ctx: AppContext, q: { target: string; series?: string }, fromMs: number, toMs: number, maxPoints = 500): Promise<Frame[]> {

@@ -80,6 +80,7 @@ export function sloStatusOf(slo: SloDef, report: BudgetReport): SloStatus {
     burnRates: burnRatesOf(slo, report),
     secondsToExhaustion: report.timeToExhaustionSeconds,
     window: slo.window.text,
+    coverage: report.coverage,
   };
 }
 

@@ -51,6 +51,14 @@ test('direction down (free bytes shrinking) and bad input (NaN, resets of irregu
   assert.throws(() => capacity([1], [1], { threshold: Number.NaN }), /threshold/);
 });
 
+test('no advice from less than one season (a day) of history, unless already past the threshold', () => {
+  // Two hours climbing fast (the rising half of a daily cycle) far below the threshold.
+  const ts = Array.from({ length: 120 }, (_, i) => T0 + i * 60);
+  const c = capacity(ts, ts.map((_, i) => 20 + i * 0.2), { threshold: 90, horizonSeconds: 86_400, season: 0 });
+  assert.equal(c.recommendation, 'insufficient_history');
+  assert.equal(capacity(ts, ts.map(() => 95), { threshold: 90 }).recommendation, 'aggressive');
+});
+
 test('recommendation classes by growth', () => {
   assert.equal(recommend(0.1, null), 'aggressive');
   assert.equal(recommend(0.02, null), 'moderate');

@@ -107,6 +107,9 @@ test('SLO status round-trips through frames, keeping burn rates per SLO', () => 
   // A separate burn-rates query for the same SLO does not duplicate its windows.
   assert.deepEqual(decodeSloStatus([...frames, frames[1]!])[0]?.burnRates, slo.burnRates);
   assert.ok(dsQueryResponseSchema.safeParse({ results: { A: { frames }, B: { error: 'x' } } }).success);
+  // Data coverage travels with each status when the companion measured it.
+  const covered = [{ ...slo, coverage: 0.03 }, { ...other, coverage: null }];
+  assert.deepEqual(decodeSloStatus(sloStatusFrames(covered)), covered);
 });
 
 test('health scores round-trip with categories and history', () => {
@@ -177,8 +180,13 @@ test('anomalies, budget history and root cause round-trip', () => {
       { time: 100, component: 'payments', event: 'down' },
     ],
   };
-  const back = decodeRootCause(rootCauseFrames(rc));
+  const back = decodeRootCause(rootCauseFrames({ ...rc, incidentTime: 150 }));
   assert.equal(back?.candidates[0]?.component, 'payments');
+  assert.equal(back?.incidentTime, 150);
+  assert.equal(back?.candidates[0]?.series, 'demo_up{service="payments"}');
+  // No PromQL from the companion stays absent (the panel then offers no Explore link).
+  const { series: _s, ...bare } = rc.candidates[0]!;
+  assert.equal(decodeRootCause(rootCauseFrames({ ...rc, candidates: [bare] }))?.candidates[0]?.series, undefined);
   assert.deepEqual(
     back?.timeline.map((t) => t.time),
     [100, 200],

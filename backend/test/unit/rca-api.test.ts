@@ -90,6 +90,7 @@ test('the rootCause datasource query serves a stored incident as contract frames
   for (const f of frames) assert.ok(frameSchema.safeParse(f).success);
   const back = decodeRootCause(frames)!;
   assert.equal(back.incident, id);
+  assert.equal(back.incidentTime, 5_000_000, 'the incident time travels with the candidates (unix ms)');
   assert.deepEqual(back.candidates.map((c) => [c.component, c.onset]), [['db', 4_990_000]]);
   assert.equal(back.timeline[0]!.time, 4_990_000);
   // Without an id: the latest incident inside the range, or nothing.

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import Database from 'better-sqlite3';
 import { Registry } from 'prom-client';
-import { budgetWindow, type BudgetReport } from '../../src/slo/budget.js';
+import { budgetWindow, dataCoverage, type BudgetReport } from '../../src/slo/budget.js';
 import { registerSloMetrics } from '../../src/slo/budget-metrics.js';
 import { exactCounterQuery, exactSli } from '../../src/slo/exact.js';
 import { loadSpecsOrThrow } from '../../src/slo/load.js';
@@ -66,7 +66,7 @@ test('foresight_slo_* series reflect reports and drop removed SLOs', async () =>
     id: 'checkout-avail', service: 'checkout', name: 'avail', objective: 0.999,
     window: { kind: 'rolling', text: '30d', start: 0, end: 2_592_000 }, sli: 0.9995, errorRatio: 0.0005,
     events: { errors: 5, total: 10_000 }, errorBudget: 0.001, budgetRemaining: 0.5,
-    burnRates: { '5m': 2, '1h': 1, '1d': null }, timeToExhaustionSeconds: 1_296_000,
+    burnRates: { '5m': 2, '1h': 1, '1d': null }, coverage: 1, timeToExhaustionSeconds: 1_296_000,
     history: { day: [{ start: 0, end: 86400, sli: 0.998, compliant: false }], week: [], month: [] }, at: 2_592_000,
   };
   gauges.update([report]);
@@ -111,4 +111,36 @@ test('SloRepository keeps spec sources and apply history; migrations are idempot
   assert.deepEqual({ ...repo.lastApply()!, at: 'x' }, { at: 'x', target: 'files', files: ['x.yml'], ok: false, message: 'boom' });
   assert.equal(repo.remove('a.yml'), true);
   assert.equal(repo.remove('a.yml'), false);
+});
+
+test('data coverage: the share of the window whose buckets hold SLI events; null without event counts', async () => {
+  const [slo] = loadSpecsOrThrow([{ file: 'c.yml', text: `version: foresight/v1
+service: checkout
+slos:
+  - name: avail
+    objective: 99
+    window: 30d
+    sli:
+      ratio:
+        errors: sum(rate(e[{{.window}}]))
+        total: sum(rate(t[{{.window}}]))
+` }]).slos;
+  const at = 2_592_000 * 2;
+  const asked: Array<{ q: string; start: number; end: number; step: number }> = [];
+  // Prometheus answers one range query: data only in the last 30 of the 240 three-hour buckets.
+  const prom = {
+    query: async () => [],
+    queryRange: async (q: string, start: number, end: number, step: number) => {
+      asked.push({ q, start, end, step });
+      const n = Math.round((end - start) / step) + 1;
+      const values = Float64Array.from({ length: n }, (_, i) => (i >= n - 30 ? 1 : Number.NaN));
+      return [{ labels: {}, timestamps: Float64Array.from({ length: n }, (_, i) => start + i * step), values }];
+    },
+  };
+  const c = await dataCoverage(prom as never, slo!, at - 30 * 86400, at); // a fake port: only the two calls used
+  assert.equal(asked[0]!.step, 10_800);
+  assert.match(asked[0]!.q, /sum\(rate\(t\[10800s\]\)\)/);
+  assert.equal(c, 30 / 240);
+  const empty = { ...prom, queryRange: async () => [] };
+  assert.equal(await dataCoverage(empty as never, slo!, at - 30 * 86400, at), 0);
 });

@@ -1,4 +1,5 @@
 // Capacity: a forecast with bands for every capacity target the companion knows.
+import { pageTimeZone } from '../api';
 import React, { useMemo } from 'react';
 import { PluginPage } from '@grafana/runtime';
 import type { Query } from '@foresight/contract';
@@ -21,7 +22,15 @@ export default function Capacity() {
           <span>No capacity targets configured in the companion.</span>
         ) : (
           <Section title="Capacity forecasts" data={data} height={Math.max(300, 280 * (targets?.length ?? 1))}>
-            {(w, h) => <CapacityPanel data={data} options={defaultCapacityOptions} width={w} height={h} />}
+            {(w, h) => (
+              <CapacityPanel
+                data={data}
+                options={defaultCapacityOptions}
+                width={w}
+                height={h}
+                timeZone={pageTimeZone()}
+              />
+            )}
           </Section>
         )}
       </div>

@@ -1,4 +1,5 @@
 // Incidents: root-cause ranking for the latest (or a chosen) incident.
+import { pageTimeZone } from '../api';
 import React, { useState } from 'react';
 import { PluginPage } from '@grafana/runtime';
 import { InlineField, Input } from '@grafana/ui';
@@ -23,7 +24,15 @@ export default function Incidents() {
           />
         </InlineField>
         <Section title="Root cause" data={data} height={320}>
-          {(w, h) => <RootCausePanel data={data} options={defaultRootCauseOptions} width={w} height={h} />}
+          {(w, h) => (
+            <RootCausePanel
+              data={data}
+              options={defaultRootCauseOptions}
+              width={w}
+              height={h}
+              timeZone={pageTimeZone()}
+            />
+          )}
         </Section>
       </div>
     </PluginPage>

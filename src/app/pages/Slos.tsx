@@ -1,4 +1,5 @@
 // SLOs: the list, a detail view (burn-down and burn-rate windows) and the create/edit editor.
+import { pageTimeZone } from '../api';
 import React, { useState } from 'react';
 import { useNavigate, useParams } from 'react-router-dom';
 import { PluginPage } from '@grafana/runtime';
@@ -52,7 +53,13 @@ function SloList({ onNew }: { onNew: () => void }) {
         height={300 * Math.max(1, decodeSloStatus(data.series).length)}
       >
         {(w, h) => (
-          <SloPanel data={data} options={{ ...defaultSloOptions, showBurnDown: false }} width={w} height={h} />
+          <SloPanel
+            data={data}
+            options={{ ...defaultSloOptions, showBurnDown: false }}
+            width={w}
+            height={h}
+            timeZone={pageTimeZone()}
+          />
         )}
       </Section>
       <Stack wrap="wrap">
@@ -91,7 +98,15 @@ function SloDetail({ id }: { id: string }) {
         </Button>
       </Stack>
       <Section title={`SLO ${id}`} data={data} height={420}>
-        {(w, h) => <SloPanel data={data} options={{ ...defaultSloOptions, slo: id }} width={w} height={h} />}
+        {(w, h) => (
+          <SloPanel
+            data={data}
+            options={{ ...defaultSloOptions, slo: id }}
+            width={w}
+            height={h}
+            timeZone={pageTimeZone()}
+          />
+        )}
       </Section>
     </div>
   );

@@ -1,13 +1,25 @@
-// Capacity panel: history, forecast line with 80/95% bands, threshold line and the moment it is
-// crossed, headroom and recommendation. Drawn with plain SVG (no TimeSeries: see PLUGIN-NOTES).
-import React from 'react';
+// Capacity panel: history and forecast on one time axis with the 80% band (the 95% band clipped to the
+// y range and marked), the threshold line and the predicted crossing, drawn by Grafana's uPlot; headroom
+// and the recommendation below. Shows only what the history supports (see honest.ts).
+import React, { useMemo } from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
+import {
+  FieldType,
+  type DataFrame,
+  type FieldConfigSource,
+  type GrafanaTheme2,
+  type ThresholdsConfig,
+  ThresholdsMode,
+  colorManipulator,
+} from '@grafana/data';
+import type { TimeZone } from '@grafana/schema';
 import { useStyles2, useTheme2 } from '@grafana/ui';
 import { decodeForecasts, type Forecast } from '@foresight/contract';
-import { bandPath, compact, linePath, pct, scale, time } from '../common/format';
+import { pct } from '../common/format';
 import { PanelMessage, PanelWarnings } from '../common/PanelMessage';
 import { panelView, type PanelBodyProps } from '../common/state';
+import { TimeSeriesChart, formatTimeIn, formatValue, type SeriesStyle } from '../common/TimeSeriesChart';
+import { honestForecast, spanText, type HonestForecast } from './honest';
 
 export interface CapacityOptions {
   showBands: boolean;
@@ -27,7 +39,14 @@ export function firstCrossing(fc: Forecast, threshold: number): number | null {
   return null;
 }
 
-export function CapacityPanel({ data, options, width, height }: PanelBodyProps<CapacityOptions>) {
+export function CapacityPanel({
+  data,
+  options,
+  width,
+  height,
+  timeZone = 'utc',
+  fieldConfig,
+}: PanelBodyProps<CapacityOptions>) {
   const s = useStyles2(getStyles);
   const view = panelView(
     data,
@@ -43,138 +62,140 @@ export function CapacityPanel({ data, options, width, height }: PanelBodyProps<C
     <div className={s.root} style={{ width, height }} data-testid="capacity-panel">
       <PanelWarnings warnings={view.warnings} />
       {view.value.map((fc, i) => (
-        <ForecastView key={`${fc.target}-${fc.series ?? i}`} fc={fc} options={options} width={width} height={per} />
+        <ForecastView
+          key={`${fc.target}-${fc.series ?? i}`}
+          fc={fc}
+          options={options}
+          width={width}
+          height={per}
+          timeZone={timeZone}
+          fieldConfig={fieldConfig}
+        />
       ))}
     </div>
   );
 }
 
+const NAMES = {
+  history: 'History',
+  forecast: 'Forecast',
+  hi80: '80% high',
+  lo80: '80% low',
+  hi95: '95% high',
+  lo95: '95% low',
+} as const;
+
+/** The forecast as one DataFrame on one time axis; the 95% band is clipped to the y range shown. */
+function toFrame(h: HonestForecast, showBands: boolean, unit: string | undefined): DataFrame {
+  const { fc, yRange } = h;
+  const clip = (v: number | null) => (v === null || !yRange ? v : Math.min(yRange[1], Math.max(yRange[0], v)));
+  const num = (name: string, values: Array<number | null>) => ({
+    name,
+    type: FieldType.number,
+    values,
+    config: { unit },
+  });
+  return {
+    name: fc.target,
+    length: fc.timestamps.length,
+    fields: [
+      { name: 'Time', type: FieldType.time, values: fc.timestamps, config: {} },
+      num(NAMES.history, fc.history),
+      num(NAMES.forecast, fc.forecast),
+      ...(showBands
+        ? [
+            num(NAMES.hi80, fc.hi80),
+            num(NAMES.lo80, fc.lo80),
+            num(NAMES.hi95, fc.hi95.map(clip)),
+            num(NAMES.lo95, fc.lo95.map(clip)),
+          ]
+        : []),
+    ],
+  };
+}
+
 function ForecastView({
-  fc,
+  fc: raw,
   options,
   width,
   height,
+  timeZone,
+  fieldConfig,
 }: {
   fc: Forecast;
   options: CapacityOptions;
   width: number;
   height: number;
+  timeZone: TimeZone;
+  fieldConfig?: FieldConfigSource;
 }) {
   const s = useStyles2(getStyles);
   const theme = useTheme2();
-  const threshold = options.thresholdOverride > 0 ? options.thresholdOverride : (fc.threshold ?? null);
-  const crossing =
-    options.thresholdOverride > 0 && threshold !== null ? firstCrossing(fc, threshold) : (fc.crossingTime ?? null);
-  const W = Math.max(200, width - 16);
-  const H = Math.max(80, height - 64);
-  const pad = { l: 56, r: 8, t: 8, b: 18 };
-  const xs = fc.timestamps;
-  const all = [
-    ...fc.history,
-    ...fc.forecast,
-    ...(options.showBands ? [...fc.lo95, ...fc.hi95] : []),
-    ...(threshold !== null ? [threshold] : []),
-  ].filter((v): v is number => v !== null && Number.isFinite(v));
-  const lo = Math.min(...all);
-  const hi = Math.max(...all);
-  const span = hi - lo || Math.abs(hi) || 1;
-  const x = scale(xs[0]!, xs[xs.length - 1]!, pad.l, W - pad.r);
-  const y = scale(lo - span * 0.05, hi + span * 0.05, H - pad.b, pad.t);
+  const d = fieldConfig?.defaults ?? {};
+  const unit = d.unit ?? raw.unit;
+  const decimals = d.decimals ?? undefined;
+  const threshold = options.thresholdOverride > 0 ? options.thresholdOverride : (raw.threshold ?? null);
+  const h = useMemo(
+    () => honestForecast(raw, { threshold, min: d.min ?? undefined, max: d.max ?? undefined }),
+    [raw, threshold, d.min, d.max]
+  );
+  const crossingAny =
+    options.thresholdOverride > 0 && threshold !== null ? firstCrossing(raw, threshold) : (raw.crossingTime ?? null);
+  const lastShown = h.fc.timestamps[h.fc.timestamps.length - 1] ?? null;
+  const crossing = crossingAny !== null && lastShown !== null && crossingAny <= lastShown ? crossingAny : null;
   const fcColor = theme.visualization.getColorByName('purple');
-  const firstForecast = fc.history.findIndex((v, i) => v === null && fc.forecast[i] !== null);
-  const noForecast = fc.forecast.every((v) => v === null);
+  const histColor = theme.colors.primary.main;
+  const frame = useMemo(() => toFrame(h, options.showBands, unit), [h, options.showBands, unit]);
+  const styles: Record<string, SeriesStyle> = {
+    [NAMES.history]: { color: histColor, width: 1.5 },
+    [NAMES.forecast]: { color: fcColor, width: 2, dash: [6, 3] },
+    [NAMES.hi80]: { color: fcColor, hidden: true },
+    [NAMES.lo80]: { color: fcColor, hidden: true },
+    [NAMES.hi95]: { color: fcColor, hidden: true },
+    [NAMES.lo95]: { color: fcColor, hidden: true },
+  };
+  // Standard thresholds from the field config (steps above the base), plus the forecast's own threshold.
+  const steps = [
+    { value: -Infinity, color: 'transparent' },
+    ...(d.thresholds?.steps ?? []).filter((st) => Number.isFinite(st.value)),
+    ...(threshold !== null ? [{ value: threshold, color: theme.colors.error.main }] : []),
+  ].sort((a, b) => a.value - b.value);
+  const thresholds: ThresholdsConfig = { mode: ThresholdsMode.Absolute, steps };
+  const noForecast = raw.forecast.every((v) => v === null);
+  const fmt = (v: number | null | undefined) => formatValue(v, unit, decimals);
+  const chartHeight = Math.max(120, height - 120);
   return (
-    <section className={s.card} aria-label={`forecast of ${fc.target}`} data-testid="capacity-forecast">
+    <section className={s.card} aria-label={`forecast of ${raw.target}`} data-testid="capacity-forecast">
       <div className={s.head}>
-        <strong>{fc.target}</strong>
-        {fc.series && <code className={s.muted}>{fc.series}</code>}
+        <strong>{raw.target}</strong>
+        {raw.series && <code className={s.muted}>{raw.series}</code>}
       </div>
-      <svg width={W} height={H} role="img" aria-label={`forecast chart for ${fc.target}`}>
-        {[lo, (lo + hi) / 2, hi].map((v) => (
-          <g key={v}>
-            <line x1={pad.l} x2={W - pad.r} y1={y(v)} y2={y(v)} stroke={theme.colors.border.weak} />
-            <text x={pad.l - 4} y={y(v) + 4} textAnchor="end" fontSize={10} fill={theme.colors.text.secondary}>
-              {compact(v, fc.unit)}
-            </text>
-          </g>
-        ))}
-        {firstForecast > 0 && (
-          <line
-            x1={x(xs[firstForecast]!)}
-            x2={x(xs[firstForecast]!)}
-            y1={pad.t}
-            y2={H - pad.b}
-            stroke={theme.colors.border.medium}
-            strokeDasharray="2 3"
-            data-testid="capacity-now"
-          />
-        )}
-        {options.showBands && (
-          <path
-            d={bandPath(xs, fc.lo95, fc.hi95, x, y)}
-            fill={fcColor}
-            fillOpacity={0.15}
-            data-testid="forecast-band-95"
-          />
-        )}
-        {options.showBands && (
-          <path
-            d={bandPath(xs, fc.lo80, fc.hi80, x, y)}
-            fill={fcColor}
-            fillOpacity={0.3}
-            data-testid="forecast-band-80"
-          />
-        )}
-        <path
-          d={linePath(xs, fc.history, x, y)}
-          fill="none"
-          stroke={theme.colors.primary.main}
-          strokeWidth={1.5}
-          data-testid="capacity-history"
-        />
-        <path
-          d={linePath(xs, fc.forecast, x, y)}
-          fill="none"
-          stroke={fcColor}
-          strokeWidth={2}
-          strokeDasharray="6 3"
-          data-testid="capacity-forecast-line"
-        />
-        {threshold !== null && (
-          <line
-            x1={pad.l}
-            x2={W - pad.r}
-            y1={y(threshold)}
-            y2={y(threshold)}
-            stroke={theme.colors.error.main}
-            strokeDasharray="5 4"
-            data-testid="capacity-threshold"
-          />
-        )}
-        {crossing !== null && crossing >= xs[0]! && crossing <= xs[xs.length - 1]! && (
-          <g data-testid="capacity-crossing">
-            <line
-              x1={x(crossing)}
-              x2={x(crossing)}
-              y1={pad.t}
-              y2={H - pad.b}
-              stroke={theme.colors.error.main}
-              strokeWidth={1.5}
-            />
-            {threshold !== null && <circle cx={x(crossing)} cy={y(threshold)} r={4} fill={theme.colors.error.main} />}
-          </g>
-        )}
-        <text x={pad.l} y={H - 4} fontSize={10} fill={theme.colors.text.secondary}>
-          {time(xs[0])}
-        </text>
-        <text x={W - pad.r} y={H - 4} fontSize={10} textAnchor="end" fill={theme.colors.text.secondary}>
-          {time(xs[xs.length - 1])}
-        </text>
-      </svg>
+      <TimeSeriesChart
+        frame={frame}
+        styles={styles}
+        width={Math.max(200, width - 16)}
+        height={chartHeight}
+        timeZone={timeZone}
+        yRange={h.yRange}
+        unit={unit}
+        decimals={decimals}
+        bands={
+          options.showBands
+            ? [
+                { upper: NAMES.hi95, lower: NAMES.lo95, fill: colorManipulator.alpha(fcColor, 0.12) },
+                { upper: NAMES.hi80, lower: NAMES.lo80, fill: colorManipulator.alpha(fcColor, 0.28) },
+              ]
+            : []
+        }
+        thresholds={thresholds}
+        markers={crossing !== null ? [{ time: crossing, value: threshold, color: theme.colors.error.main }] : []}
+        testId="capacity-chart"
+        ariaLabel={`forecast chart for ${raw.target}`}
+      />
       <div className={s.facts}>
         <span>
           <span className={s.muted}>Threshold </span>
-          <b data-testid="capacity-threshold-value">{threshold === null ? 'none' : compact(threshold, fc.unit)}</b>
+          <b data-testid="capacity-threshold-value">{threshold === null ? 'none' : fmt(threshold)}</b>
         </span>
         <span>
           <span className={s.muted}>Crosses </span>
@@ -182,21 +203,57 @@ function ForecastView({
             data-testid="capacity-crossing-time"
             style={{ color: crossing !== null ? theme.colors.error.text : undefined }}
           >
-            {crossing === null ? (threshold === null ? '—' : 'not within horizon') : time(crossing)}
+            {crossing !== null
+              ? formatTimeIn(crossing, timeZone)
+              : crossingAny !== null
+                ? 'beyond what the history supports'
+                : threshold === null
+                  ? '—'
+                  : 'not within the horizon shown'}
           </b>
         </span>
         <span>
           <span className={s.muted}>Headroom </span>
-          <b data-testid="capacity-headroom">{pct(fc.headroom, 1)}</b>
+          <b data-testid="capacity-headroom">{pct(raw.headroom, 1)}</b>
+        </span>
+        <span>
+          <span className={s.muted}>History </span>
+          <b data-testid="capacity-history-span">{spanText(h.historyMs)}</b>
         </span>
       </div>
+      {h.moreHistoryForHorizonMs > 0 && (
+        <div className={s.muted} data-testid="capacity-horizon-note">
+          Forecast shown {spanText(h.shownHorizonMs)} ahead of the {spanText(h.horizonMs)} computed: a forecast reaches
+          no further than its history. {spanText(h.moreHistoryForHorizonMs)} more history is needed for the full
+          horizon.
+        </div>
+      )}
+      {h.clipped95 && (
+        <div className={s.muted} data-testid="capacity-band-clipped">
+          95% band clipped to the chart: it reaches{' '}
+          {[
+            h.clipped95.low !== null ? `down to ${fmt(h.clipped95.low)}` : '',
+            h.clipped95.high !== null ? `up to ${fmt(h.clipped95.high)}` : '',
+          ]
+            .filter(Boolean)
+            .join(' and ')}
+          .
+        </div>
+      )}
       {noForecast && (
         <div className={s.muted}>The companion returned history only (no forecast yet: not enough data?).</div>
       )}
-      {fc.recommendation && (
-        <div className={s.reco} data-testid="capacity-recommendation">
-          {fc.recommendation}
+      {h.moreHistoryForAdviceMs > 0 ? (
+        <div className={s.reco} data-testid="capacity-advice-gate">
+          No capacity advice yet: it needs at least one season (a day) of history; {spanText(h.moreHistoryForAdviceMs)}{' '}
+          more to go.
         </div>
+      ) : (
+        raw.recommendation && (
+          <div className={s.reco} data-testid="capacity-recommendation">
+            {raw.recommendation}
+          </div>
+        )
       )}
     </section>
   );

@@ -1,7 +1,9 @@
-// A tiny SVG line (health trend, SLO burn-down thumbnails).
-import React from 'react';
+// A small trend line (health score history): Grafana's uPlot without axes, legend or tooltip.
+import React, { useMemo } from 'react';
+import { FieldType, type DataFrame } from '@grafana/data';
+import type { TimeZone } from '@grafana/schema';
 import { useTheme2 } from '@grafana/ui';
-import { linePath, scale } from './format';
+import { TimeSeriesChart } from './TimeSeriesChart';
 
 export function Sparkline({
   xs,
@@ -12,6 +14,7 @@ export function Sparkline({
   min,
   max,
   testId,
+  timeZone = 'utc',
 }: {
   xs: number[];
   ys: Array<number | null>;
@@ -21,17 +24,36 @@ export function Sparkline({
   min?: number;
   max?: number;
   testId?: string;
+  timeZone?: TimeZone;
 }) {
   const theme = useTheme2();
+  const frame = useMemo<DataFrame>(
+    () => ({
+      length: xs.length,
+      fields: [
+        { name: 'Time', type: FieldType.time, values: xs, config: {} },
+        { name: 'Value', type: FieldType.number, values: ys, config: {} },
+      ],
+    }),
+    [xs, ys]
+  );
   const vals = ys.filter((v): v is number => v !== null && Number.isFinite(v));
   if (xs.length < 2 || vals.length < 2) {
     return null;
   }
-  const x = scale(xs[0]!, xs[xs.length - 1]!, 1, width - 1);
-  const y = scale(min ?? Math.min(...vals), max ?? Math.max(...vals), height - 2, 2);
+  const lo = min ?? Math.min(...vals);
+  const hi = max ?? Math.max(...vals);
   return (
-    <svg width={width} height={height} data-testid={testId ?? 'sparkline'} role="img" aria-label="trend">
-      <path d={linePath(xs, ys, x, y)} fill="none" stroke={color ?? theme.colors.primary.main} strokeWidth={1.5} />
-    </svg>
+    <TimeSeriesChart
+      frame={frame}
+      styles={{ Value: { color: color ?? theme.colors.primary.main, width: 1.5 } }}
+      width={width}
+      height={height}
+      timeZone={timeZone}
+      yRange={[lo, hi > lo ? hi : lo + 1]}
+      sparkline
+      testId={testId ?? 'sparkline'}
+      ariaLabel="trend"
+    />
   );
 }

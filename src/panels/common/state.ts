@@ -1,5 +1,5 @@
 // What a panel should show for its PanelData: an error, "no data", or the decoded result.
-import type { PanelData } from '@grafana/data';
+import type { FieldConfigSource, PanelData, TimeZone } from '@grafana/data';
 
 export type PanelView<T> =
   | { kind: 'error'; message: string }
@@ -44,4 +44,8 @@ export type PanelBodyProps<O> = {
   width: number;
   height: number;
   replaceVariables?: (v: string) => string;
+  /** the dashboard's time zone (Grafana passes it to every panel); default utc */
+  timeZone?: TimeZone;
+  /** standard field options (unit, decimals, min/max, thresholds) */
+  fieldConfig?: FieldConfigSource;
 };

@@ -2,13 +2,15 @@
 // timeline of onsets and events, and an Explore link per series.
 import React from 'react';
 import { css } from '@emotion/css';
-import type { GrafanaTheme2 } from '@grafana/data';
-import { TextLink, useStyles2, useTheme2 } from '@grafana/ui';
+import type { GrafanaTheme2, TimeZone } from '@grafana/data';
+import { useStyles2, useTheme2 } from '@grafana/ui';
 import { decodeRootCause } from '@foresight/contract';
-import { scale, time } from '../common/format';
+import { scale } from '../common/format';
 import { PanelMessage, PanelWarnings } from '../common/PanelMessage';
 import { panelView, type PanelBodyProps } from '../common/state';
-import { exploreUrl } from './explore';
+import { formatTimeIn } from '../common/TimeSeriesChart';
+import { ExploreLink } from '../common/ExploreLink';
+import { candidateQuery, relativeToIncident } from './explore';
 
 export interface RootCauseOptions {
   maxCandidates: number;
@@ -22,7 +24,7 @@ export const defaultRootCauseOptions: RootCauseOptions = {
   showTimeline: true,
 };
 
-export function RootCausePanel({ data, options, width, height }: PanelBodyProps<RootCauseOptions>) {
+export function RootCausePanel({ data, options, width, height, timeZone = 'utc' }: PanelBodyProps<RootCauseOptions>) {
   const s = useStyles2(getStyles);
   const theme = useTheme2();
   const view = panelView(
@@ -41,7 +43,12 @@ export function RootCausePanel({ data, options, width, height }: PanelBodyProps<
   return (
     <div className={s.root} style={{ width, height }} data-testid="rootcause-panel">
       <PanelWarnings warnings={view.warnings} />
-      {rc.incident && <div className={s.muted}>Incident {rc.incident}</div>}
+      {rc.incident && (
+        <div className={s.muted}>
+          Incident {rc.incident}
+          {rc.incidentTime !== undefined && ` at ${formatTimeIn(rc.incidentTime, timeZone)}`}
+        </div>
+      )}
       <table className={s.table}>
         <thead>
           <tr>
@@ -74,21 +81,33 @@ export function RootCausePanel({ data, options, width, height }: PanelBodyProps<
                 <span data-testid="rootcause-score">{c.score.toFixed(2)}</span>
               </td>
               <td>{c.evidence}</td>
-              <td className={s.nowrap}>{time(c.onset)}</td>
+              <td className={s.nowrap} data-testid="rootcause-onset">
+                {c.onset === null ? (
+                  '—'
+                ) : (
+                  <>
+                    {formatTimeIn(c.onset, timeZone)}
+                    {rc.incidentTime !== undefined && (
+                      <div className={s.muted}>{relativeToIncident(c.onset, rc.incidentTime)}</div>
+                    )}
+                  </>
+                )}
+              </td>
               <td>
-                <TextLink
-                  href={exploreUrl(c.series ?? c.metric, options.prometheusUid || 'prometheus', c.onset, now)}
-                  external
-                  icon="compass"
-                >
-                  Explore
-                </TextLink>
+                <ExploreLink
+                  query={candidateQuery(c)}
+                  uid={options.prometheusUid || 'prometheus'}
+                  onset={c.onset}
+                  now={now}
+                />
               </td>
             </tr>
           ))}
         </tbody>
       </table>
-      {options.showTimeline && rc.timeline.length > 0 && <Timeline events={rc.timeline} width={width} />}
+      {options.showTimeline && rc.timeline.length > 0 && (
+        <Timeline events={rc.timeline} width={width} timeZone={timeZone} incidentTime={rc.incidentTime} />
+      )}
     </div>
   );
 }
@@ -96,9 +115,13 @@ export function RootCausePanel({ data, options, width, height }: PanelBodyProps<
 function Timeline({
   events,
   width,
+  timeZone,
+  incidentTime,
 }: {
   events: Array<{ time: number; component: string; event: string }>;
   width: number;
+  timeZone: TimeZone;
+  incidentTime?: number;
 }) {
   const s = useStyles2(getStyles);
   const theme = useTheme2();
@@ -118,14 +141,18 @@ function Timeline({
             r={5}
             fill={i === 0 ? theme.colors.error.main : theme.colors.warning.main}
           >
-            <title>{`${time(e.time)} ${e.component}: ${e.event}`}</title>
+            <title>{`${formatTimeIn(e.time, timeZone)} ${e.component}: ${e.event}`}</title>
           </circle>
         ))}
       </svg>
       <ol className={s.events}>
         {events.map((e, i) => (
           <li key={i}>
-            <span className={s.muted}>{time(e.time)}</span> <b>{e.component}</b> {e.event}
+            <span className={s.muted}>
+              {formatTimeIn(e.time, timeZone)}
+              {incidentTime !== undefined && ` (${relativeToIncident(e.time, incidentTime)})`}
+            </span>{' '}
+            <b>{e.component}</b> {e.event}
           </li>
         ))}
       </ol>

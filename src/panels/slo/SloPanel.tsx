@@ -1,8 +1,9 @@
 // SLO panel: objective vs SLI, budget gauge, burn-down over the window, burn rate per window against
 // its alert threshold, and time to exhaustion. One card per SLO in the query result.
-import React from 'react';
+import React, { useMemo } from 'react';
 import { css, cx } from '@emotion/css';
-import type { GrafanaTheme2, PanelData } from '@grafana/data';
+import { FieldType, ThresholdsMode, type DataFrame, type GrafanaTheme2, type PanelData } from '@grafana/data';
+import type { TimeZone } from '@grafana/schema';
 import { Badge, useStyles2, useTheme2 } from '@grafana/ui';
 import {
   decodeBudgetHistory,
@@ -12,7 +13,10 @@ import {
   type BurnRate,
   type SloStatus,
 } from '@foresight/contract';
-import { duration, linePath, pct, scale } from '../common/format';
+import { duration, pct } from '../common/format';
+import { TimeSeriesChart } from '../common/TimeSeriesChart';
+import { coverageText } from './coverage';
+export { coverageText };
 import { PanelMessage, PanelWarnings } from '../common/PanelMessage';
 import { panelView, type PanelBodyProps } from '../common/state';
 
@@ -21,8 +25,10 @@ export interface SloOptions {
   slo: string;
   showBurnDown: boolean;
   showBurnRates: boolean;
+  /** Below this share of the window with data, budgets are not judged ("too little data", not "exhausted"). */
+  minCoverage: number;
 }
-export const defaultSloOptions: SloOptions = { slo: '', showBurnDown: true, showBurnRates: true };
+export const defaultSloOptions: SloOptions = { slo: '', showBurnDown: true, showBurnRates: true, minCoverage: 0.5 };
 
 interface SloCard {
   status: SloStatus | null;
@@ -48,7 +54,14 @@ export function decodeSloCards(data: PanelData, only: string): SloCard[] {
   });
 }
 
-export function SloPanel({ data, options, width, height, replaceVariables }: PanelBodyProps<SloOptions>) {
+export function SloPanel({
+  data,
+  options,
+  width,
+  height,
+  replaceVariables,
+  timeZone = 'utc',
+}: PanelBodyProps<SloOptions>) {
   const s = useStyles2(getStyles);
   const only = (replaceVariables ? replaceVariables(options.slo ?? '') : (options.slo ?? '')).trim();
   const view = panelView(
@@ -64,16 +77,29 @@ export function SloPanel({ data, options, width, height, replaceVariables }: Pan
     <div className={s.root} style={{ width, height }} data-testid="slo-panel">
       <PanelWarnings warnings={view.warnings} />
       {view.value.map((c) => (
-        <SloCardView key={c.id} card={c} options={options} />
+        <SloCardView key={c.id} card={c} options={options} width={width - 24} timeZone={timeZone} />
       ))}
     </div>
   );
 }
 
-function SloCardView({ card, options }: { card: SloCard; options: SloOptions }) {
+function SloCardView({
+  card,
+  options,
+  width,
+  timeZone,
+}: {
+  card: SloCard;
+  options: SloOptions;
+  width: number;
+  timeZone: TimeZone;
+}) {
   const s = useStyles2(getStyles);
   const theme = useTheme2();
   const st = card.status;
+  const coverage = st?.coverage ?? null;
+  const minCoverage = options.minCoverage ?? defaultSloOptions.minCoverage;
+  const thin = coverage !== null && coverage < minCoverage;
   const meeting = st && st.sli !== null ? st.sli >= st.objective : null;
   return (
     <section className={s.card} data-testid="slo-card" aria-label={`SLO ${st?.name ?? card.id}`}>
@@ -87,7 +113,18 @@ function SloCardView({ card, options }: { card: SloCard; options: SloOptions }) 
         {meeting !== null && (
           <Badge text={meeting ? 'meeting objective' : 'below objective'} color={meeting ? 'green' : 'red'} />
         )}
+        {coverage !== null && (
+          <span className={s.muted} data-testid="slo-coverage" title="Share of the SLO window that has SLI data">
+            data for {coverageText(coverage)} of the window
+          </span>
+        )}
       </header>
+      {thin && (
+        <div className={s.thin} data-testid="slo-coverage-note">
+          Only {coverageText(coverage!)} of the {st?.window} window has data: the SLI, budget and burn rates describe
+          that part alone, and the budget is not judged until {coverageText(minCoverage)} of the window has data.
+        </div>
+      )}
       <div className={s.row}>
         {st ? (
           <>
@@ -106,11 +143,13 @@ function SloCardView({ card, options }: { card: SloCard; options: SloOptions }) 
             <div className={s.stat}>
               <span className={s.label}>Time to exhaustion</span>
               <span className={s.big} data-testid="slo-tte">
-                {st.budgetRemaining !== null && st.budgetRemaining <= 0
-                  ? 'exhausted'
-                  : st.secondsToExhaustion === null
-                    ? 'not burning'
-                    : duration(st.secondsToExhaustion)}
+                {thin
+                  ? 'too little data'
+                  : st.budgetRemaining !== null && st.budgetRemaining <= 0
+                    ? 'exhausted'
+                    : st.secondsToExhaustion === null
+                      ? 'not burning'
+                      : duration(st.secondsToExhaustion)}
               </span>
             </div>
           </>
@@ -118,7 +157,9 @@ function SloCardView({ card, options }: { card: SloCard; options: SloOptions }) 
           <span className={s.muted}>No status for this SLO in the result (add an “SLO status” query).</span>
         )}
       </div>
-      {options.showBurnDown && card.history.length > 1 && <BurnDown points={card.history} />}
+      {options.showBurnDown && card.history.length > 1 && (
+        <BurnDown points={card.history} width={width} timeZone={timeZone} />
+      )}
       {options.showBurnRates && card.burnRates.length > 0 && <BurnRates rates={card.burnRates} />}
     </section>
   );
@@ -166,47 +207,50 @@ function BudgetGauge({ remaining }: { remaining: number | null }) {
   );
 }
 
-function BurnDown({ points }: { points: BudgetPoint[] }) {
+function BurnDown({ points, width, timeZone }: { points: BudgetPoint[]; width: number; timeZone: TimeZone }) {
   const theme = useTheme2();
   const s = useStyles2(getStyles);
-  const W = 400;
-  const H = 90;
-  const xs = points.map((p) => p.time);
-  const ys = points.map((p) => p.budgetRemaining);
-  const vals = ys.filter((v): v is number => v !== null);
-  const lo = Math.min(0, ...vals);
-  const hi = Math.max(1, ...vals);
-  const x = scale(xs[0]!, xs[xs.length - 1]!, 4, W - 4);
-  const y = scale(lo, hi, H - 4, 4);
+  const frame = useMemo<DataFrame>(
+    () => ({
+      length: points.length,
+      fields: [
+        { name: 'Time', type: FieldType.time, values: points.map((p) => p.time), config: {} },
+        {
+          name: 'Budget remaining',
+          type: FieldType.number,
+          values: points.map((p) => p.budgetRemaining),
+          config: { unit: 'percentunit' },
+        },
+      ],
+    }),
+    [points]
+  );
+  const vals = points.map((p) => p.budgetRemaining).filter((v): v is number => v !== null && Number.isFinite(v));
+  // 0 (budget spent) and 1 (untouched) always in view, so the line reads against both.
+  const yRange: [number, number] = [Math.min(0, ...vals), Math.max(1, ...vals)];
   return (
     <div>
       <span className={s.label}>Error budget burn-down</span>
-      <svg
-        width="100%"
-        height={H}
-        viewBox={`0 0 ${W} ${H}`}
-        preserveAspectRatio="none"
-        data-testid="slo-burndown"
-        role="img"
-        aria-label="error budget burn-down"
-      >
-        <line
-          x1={0}
-          x2={W}
-          y1={y(0)}
-          y2={y(0)}
-          stroke={theme.colors.error.main}
-          strokeDasharray="4 3"
-          strokeWidth={1}
-        />
-        <path
-          d={linePath(xs, ys, x, y)}
-          fill="none"
-          stroke={theme.colors.primary.main}
-          strokeWidth={2}
-          vectorEffect="non-scaling-stroke"
-        />
-      </svg>
+      <TimeSeriesChart
+        frame={frame}
+        styles={{ 'Budget remaining': { color: theme.colors.primary.main, width: 2 } }}
+        width={Math.max(200, width)}
+        height={130}
+        timeZone={timeZone}
+        yRange={yRange}
+        unit="percentunit"
+        decimals={0}
+        legend={false}
+        thresholds={{
+          mode: ThresholdsMode.Absolute,
+          steps: [
+            { value: -Infinity, color: 'transparent' },
+            { value: 0, color: theme.colors.error.main },
+          ],
+        }}
+        testId="slo-burndown"
+        ariaLabel="error budget burn-down"
+      />
     </div>
   );
 }
@@ -250,6 +294,11 @@ function BurnRates({ rates }: { rates: BurnRate[] }) {
 }
 
 const getStyles = (theme: GrafanaTheme2) => ({
+  thin: css({
+    padding: theme.spacing(0.5, 1),
+    borderLeft: `3px solid ${theme.colors.warning.border}`,
+    background: theme.colors.background.secondary,
+  }),
   root: css({ overflow: 'auto', display: 'flex', flexDirection: 'column', gap: theme.spacing(1) }),
   card: css({
     border: `1px solid ${theme.colors.border.weak}`,

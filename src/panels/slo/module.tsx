@@ -20,4 +20,11 @@ export const plugin = new PanelPlugin<SloOptions>(SloPanel).setPanelOptions((b) 
       name: 'Burn rates per window',
       defaultValue: defaultSloOptions.showBurnRates,
     })
+    .addSliderInput({
+      path: 'minCoverage',
+      name: 'Minimum data coverage',
+      description: 'Share of the SLO window that must have data before the budget is judged',
+      defaultValue: defaultSloOptions.minCoverage,
+      settings: { min: 0, max: 1, step: 0.05 },
+    })
 );

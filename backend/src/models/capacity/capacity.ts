@@ -8,7 +8,8 @@ import { cleanSeries } from '../series/clean.js';
 import { theilSen } from '../series/stats.js';
 import { forecast, type Forecast } from '../forecast/forecast.js';
 
-export type Recommendation = 'aggressive' | 'moderate' | 'conservative';
+/** 'insufficient_history': less than one season (a day) of history and not yet past the threshold. */
+export type Recommendation = 'aggressive' | 'moderate' | 'conservative' | 'insufficient_history';
 
 export interface CapacityOptions {
   threshold: number;
@@ -103,7 +104,8 @@ export function capacity(ts: ArrayLike<number>, vs: ArrayLike<number>, o: Capaci
     growthPerDay, growthRatioPerDay,
     secondsToThreshold, secondsToThresholdLow: low, secondsToThresholdHigh: high,
     horizonSeconds: horizon * step,
-    recommendation: recommend(growthRatioPerDay, secondsToThreshold),
+    // No advice from less than one season: the rising half of a daily cycle reads as fast growth.
+    recommendation: headroom > 0 && (n - 1) * step < DAY ? 'insufficient_history' : recommend(growthRatioPerDay, secondsToThreshold),
     suggestedCapacity: up ? Math.max(o.threshold, peak / 0.8) : o.threshold,
     forecast: fc, stepSeconds: step, notes,
   };
