@@ -112,7 +112,9 @@ after(async () => {
 test('error burst → page alert → generated route → webhook → incident + dry-run audit → fault ends → resolved', async () => {
   const applied = await fetch(`${base}/api/alerting/routes/apply`, { method: 'POST', headers: API });
   assert.equal(applied.status, 200, await applied.clone().text());
-  assert.deepEqual(await applied.json(), { changed: true, reloaded: true, pushedToMimir: false });
+  const result = (await applied.json()) as { changed: boolean; reloaded: boolean; pushedToMimir: boolean; deliveryChecked?: number };
+  assert.deepEqual([result.changed, result.reloaded, result.pushedToMimir], [true, true, false]);
+  assert.ok((result.deliveryChecked ?? 0) > 0, 'the apply compared delivery before and after');
 
   const fault = (await (await fetch(`${stack!.workload.url}/faults`, {
     method: 'POST', headers: { 'Content-Type': 'application/json' },

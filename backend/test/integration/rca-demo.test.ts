@@ -89,7 +89,8 @@ test('a dependency outage yields an incident blaming the failing dependency, wit
     assert.ok(Math.abs(inv.components[0]!.onset! - injectedAt) < 10, `onset ${inv.components[0]!.onset! - injectedAt}s from the injection`);
     // Each candidate carries the PromQL of exactly its series (a configured grouped query narrowed to the component).
     const q = inv.queries!.payments!.error_ratio!;
-    const narrowed = await prom.query(q, injectedAt + 30);
+    // Over the investigated window (an instant may fall where the outage left no series to divide).
+    const narrowed = await prom.queryRange(q, injectedAt - 60, injectedAt + 15, 1);
     assert.deepEqual(narrowed.map((r) => r.labels.service), ['payments'], q);
     const kinds = new Set(inv.timeline.map((e) => e.kind));
     assert.ok(inv.timeline.some((e) => e.kind === 'fault' && e.component === 'payments' && /dependency_outage/.test(e.event)), 'fault on the timeline');
