@@ -22,9 +22,11 @@ export const staticZ: Flagger = (_ts, values, from) => {
   return Uint8Array.from(values, (x, i) => (i >= from && Number.isFinite(x) && Math.abs(x - m) >= 3 * sd && Math.abs(x - m) > 0 ? 1 : 0));
 };
 
-/** Rolling 3-sigma, PromQL `abs(x - avg_over_time(x[1d])) > 3 * stddev_over_time(x[1d])`. */
-export const rolling3Sigma: Flagger = (ts, values) => {
-  const w = Math.max(2, Math.round(86_400 / stepOf(ts)));
+/**
+ * Mean and sd over the trailing `w` points (PromQL `avg_over_time` / `stddev_over_time`, missing points
+ * skipped), handed to `flag` for each finite point from `start` on; the flags it returns.
+ */
+function rollingFlags(values: Float64Array, w: number, start: number, flag: (i: number, mean: number, sd: number) => boolean): Uint8Array {
   const flags = new Uint8Array(values.length);
   let s = 0;
   let s2 = 0;
@@ -33,12 +35,17 @@ export const rolling3Sigma: Flagger = (ts, values) => {
     const x = values[i]!;
     if (Number.isFinite(x)) { s += x; s2 += x * x; c++; }
     if (i >= w && Number.isFinite(values[i - w])) { s -= values[i - w]!; s2 -= values[i - w]! ** 2; c--; }
-    if (i < w || !Number.isFinite(x) || c < 2) continue;
+    if (i < start || !Number.isFinite(x) || c < 2) continue;
     const mean = s / c;
-    const sd = Math.sqrt(Math.max(0, s2 / c - mean * mean));
-    flags[i] = Math.abs(x - mean) > 3 * sd ? 1 : 0;
+    flags[i] = flag(i, mean, Math.sqrt(Math.max(0, s2 / c - mean * mean))) ? 1 : 0;
   }
   return flags;
+}
+
+/** Rolling 3-sigma, PromQL `abs(x - avg_over_time(x[1d])) > 3 * stddev_over_time(x[1d])`. */
+export const rolling3Sigma: Flagger = (ts, values) => {
+  const w = Math.max(2, Math.round(86_400 / stepOf(ts)));
+  return rollingFlags(values, w, w, (i, mean, sd) => Math.abs(values[i]! - mean) > 3 * sd);
 };
 
 /** Seasonal z-score: `abs(x - x offset P) > 3 * stddev_over_time(x[1d])` for P = one day or one week. */
@@ -47,19 +54,6 @@ export function seasonalZ(periodSeconds: number): Flagger {
     const step = stepOf(ts);
     const lag = Math.round(periodSeconds / step);
     const w = Math.max(2, Math.round(86_400 / step));
-    const flags = new Uint8Array(values.length);
-    let s = 0;
-    let s2 = 0;
-    let c = 0;
-    for (let i = 0; i < values.length; i++) {
-      const x = values[i]!;
-      if (Number.isFinite(x)) { s += x; s2 += x * x; c++; }
-      if (i >= w && Number.isFinite(values[i - w])) { s -= values[i - w]!; s2 -= values[i - w]! ** 2; c--; }
-      if (i < lag || i < w || !Number.isFinite(x) || !Number.isFinite(values[i - lag]) || c < 2) continue;
-      const mean = s / c;
-      const sd = Math.sqrt(Math.max(0, s2 / c - mean * mean));
-      flags[i] = Math.abs(x - values[i - lag]!) > 3 * sd ? 1 : 0;
-    }
-    return flags;
+    return rollingFlags(values, w, Math.max(lag, w), (i, _mean, sd) => Number.isFinite(values[i - lag]) && Math.abs(values[i]! - values[i - lag]!) > 3 * sd);
   };
 }
