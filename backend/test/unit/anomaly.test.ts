@@ -142,6 +142,32 @@ test('6. events: one alarm per episode; a level shift alarms once and becomes no
   assert.ok(!md.alarms.includes(800));
 });
 
+test('gross jump after a short warm-up: 20 noisy 1-second points, then 20x, is flagged within 2 points', () => {
+  // The live case: a latency series at 1 s step with a 19 s warm-up. On 1-second data a once-a-week
+  // deviation is p ~ 1e-6 per point, which a tail fitted to 20 noisy residuals cannot vouch for; the
+  // gross test (far outside every residual seen) must flag it anyway.
+  let missed = 0;
+  for (let seed = 0; seed < 40; seed++) {
+    const r = rng(1000 + seed);
+    const d = new OnlineAnomalyDetector({ warmupSeconds: 19 });
+    const cv = 0.1 + 0.3 * r(); // 10-40 % noise
+    let i = 0;
+    for (; i < 20; i++) {
+      // Noisy, with now and then a value 2-3x off (a slow scrape under load).
+      const v = 0.05 * (1 + cv * r.gauss()) * (r() < 0.1 ? 2 + r() : 1);
+      d.update(T0 + i, Math.max(v, 0.001));
+    }
+    assert.equal(d.ready, true, 'warm-up of 19 s is over');
+    let flagged = false;
+    for (let k = 0; k < 2; k++, i++) flagged ||= d.update(T0 + i, 0.05 * 20 * (1 + cv * 0.3 * r.gauss())).anomaly;
+    if (!flagged) missed++;
+  }
+  assert.equal(missed, 0, `20x jumps not flagged within 2 points: ${missed}/40`);
+  // The gross test does not fire on recurring jumps of the same size (a square wave's edges).
+  const sq = Float64Array.from({ length: 600 }, (_, i) => (Math.floor(i / 30) % 2 ? 20 : 1) * (1 + 0.02 * Math.sin(i)));
+  assert.ok(run(every(1), sq, { warmupSeconds: 19 }).alarms.length <= 2, 'recurring edges alarm at most at first');
+});
+
 test('state: < 4 KB, survives JSON exactly and continues identically; bad state is named', () => {
   const r = rng(7);
   const y = Float64Array.from({ length: 3000 }, (_, i) => 100 + 20 * Math.sin((2 * Math.PI * i) / 288) + r.gauss());

@@ -15,6 +15,10 @@
 //    deviations this large is W = step / p; score = log10(W / 1 h) / log10(1 year / 1 h), clamped to
 //    [0, 1]: 0 = happens hourly by chance, 0.35 = daily, 0.56 = weekly, 0.72 = monthly, 1 = yearly.
 //    The score therefore means the same on every series and step.
+//  - Gross deviations: |z| >= 6 and >= 3x the largest residual seen outside episodes (that record
+//    decays over a week, and learns each episode's first point) reach the sensitivity whatever the
+//    fitted tail says: after a short warm-up on fast data (1 s step: a once-a-week chance is p ~ 1e-6
+//    per point) a tail from a few dozen noisy residuals cannot vouch for a 20x jump, but this test can.
 //  - Sensitivity: high / medium / low alarm at W >= 1 day / 1 week / 30 days, i.e. about one false
 //    alarm per series-day / -week / -month on data that behaves as it did.
 //  - Warm-up is time: for `warmupSeconds` (default 1 day) only gross deviations alarm (W is divided by
@@ -123,6 +127,11 @@ const CLIP = 4;
 const SQRT_HALF_PI = Math.sqrt(Math.PI / 2);
 const MIN_POINTS = 10;
 const WARM_PENALTY = 100;
+// Gross deviations: |z| >= GROSS_Z and >= GROSS_FACTOR x the largest residual seen outside episodes
+// (decaying with a time constant of PEAK_SECONDS) reach the sensitivity whatever the fitted tail says.
+const GROSS_Z = 6;
+const GROSS_FACTOR = 3;
+const PEAK_SECONDS = 7 * 86_400;
 const CLOSE_FACTOR = 100;
 
 function severityFor(score: number, thr: number): Severity {
@@ -161,6 +170,8 @@ export interface AnomalyState {
   quantum: number;
   medDiff: number;
   flatSince: number;
+  /** Largest |residual| seen outside episodes, decaying (absent in states saved before it existed). */
+  peak?: number;
   /** Per model (level-only, then each candidate): exceedance fraction, excess mean and second moment, count; base64 float64. */
   tail: string;
   cusPos: number;
@@ -213,6 +224,7 @@ export class OnlineAnomalyDetector {
   private quantum = 0;
   private medDiff = 0;
   private flatSince = Number.NaN;
+  private peak = Number.NaN;
   private tail = newTail();
   private cusPos = 0;
   private cusNeg = 0;
@@ -231,6 +243,7 @@ export class OnlineAnomalyDetector {
   private lastWPoint = 0;
   private lastWDrift = 0;
   private lastNew = false;
+  private lastGross = false;
   private lastAlarm = false;
   private lastSkipped = false;
 
@@ -311,6 +324,7 @@ export class OnlineAnomalyDetector {
     this.lastSkipped = false;
     this.lastAlarm = false;
     this.lastNew = false;
+    this.lastGross = false;
     if (!Number.isFinite(x) || !Number.isFinite(t) || t <= this.lastT) {
       this.lastSkipped = true;
       this.lastScore = 0;
@@ -390,6 +404,17 @@ export class OnlineAnomalyDetector {
     this.lastWDrift = wDrift;
     let w = (wPoint > wDrift ? wPoint : wDrift) / 2; // two tests
     if (warm) w /= WARM_PENALTY;
+    if (this.n > MIN_POINTS && sc > 0) {
+      const a = r < 0 ? -r : r;
+      // A tail fitted to a few dozen noisy residuals cannot vouch for a once-a-week deviation on
+      // 1-second data (p ~ 1e-6 per point); a jump far outside everything seen is flagged anyway.
+      if (a >= GROSS_Z * sc && !(a < GROSS_FACTOR * this.peak)) {
+        this.lastGross = true;
+        const wThr = waitForScore(this.thr);
+        if (w < wThr) w = wThr;
+        if (this.lastWPoint < 2 * wThr) this.lastWPoint = 2 * wThr;
+      }
+    }
     const score = scoreForWait(w);
     this.lastScore = score;
 
@@ -428,7 +453,15 @@ export class OnlineAnomalyDetector {
         return score;
       }
       frozen = this.sel;
-    } else {
+    }
+    if (!this.episode || this.lastAlarm) {
+      // The record of residuals learns every normal point and an episode's first one (as the tail does),
+      // so a kind of jump that keeps coming stops being gross.
+      const ar = r < 0 ? -r : r;
+      const pk = this.peak * (dt < PEAK_SECONDS ? 1 - dt / PEAK_SECONDS : 0);
+      this.peak = pk >= ar ? pk : ar; // (NaN before the first point and after an old state: reset)
+    }
+    if (!this.episode) {
       if (sc === 0 && x !== prevX) this.flatSince = t;
       if (this.lastNew) this.flatSince = t;
       if (this.n > MIN_POINTS && sc > 0) {
@@ -455,7 +488,8 @@ export class OnlineAnomalyDetector {
       if (this.n > MIN_POINTS && s0 > 0) this.learnTail(0, r0 / s0);
       const c = 3 * s0;
       const rc = s0 > 0 ? (r0 > c ? c : r0 < -c ? -c : r0) : r0;
-      this.level += (Math.min(1, dt / o.levelSeconds) || 0) * rc;
+      const aL = Math.min(1, dt / o.levelSeconds) || 0;
+      this.level += aL * rc;
       const ar = r0 < 0 ? -r0 : r0;
       this.scale += aS * ((s0 > 0 && ar > CLIP * s0 ? CLIP * s0 : ar) * SQRT_HALF_PI - this.scale);
       const e2 = rc * rc;
@@ -596,7 +630,7 @@ export class OnlineAnomalyDetector {
   toJSON(): AnomalyState {
     return {
       v: 2, opts: optsDiff(this.o), n: this.n, t0: this.t0, lastT: this.lastT, step: this.step, lastX: this.lastX, level: this.level, mse: this.mse, rFast: this.rFast, lrv: this.lrv, bSum: this.bSum, bN: this.bN, nBlocks: this.nBlocks, sel: this.sel,
-      scale: this.scale, quantum: this.quantum, medDiff: this.medDiff, flatSince: this.flatSince, tail: b64(this.tail),
+      scale: this.scale, quantum: this.quantum, medDiff: this.medDiff, flatSince: this.flatSince, peak: this.peak, tail: b64(this.tail),
       cusPos: this.cusPos, cusNeg: this.cusNeg, episode: this.episode, episodeStart: this.episodeStart, aboveSince: this.aboveSince, belowSince: this.belowSince,
       profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: b64(p.p), level: p.level, scale: p.scale, mse: p.mse })),
     };
@@ -620,6 +654,7 @@ export class OnlineAnomalyDetector {
     this.quantum = s.quantum;
     this.medDiff = s.medDiff;
     this.flatSince = s.flatSince;
+    this.peak = s.peak ?? Number.NaN;
     const tb = Buffer.from(s.tail, 'base64');
     this.tail = new Float64Array(16);
     new Uint8Array(this.tail.buffer).set(tb.subarray(0, 128));
@@ -669,7 +704,8 @@ function parseState(x: unknown): AnomalyState {
   const nums = ['n', 'step', 'level', 'mse', 'rFast', 'lrv', 'bSum', 'bN', 'nBlocks', 'sel', 'scale', 'quantum', 'medDiff', 'cusPos', 'cusNeg'];
   for (const k of nums) if (typeof o[k] !== 'number' || !Number.isFinite(o[k])) bad(k, 'must be a finite number');
   const st = { ...(o as unknown as AnomalyState) };
-  for (const k of ['t0', 'lastX', 'flatSince', 'episodeStart', 'aboveSince', 'belowSince'] as const) {
+  for (const k of ['t0', 'lastX', 'flatSince', 'episodeStart', 'aboveSince', 'belowSince', 'peak'] as const) {
+    if (k === 'peak' && o[k] === undefined) continue;
     if (o[k] === null) st[k] = Number.NaN;
     else if (typeof o[k] !== 'number') bad(k, 'must be a number or null');
   }
