@@ -28,19 +28,29 @@ function run(ts: (i: number) => number, y: ArrayLike<number>, o: AnomalyOptions 
 }
 const every = (step: number) => (i: number): number => T0 + i * step;
 
-test('1. scale: scores and alarms are the same for the series x2^-30, x1e-9 and x1e12; a noise-free start does not make every later wiggle alarm', () => {
+test('1. scale: scores and alarms are bit-identical for the series x2^-30, x1e-9, x3.7, x0.3, x123.456 and x1e12; a noise-free start does not make every later wiggle alarm', () => {
   const r = rng(1);
   const n = 6 * 288;
   const y = Float64Array.from({ length: n }, (_, i) => 50 + 10 * Math.sin((2 * Math.PI * i) / 288) + r.gauss() * 2 + (i === 1200 ? 40 : 0));
   const base = run(every(300), y);
-  for (const k of [2 ** -30, 1e-9, 1e12]) {
+  // Also a quantised CPU series and a noisy square wave (float32 profiles, quantum and median-step ties).
+  const r2 = rng(11);
+  const cpu = Float64Array.from({ length: n }, (_, i) => Math.round(30 + 8 * Math.sin((2 * Math.PI * i) / 288) + r2.gauss() * 2 + (i === 1300 ? 30 : 0)));
+  const sq = Float64Array.from({ length: n }, (_, i) => ((i % 72) < 12 ? 60 : 12) * (1 + 0.02 * r2.gauss()));
+  const others = [cpu, sq].map((s) => ({ s, base: run(every(300), s) }));
+  for (const k of [2 ** -30, 1e-9, 3.7, 0.3, 123.456, 1e12]) {
     const o = run(every(300), Float64Array.from(y, (v) => v * k));
-    assert.deepEqual(o.anomaly, base.anomaly, `flags differ at x${k}`);
-    // Other factors change the input's rounding (x * 1e-9 is not exact), so scores agree to rounding.
-    for (let i = 0; i < n; i++) assert.ok(Math.abs(o.scores[i]! - base.scores[i]!) < 1e-6, `score ${i} at x${k}: ${o.scores[i]} vs ${base.scores[i]}`);
-    if (k === 2 ** -30) assert.deepEqual(o.scores, base.scores, 'bit-exact for a power of two');
+    // Bit-identical, not just close: x * 3.7 rounds differently from x, and the score must not care.
+    assert.deepEqual(o.scores, base.scores, `scores differ at x${k}`);
+    assert.deepEqual(o.alarms, base.alarms, `alarms differ at x${k}`);
+    for (const { s, base: b } of others) {
+      const q = run(every(300), Float64Array.from(s, (v) => v * k));
+      assert.deepEqual(q.scores, b.scores, `scores of the quantised / square series differ at x${k}`);
+      assert.deepEqual(q.anomaly, b.anomaly);
+    }
   }
   assert.ok(base.alarms.includes(1200), 'the spike alarms');
+  assert.ok(others[0]!.base.alarms.includes(1300), 'the CPU spike alarms');
   // All-zero for two days, then spikes of the same size every few hours: at most the first ones alarm.
   const z = Float64Array.from({ length: 5 * 288 }, (_, i) => (i >= 576 && i % 36 === 0 ? 3 : 0));
   const zr = run(every(300), z);

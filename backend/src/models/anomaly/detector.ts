@@ -7,7 +7,8 @@
 //    so seasons are found from the data: none, one or several.
 //  - Scale: robust EW of |residual|, never below the data's noise floor = max(smallest non-zero step
 //    seen (the quantum), running median of |first differences|). No absolute constant touches the
-//    values, so scores are scale invariant (bit-exact for powers of two, to rounding otherwise).
+//    values, so scores are scale invariant: quantised to 1/4096, they are bit-identical for the series
+//    times any positive constant (the rounding of x * k never reaches a grid boundary in practice).
 //  - Score = calibrated rarity. |z| above 2 is modelled by a generalised Pareto tail fitted online to
 //    the series' own exceedances (peaks over threshold, as in SPOT/DSPOT; method of moments with a
 //    20-exceedance prior); a CUSUM of clipped z catches slow drifts and small sustained shifts (its
@@ -133,6 +134,15 @@ const GROSS_Z = 6;
 const GROSS_FACTOR = 3;
 const PEAK_SECONDS = 7 * 86_400;
 const CLOSE_FACTOR = 100;
+const TIE = 1e-9; // relative difference below which two data-scaled quantities count as equal
+const SCORE_GRID = 4096;
+/** Scores are multiples of 1/4096 (a waiting time to within 0.2%). The same series times any positive
+ * constant differs only by floating-point rounding (~1e-15 relative) in every quantity compared, so
+ * the quantised scores, and every decision taken on them, are bit-identical unless a score falls within
+ * that rounding of a grid boundary (about 1 in 1e10 points). */
+function quantiseScore(s: number): number {
+  return Math.round(s * SCORE_GRID) / SCORE_GRID;
+}
 
 function severityFor(score: number, thr: number): Severity {
   if (score < thr) return 'none';
@@ -172,6 +182,8 @@ export interface AnomalyState {
   flatSince: number;
   /** Largest |residual| seen outside episodes, decaying (absent in states saved before it existed). */
   peak?: number;
+  /** Unit of the profiles (absent in older states: 1). */
+  ref?: number;
   /** Per model (level-only, then each candidate): exceedance fraction, excess mean and second moment, count; base64 float64. */
   tail: string;
   cusPos: number;
@@ -225,6 +237,9 @@ export class OnlineAnomalyDetector {
   private medDiff = 0;
   private flatSince = Number.NaN;
   private peak = Number.NaN;
+  // Unit of the float32 profiles: the first non-zero |value|. Rounding to float32 then commutes with
+  // multiplying the series by a constant (float32 of raw values would not: scale invariance).
+  private ref = 0;
   private tail = newTail();
   private cusPos = 0;
   private cusNeg = 0;
@@ -303,8 +318,8 @@ export class OnlineAnomalyDetector {
   private predict(k: number): number {
     if (k < 0) return this.level;
     const pr = this.profiles[k]!;
-    let v = pr.level + pr.p[this.buckets[k]!]!;
-    if (pr.on >= 0) v += this.profiles[pr.on]!.p[this.buckets[pr.on]!]!;
+    let v = pr.level + pr.p[this.buckets[k]!]! * this.ref;
+    if (pr.on >= 0) v += this.profiles[pr.on]!.p[this.buckets[pr.on]!]! * this.ref;
     return v;
   }
 
@@ -353,10 +368,13 @@ export class OnlineAnomalyDetector {
         if (this.quantum === 0 || d < this.quantum) this.quantum = d;
         if (this.medDiff === 0) this.medDiff = d;
       }
-      if (this.medDiff > 0) this.medDiff *= d > this.medDiff ? 1.05 : d < this.medDiff ? 0.9524 : 1;
+      // Equal within rounding counts as equal: on quantised data d often equals the median exactly, and
+      // the same series times 3.7 must not tip the other way (scale invariance).
+      if (this.medDiff > 0) this.medDiff *= d > this.medDiff * (1 + TIE) ? 1.05 : d < this.medDiff * (1 - TIE) ? 0.9524 : 1;
     }
     const prevX = this.lastX;
     this.lastX = x;
+    if (this.ref === 0 && x !== 0) this.ref = x < 0 ? -x : x;
 
     // Prediction by the selected candidate model.
     this.setBuckets(t);
@@ -415,7 +433,7 @@ export class OnlineAnomalyDetector {
         if (this.lastWPoint < 2 * wThr) this.lastWPoint = 2 * wThr;
       }
     }
-    const score = scoreForWait(w);
+    const score = quantiseScore(scoreForWait(w));
     this.lastScore = score;
 
     // Episodes with hysteresis.
@@ -431,7 +449,7 @@ export class OnlineAnomalyDetector {
           this.lastAlarm = true;
         }
       } else this.aboveSince = Number.NaN;
-    } else if (w * CLOSE_FACTOR < waitForScore(thr)) {
+    } else if (quantiseScore(scoreForWait(w * CLOSE_FACTOR)) < thr) {
       if (Number.isNaN(this.belowSince)) this.belowSince = t;
       if (t - this.belowSince >= o.closeAfterSeconds) this.closeEpisode();
     } else this.belowSince = Number.NaN;
@@ -515,7 +533,7 @@ export class OnlineAnomalyDetector {
       const seen = Math.floor((t - this.t0) / pr.period);
       const eta = Math.max(pr.eta, 1 / (seen + 1));
       // Not clipped: a clipped step could take days to correct a profile learned while the level settled.
-      pr.p[b] = pr.p[b]! + eta * rk;
+      if (this.ref > 0) pr.p[b] = pr.p[b]! + (eta * rk) / this.ref;
       const ar = rk < 0 ? -rk : rk;
       pr.scale += aS * ((sk > 0 && ar > CLIP * sk ? CLIP * sk : ar) * SQRT_HALF_PI - pr.scale);
       pr.mse += aM * (rc * rc - pr.mse);
@@ -630,7 +648,7 @@ export class OnlineAnomalyDetector {
   toJSON(): AnomalyState {
     return {
       v: 2, opts: optsDiff(this.o), n: this.n, t0: this.t0, lastT: this.lastT, step: this.step, lastX: this.lastX, level: this.level, mse: this.mse, rFast: this.rFast, lrv: this.lrv, bSum: this.bSum, bN: this.bN, nBlocks: this.nBlocks, sel: this.sel,
-      scale: this.scale, quantum: this.quantum, medDiff: this.medDiff, flatSince: this.flatSince, peak: this.peak, tail: b64(this.tail),
+      scale: this.scale, quantum: this.quantum, medDiff: this.medDiff, flatSince: this.flatSince, peak: this.peak, ref: this.ref, tail: b64(this.tail),
       cusPos: this.cusPos, cusNeg: this.cusNeg, episode: this.episode, episodeStart: this.episodeStart, aboveSince: this.aboveSince, belowSince: this.belowSince,
       profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: b64(p.p), level: p.level, scale: p.scale, mse: p.mse })),
     };
@@ -655,6 +673,7 @@ export class OnlineAnomalyDetector {
     this.medDiff = s.medDiff;
     this.flatSince = s.flatSince;
     this.peak = s.peak ?? Number.NaN;
+    this.ref = s.ref ?? 1; // states saved before it existed hold profiles in the data's own units
     const tb = Buffer.from(s.tail, 'base64');
     this.tail = new Float64Array(16);
     new Uint8Array(this.tail.buffer).set(tb.subarray(0, 128));
@@ -709,6 +728,7 @@ function parseState(x: unknown): AnomalyState {
     if (o[k] === null) st[k] = Number.NaN;
     else if (typeof o[k] !== 'number') bad(k, 'must be a number or null');
   }
+  if (o.ref !== undefined && !(typeof o.ref === 'number' && Number.isFinite(o.ref) && o.ref >= 0)) bad('ref', 'must be a finite number >= 0');
   if (o.lastT === null) st.lastT = -Infinity;
   else if (typeof o.lastT !== 'number') bad('lastT', 'must be a number or null');
   if (typeof o.episode !== 'boolean') bad('episode', 'must be a boolean');
