@@ -468,9 +468,9 @@ export class OnlineAnomalyDetector {
         this.cusPos = 0;
         this.cusNeg = 0;
         this.closeEpisode();
-        return score;
-      }
-      frozen = this.sel;
+        // (and this point is learned by every model: returning here skipped it, so the season's bucket
+        // one adaptSeconds after a recurring edge was never learned and the season never chosen)
+      } else frozen = this.sel;
     }
     if (!this.episode || this.lastAlarm) {
       // The record of residuals learns every normal point and an episode's first one (as the tail does),
@@ -526,17 +526,26 @@ export class OnlineAnomalyDetector {
       if (this.n > MIN_POINTS && sk > 0) this.learnTail(k + 1, rk / sk);
       const c = 3 * sk;
       const rc = sk > 0 ? (rk > c ? c : rk < -c ? -c : rk) : rk;
-      pr.level += (Math.min(1, dt / pr.tau) || 0) * rc;
       const b = this.buckets[k]!;
       // Earlier visits of this bucket = whole cycles since the first point (exact on regular data): a
       // running mean over the first visits, then the profile's own rate.
       const seen = Math.floor((t - this.t0) / pr.period);
+      // The level holds still through the first cycle, which the profile learns whole: a level moving
+      // under it (a square wave's edges pull it by tens of percent) left the profile off by that much.
+      if (seen > 0) pr.level += (Math.min(1, dt / pr.tau) || 0) * rc;
       const eta = Math.max(pr.eta, 1 / (seen + 1));
       // Not clipped: a clipped step could take days to correct a profile learned while the level settled.
       if (this.ref > 0) pr.p[b] = pr.p[b]! + (eta * rk) / this.ref;
       const ar = rk < 0 ? -rk : rk;
       pr.scale += aS * ((sk > 0 && ar > CLIP * sk ? CLIP * sk : ar) * SQRT_HALF_PI - pr.scale);
-      pr.mse += aM * (rc * rc - pr.mse);
+      // Error of the season only from its second cycle on (its first cycle only fills the profile), as a
+      // running mean until that reaches the one-day memory: first-cycle errors kept it from being chosen
+      // for days.
+      const since = t - this.t0 - pr.period;
+      if (since > 0) {
+        const a = dt / since;
+        pr.mse += (a > aM ? (a < 1 ? a : 1) : aM) * (rc * rc - pr.mse);
+      }
     }
     // Model choice: the seasonal candidate with the lowest error once it has seen 1.5 cycles, if it beats
     // the level-only model by 30% (and the current choice by 10%).
