@@ -500,6 +500,11 @@ export class OnlineAnomalyDetector {
     const aM = Math.min(1, dt / 86_400) || 0;
     // Level-only model.
     if (frozen === -1 && this.lastAlarm && sc > 0) this.learnTail(0, r / sc);
+    // The frozen model's error still counts (clipped as in learning): otherwise a model that alarms at
+    // every edge of a square wave never pays for those edges and a season that predicts them is never chosen.
+    const cF = 3 * sc;
+    const eF = frozen > -2 && sc > 0 ? (r > cF ? cF : r < -cF ? -cF : r) : 0;
+    if (frozen === -1) this.mse += aM * (eF * eF - this.mse);
     if (frozen !== -1) {
       const r0 = x - this.level;
       const s0 = this.scale > floor ? this.scale : floor;
@@ -517,6 +522,7 @@ export class OnlineAnomalyDetector {
     for (let k = 0; k < this.profiles.length; k++) {
       if (k === frozen) {
         if (this.lastAlarm && sc > 0) this.learnTail(k + 1, r / sc); // an episode's first point is learned once
+        this.profiles[k]!.mse += aM * (eF * eF - this.profiles[k]!.mse);
         continue;
       }
       const pr = this.profiles[k]!;
