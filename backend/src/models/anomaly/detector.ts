@@ -125,6 +125,9 @@ const CUSUM_K = 1;
 const CUSUM_CLIP = 2;
 const BLOCK = 12; // points per batch mean for the long-run variance
 const CLIP = 4;
+// Model choice compares errors clipped at 5 scales: at 3 a model wrong by a lot 10% of the time (a level-only
+// model on a square wave) looked as good as the season that predicts it.
+const MSE_CLIP = 5;
 const SQRT_HALF_PI = Math.sqrt(Math.PI / 2);
 const MIN_POINTS = 10;
 const WARM_PENALTY = 100;
@@ -502,7 +505,7 @@ export class OnlineAnomalyDetector {
     if (frozen === -1 && this.lastAlarm && sc > 0) this.learnTail(0, r / sc);
     // The frozen model's error still counts (clipped as in learning): otherwise a model that alarms at
     // every edge of a square wave never pays for those edges and a season that predicts them is never chosen.
-    const cF = 3 * sc;
+    const cF = MSE_CLIP * sc;
     const eF = frozen > -2 && sc > 0 ? (r > cF ? cF : r < -cF ? -cF : r) : 0;
     if (frozen === -1) this.mse += aM * (eF * eF - this.mse);
     if (frozen !== -1) {
@@ -515,7 +518,9 @@ export class OnlineAnomalyDetector {
       this.level += aL * rc;
       const ar = r0 < 0 ? -r0 : r0;
       this.scale += aS * ((s0 > 0 && ar > CLIP * s0 ? CLIP * s0 : ar) * SQRT_HALF_PI - this.scale);
-      const e2 = rc * rc;
+      const cm = MSE_CLIP * s0;
+      const em = s0 > 0 ? (r0 > cm ? cm : r0 < -cm ? -cm : r0) : r0;
+      const e2 = em * em;
       this.mse += aM * (e2 - this.mse);
     }
     // Seasonal candidates (Holt-Winters-like): level and profile learn from each other's residual.
@@ -550,7 +555,9 @@ export class OnlineAnomalyDetector {
       const since = t - this.t0 - pr.period;
       if (since > 0) {
         const a = dt / since;
-        pr.mse += (a > aM ? (a < 1 ? a : 1) : aM) * (rc * rc - pr.mse);
+        const cm = MSE_CLIP * sk;
+        const em = sk > 0 ? (rk > cm ? cm : rk < -cm ? -cm : rk) : rk;
+        pr.mse += (a > aM ? (a < 1 ? a : 1) : aM) * (em * em - pr.mse);
       }
     }
     // Model choice: the seasonal candidate with the lowest error once it has seen 1.5 cycles, if it beats
