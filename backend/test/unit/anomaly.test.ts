@@ -186,6 +186,22 @@ test('gross jump after a short warm-up: 20 noisy 1-second points, then 20x, is f
     if (!flagged) missed++;
   }
   assert.equal(missed, 0, `20x jumps not flagged within 2 points: ${missed}/40`);
+  // The same jump seen through a 4-point rate() window (5.75x, 10.5x, 15.25x, 20x): flagged by the time it is whole.
+  let late = 0;
+  for (let seed = 0; seed < 40; seed++) {
+    const r = rng(2000 + seed);
+    const d = new OnlineAnomalyDetector({ warmupSeconds: 19 });
+    const cv = 0.1 + 0.3 * r();
+    let i = 0;
+    for (; i < 20; i++) d.update(T0 + i, Math.max(0.05 * (1 + cv * r.gauss()) * (r() < 0.1 ? 2 + r() : 1), 0.001));
+    let flagged = false;
+    for (let k = 0; k < 4; k++, i++) flagged ||= d.update(T0 + i, 0.05 * (1 + (19 * (k + 1)) / 4) * (1 + cv * 0.3 * r.gauss())).anomaly;
+    if (!flagged) late++;
+  }
+  // Known gap: when the warm-up's first value is itself 2-3x off, the level-only model's level (4 h time
+  // constant = 14,400 points at 1 s) stays near it and the scale is inflated; 5 of these 40 are then
+  // missed (24 before the record stopped learning a ramp's own first steps).
+  assert.ok(late <= 6, `ramped 20x jumps not flagged within 4 points: ${late}/40`);
   // The gross test does not fire on recurring jumps of the same size (a square wave's edges).
   const sq = Float64Array.from({ length: 600 }, (_, i) => (Math.floor(i / 30) % 2 ? 20 : 1) * (1 + 0.02 * Math.sin(i)));
   assert.ok(run(every(1), sq, { warmupSeconds: 19 }).alarms.length <= 2, 'recurring edges alarm at most at first');

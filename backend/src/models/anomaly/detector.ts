@@ -477,7 +477,10 @@ export class OnlineAnomalyDetector {
         // one adaptSeconds after a recurring edge was never learned and the season never chosen)
       } else frozen = this.sel;
     }
-    if (!this.episode || this.lastAlarm) {
+    // A residual far outside the noise (>= GROSS_Z scales) enters the record only when it opened an
+    // episode: a jump ramping in over a few points (a rate() window) would otherwise teach the record
+    // its own first steps and never be gross.
+    if (this.lastAlarm || (!this.episode && !(sc > 0 && (r < 0 ? -r : r) >= GROSS_Z * sc))) {
       // The record of residuals learns every normal point and an episode's first one (as the tail does),
       // so a kind of jump that keeps coming stops being gross.
       const ar = r < 0 ? -r : r;
