@@ -17,7 +17,8 @@
 //    [0, 1]: 0 = happens hourly by chance, 0.35 = daily, 0.56 = weekly, 0.72 = monthly, 1 = yearly.
 //    The score therefore means the same on every series and step.
 //  - Gross deviations: |z| >= 6 and >= 3x the largest residual seen outside episodes (that record
-//    decays over a week, and learns each episode's first point) reach the sensitivity whatever the
+//    decays over a week; it learns points within 6 scales and each episode's first point, so a kind of
+//    jump that keeps coming stops being gross, but a ramp-in does not teach it) reach the sensitivity whatever the
 //    fitted tail says: after a short warm-up on fast data (1 s step: a once-a-week chance is p ~ 1e-6
 //    per point) a tail from a few dozen noisy residuals cannot vouch for a 20x jump, but this test can.
 //  - Sensitivity: high / medium / low alarm at W >= 1 day / 1 week / 30 days, i.e. about one false
