@@ -28,19 +28,29 @@ function run(ts: (i: number) => number, y: ArrayLike<number>, o: AnomalyOptions 
 }
 const every = (step: number) => (i: number): number => T0 + i * step;
 
-test('1. scale: scores and alarms are the same for the series x2^-30, x1e-9 and x1e12; a noise-free start does not make every later wiggle alarm', () => {
+test('1. scale: scores and alarms are bit-identical for the series x2^-30, x1e-9, x3.7, x0.3, x123.456 and x1e12; a noise-free start does not make every later wiggle alarm', () => {
   const r = rng(1);
   const n = 6 * 288;
   const y = Float64Array.from({ length: n }, (_, i) => 50 + 10 * Math.sin((2 * Math.PI * i) / 288) + r.gauss() * 2 + (i === 1200 ? 40 : 0));
   const base = run(every(300), y);
-  for (const k of [2 ** -30, 1e-9, 1e12]) {
+  // Also a quantised CPU series and a noisy square wave (float32 profiles, quantum and median-step ties).
+  const r2 = rng(11);
+  const cpu = Float64Array.from({ length: n }, (_, i) => Math.round(30 + 8 * Math.sin((2 * Math.PI * i) / 288) + r2.gauss() * 2 + (i === 1300 ? 30 : 0)));
+  const sq = Float64Array.from({ length: n }, (_, i) => ((i % 72) < 12 ? 60 : 12) * (1 + 0.02 * r2.gauss()));
+  const others = [cpu, sq].map((s) => ({ s, base: run(every(300), s) }));
+  for (const k of [2 ** -30, 1e-9, 3.7, 0.3, 123.456, 1e12]) {
     const o = run(every(300), Float64Array.from(y, (v) => v * k));
-    assert.deepEqual(o.anomaly, base.anomaly, `flags differ at x${k}`);
-    // Other factors change the input's rounding (x * 1e-9 is not exact), so scores agree to rounding.
-    for (let i = 0; i < n; i++) assert.ok(Math.abs(o.scores[i]! - base.scores[i]!) < 1e-6, `score ${i} at x${k}: ${o.scores[i]} vs ${base.scores[i]}`);
-    if (k === 2 ** -30) assert.deepEqual(o.scores, base.scores, 'bit-exact for a power of two');
+    // Bit-identical, not just close: x * 3.7 rounds differently from x, and the score must not care.
+    assert.deepEqual(o.scores, base.scores, `scores differ at x${k}`);
+    assert.deepEqual(o.alarms, base.alarms, `alarms differ at x${k}`);
+    for (const { s, base: b } of others) {
+      const q = run(every(300), Float64Array.from(s, (v) => v * k));
+      assert.deepEqual(q.scores, b.scores, `scores of the quantised / square series differ at x${k}`);
+      assert.deepEqual(q.anomaly, b.anomaly);
+    }
   }
   assert.ok(base.alarms.includes(1200), 'the spike alarms');
+  assert.ok(others[0]!.base.alarms.includes(1300), 'the CPU spike alarms');
   // All-zero for two days, then spikes of the same size every few hours: at most the first ones alarm.
   const z = Float64Array.from({ length: 5 * 288 }, (_, i) => (i >= 576 && i % 36 === 0 ? 3 : 0));
   const zr = run(every(300), z);
@@ -104,6 +114,19 @@ test('4. seasons at the data resolution: an hourly square wave on 1-minute data 
   assert.ok(third.length <= 2, `alarms in week 3: ${third}`);
 });
 
+test('4b. a daily on/off square wave (2 h on, 5-minute data, 10 series) is learned: no alarms after day 3', () => {
+  let late = 0;
+  for (let seed = 0; seed < 10; seed++) {
+    const r = rng(50 + seed);
+    const base = 5 + 15 * r();
+    const hi = base * (3 + 3 * r());
+    const y = Float64Array.from({ length: 14 * 288 }, (_, i) => ((i % 288) < 24 ? hi : base) + base * 0.03 * r.gauss());
+    late += run(every(300), y).alarms.filter((i) => i >= 3 * 288).length;
+  }
+  // (the detector before this fix raised 39 here, the one of the previous session 143)
+  assert.ok(late <= 3, `alarms on days 4-14 of 10 square waves: ${late}`);
+});
+
 test('5. warm-up is time, not points: 1-minute data gets its daily season; a gross anomaly inside the warm-up still alarms', () => {
   const r = rng(5);
   const n = 4 * 1440;
@@ -140,6 +163,48 @@ test('6. events: one alarm per episode; a level shift alarms once and becomes no
   // minDurationSeconds: a one-point spike does not open an episode that must last 10 minutes.
   const md = run(every(300), sp.map((v, i) => (i === 800 ? v : i > 800 && i < 803 ? 100 : v)), { minDurationSeconds: 600 });
   assert.ok(!md.alarms.includes(800));
+});
+
+test('gross jump after a short warm-up: 20 noisy 1-second points, then 20x, is flagged within 2 points', () => {
+  // The live case: a latency series at 1 s step with a 19 s warm-up. On 1-second data a once-a-week
+  // deviation is p ~ 1e-6 per point, which a tail fitted to 20 noisy residuals cannot vouch for; the
+  // gross test (far outside every residual seen) must flag it anyway.
+  let missed = 0;
+  for (let seed = 0; seed < 40; seed++) {
+    const r = rng(1000 + seed);
+    const d = new OnlineAnomalyDetector({ warmupSeconds: 19 });
+    const cv = 0.1 + 0.3 * r(); // 10-40 % noise
+    let i = 0;
+    for (; i < 20; i++) {
+      // Noisy, with now and then a value 2-3x off (a slow scrape under load).
+      const v = 0.05 * (1 + cv * r.gauss()) * (r() < 0.1 ? 2 + r() : 1);
+      d.update(T0 + i, Math.max(v, 0.001));
+    }
+    assert.equal(d.ready, true, 'warm-up of 19 s is over');
+    let flagged = false;
+    for (let k = 0; k < 2; k++, i++) flagged ||= d.update(T0 + i, 0.05 * 20 * (1 + cv * 0.3 * r.gauss())).anomaly;
+    if (!flagged) missed++;
+  }
+  assert.equal(missed, 0, `20x jumps not flagged within 2 points: ${missed}/40`);
+  // The same jump seen through a 4-point rate() window (5.75x, 10.5x, 15.25x, 20x): flagged by the time it is whole.
+  let late = 0;
+  for (let seed = 0; seed < 40; seed++) {
+    const r = rng(2000 + seed);
+    const d = new OnlineAnomalyDetector({ warmupSeconds: 19 });
+    const cv = 0.1 + 0.3 * r();
+    let i = 0;
+    for (; i < 20; i++) d.update(T0 + i, Math.max(0.05 * (1 + cv * r.gauss()) * (r() < 0.1 ? 2 + r() : 1), 0.001));
+    let flagged = false;
+    for (let k = 0; k < 4; k++, i++) flagged ||= d.update(T0 + i, 0.05 * (1 + (19 * (k + 1)) / 4) * (1 + cv * 0.3 * r.gauss())).anomaly;
+    if (!flagged) late++;
+  }
+  // Known gap: when the warm-up's first value is itself 2-3x off, the level-only model's level (4 h time
+  // constant = 14,400 points at 1 s) stays near it and the scale is inflated; 5 of these 40 are then
+  // missed (24 before the record stopped learning a ramp's own first steps).
+  assert.ok(late <= 6, `ramped 20x jumps not flagged within 4 points: ${late}/40`);
+  // The gross test does not fire on recurring jumps of the same size (a square wave's edges).
+  const sq = Float64Array.from({ length: 600 }, (_, i) => (Math.floor(i / 30) % 2 ? 20 : 1) * (1 + 0.02 * Math.sin(i)));
+  assert.ok(run(every(1), sq, { warmupSeconds: 19 }).alarms.length <= 2, 'recurring edges alarm at most at first');
 });
 
 test('state: < 4 KB, survives JSON exactly and continues identically; bad state is named', () => {
