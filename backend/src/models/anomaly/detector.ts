@@ -29,6 +29,8 @@
 //    unchanged); gaps are fine (phase comes from the timestamp). Counters must be turned into rates.
 // State: ~40 scalars plus the profiles as base64 float32 (<= 60 + 288 + 168 buckets): < 4 KB of JSON.
 
+import { nextQuantum, nextTypicalDiff, resolutionFloor } from '../series/noise-floor.js';
+
 // 'seasonal' | 'ewma' | 'cusum' | 'variance' were the previous detector's names; kept in the type so
 // findings stored before the change still read.
 export type DetectorName = 'point' | 'drift' | 'new_behaviour' | 'seasonal' | 'ewma' | 'cusum' | 'variance';
@@ -335,11 +337,8 @@ export class OnlineAnomalyDetector {
     // Data resolution: the quantum (smallest non-zero step) and the running median of |differences|.
     if (!first) {
       const d = Math.abs(x - this.lastX);
-      if (d > 0) {
-        if (this.quantum === 0 || d < this.quantum) this.quantum = d;
-        if (this.medDiff === 0) this.medDiff = d;
-      }
-      if (this.medDiff > 0) this.medDiff *= d > this.medDiff ? 1.05 : d < this.medDiff ? 0.9524 : 1;
+      this.quantum = nextQuantum(this.quantum, d);
+      this.medDiff = nextTypicalDiff(this.medDiff, d);
     }
     const prevX = this.lastX;
     this.lastX = x;
@@ -348,7 +347,7 @@ export class OnlineAnomalyDetector {
     this.setBuckets(t);
     const expected = this.predict(this.sel);
     const r = x - expected;
-    const floor = this.quantum > this.medDiff ? this.quantum : this.medDiff;
+    const floor = resolutionFloor(this.quantum, this.medDiff);
     const ownScale = this.sel < 0 ? this.scale : this.profiles[this.sel]!.scale;
     const sc = ownScale > floor ? ownScale : floor;
     this.lastExpected = expected;

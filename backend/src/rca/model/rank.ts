@@ -3,6 +3,7 @@
 import { analyseSeries, largestChange, type Windows } from './series-anomaly.js';
 import { explanationWalk, type NodeState } from './explanation-walk.js';
 import { median } from './robust-stats.js';
+import { formatDuration, formatValue, valueUnitOf } from './units.js';
 import {
   RcaInputError,
   type CandidateRank,
@@ -106,7 +107,7 @@ export function rankRootCauses(input: RcaInput): RcaResult {
       component: f.component,
       metric: f.metric,
       score: (compScore.get(f.component) ?? 0) * f.score * (input.priors?.[`${f.component}/${f.metric}`] ?? 1),
-      evidence: describe(f, input.incidentTime),
+      evidence: describe(f, input.incidentTime, input.secondsPerUnit),
     };
     if (f.onset !== undefined) cand.onset = f.onset;
     return cand;
@@ -224,25 +225,34 @@ function prepareWindows(input: RcaInput): { windows: Windows; step: number } {
   return { windows, step };
 }
 
-function fmt(x: number): string {
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  return a >= 1e4 || a < 1e-3 ? x.toExponential(2) : String(Math.round(x * 1000) / 1000);
-}
-
-/** One line of evidence; the onset is told relative to the incident (the input's own time unit). */
-export function describe(f: SeriesFinding, incidentTime: number): string {
+/**
+ * One line of evidence. Values are shown in the metric's unit when its name carries one; the onset is told
+ * relative to the incident, as a duration when `secondsPerUnit` (seconds per timestamp unit) is known, else
+ * in the input's own time unit.
+ */
+export function describe(f: SeriesFinding, incidentTime: number, secondsPerUnit?: number): string {
   const dir = (f.peakValue ?? f.baselineMedian) >= f.baselineMedian ? 'rose' : 'fell';
-  const lead = f.onset === undefined ? '' : f.onset <= incidentTime ? `, ${fmt(incidentTime - f.onset)} before the incident` : `, ${fmt(f.onset - incidentTime)} after the incident`;
+  const unit = valueUnitOf(f.metric);
+  const magnitude = Math.max(Math.abs(f.baselineMedian), Math.abs(f.peakValue ?? 0));
+  const v = (x: number) => formatValue(x, unit, magnitude);
+  const span = (d: number) => (secondsPerUnit !== undefined && secondsPerUnit > 0 ? formatDuration(d * secondsPerUnit) : formatValue(d, 'none'));
+  const lead =
+    f.onset === undefined
+      ? ''
+      : f.onset === incidentTime
+        ? ', at the incident'
+        : f.onset < incidentTime
+          ? `, started ${span(incidentTime - f.onset)} before the incident`
+          : `, started ${span(f.onset - incidentTime)} after the incident`;
   return (
-    `${f.metric} ${dir} from ${fmt(f.baselineMedian)} to ${fmt(f.peakValue ?? NaN)} ` +
-    `(${fmt(f.deviation)} × its noise)${lead}${f.preexisting ? ' (already changed before the analysis window)' : ''}`
+    `${f.metric} ${dir} from ${v(f.baselineMedian)} to ${v(f.peakValue ?? NaN)} ` +
+    `(${formatValue(f.deviation, 'none')} × its noise)${lead}${f.preexisting ? ' (already changed before the analysis window)' : ''}`
   );
 }
 
 function componentEvidence(c: string, findings: SeriesFinding[], input: RcaInput): string[] {
   const mine = findings.filter((f) => f.component === c && f.anomalous).sort((a, b) => b.score - a.score);
-  const ev = mine.slice(0, 3).map((f) => describe(f, input.incidentTime));
+  const ev = mine.slice(0, 3).map((f) => describe(f, input.incidentTime, input.secondsPerUnit));
   const onset = Math.min(...mine.map((f) => f.onset!));
   const firstOnset = (x: string) => {
     const os = findings.filter((f) => f.component === x && f.anomalous).map((f) => f.onset!);

@@ -42,6 +42,11 @@ export interface RcaInput {
    * 1 is neutral, >1 favours. Priors nudge, they never create a candidate that shows no anomaly.
    */
   priors?: Record<string, number>;
+  /**
+   * Seconds per timestamp unit (1 for unix seconds, 0.001 for milliseconds). Only the evidence text uses it
+   * ("started 2.5 min before the incident"); when absent, time differences are printed as plain numbers.
+   */
+  secondsPerUnit?: number;
   options?: RcaOptions;
 }
 
