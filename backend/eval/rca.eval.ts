@@ -17,8 +17,9 @@ type Method = (typeof METHODS)[number];
 type Row = Record<Method, Tally>;
 const freshRow = (): Row => ({ Foresight: emptyTally(), NSigma: emptyTally(), BARO: emptyTally(), random: emptyTally() });
 
-function foresight(series: CandidateSeries[], incidentTime: number, edges?: DependencyEdge[]): string[] {
-  const r = rankRootCauses({ series, incidentTime, ...(edges ? { edges } : {}) });
+/** `edges` undefined: no graph, inferred from the data; `null`: no graph and inference off. */
+function foresight(series: CandidateSeries[], incidentTime: number, edges?: DependencyEdge[] | null): string[] {
+  const r = rankRootCauses({ series, incidentTime, ...(edges ? { edges } : {}), ...(edges === null ? { options: { inferGraph: false } } : {}) });
   return r.status === 'ranked' ? r.components.map((c) => c.component) : [];
 }
 
@@ -75,7 +76,7 @@ function petshopSection(): string[] {
     }
     return best;
   };
-  const conditions = ['true graph', 'partial graph (30% missing, 10% wrong)', 'no graph', 'reversed graph'] as const;
+  const conditions = ['true graph', 'partial graph (30% missing, 10% wrong)', 'no graph (inferred from the data)', 'no graph, inference off', 'reversed graph'] as const;
   const rows = new Map<string, Row>(conditions.map((c) => [c, freshRow()]));
   const byScenario = new Map<string, Tally>();
   const misses: string[] = [];
@@ -90,10 +91,11 @@ function petshopSection(): string[] {
     const z = componentOrder(zScoreBaseline(series, is.incidentTime));
     const q = componentOrder(iqrBaseline(series, is.incidentTime));
     const rnd = randomOrder(series, 7 + k);
-    const graphs: Record<(typeof conditions)[number], DependencyEdge[] | undefined> = {
+    const graphs: Record<(typeof conditions)[number], DependencyEdge[] | undefined | null> = {
       'true graph': is.edges,
       'partial graph (30% missing, 10% wrong)': degradeGraph(is.edges, services, 100 + k, 0.3, 0.1),
-      'no graph': undefined,
+      'no graph (inferred from the data)': undefined,
+      'no graph, inference off': null,
       'reversed graph': reverseGraph(is.edges),
     };
     for (const c of conditions) {
@@ -134,7 +136,7 @@ function synthSection(): string[] {
   const incidents: SynthIncident[] = [];
   const PER_TYPE = 12;
   for (const [f, fault] of FAULT_TYPES.entries()) for (let k = 0; k < PER_TYPE; k++) incidents.push(synthIncident(5000 + 100 * f + k, fault));
-  const conditions = ['true graph', 'partial graph (30% missing, 10% wrong)', 'no graph', 'reversed graph', 'history with a gap (1 h the day before + 20 min), true graph'] as const;
+  const conditions = ['true graph', 'partial graph (30% missing, 10% wrong)', 'no graph (inferred from the data)', 'no graph, inference off', 'reversed graph', 'history with a gap (1 h the day before + 20 min), true graph'] as const;
   const rows = new Map<string, Row>(conditions.map((c) => [c, freshRow()]));
   const byFault = new Map<string, Row>(FAULT_TYPES.map((f) => [f, freshRow()]));
   const misses: string[] = [];
@@ -153,7 +155,7 @@ function synthSection(): string[] {
     for (const c of conditions) {
       const gap = c.startsWith('history');
       const edges =
-        c === 'no graph' ? undefined : c === 'reversed graph' ? reverseGraph(inc.edges) : c.startsWith('partial') ? degradeGraph(inc.edges, inc.services, 300 + k, 0.3, 0.1) : inc.edges;
+        c.startsWith('no graph (') ? undefined : c.startsWith('no graph,') ? null : c === 'reversed graph' ? reverseGraph(inc.edges) : c.startsWith('partial') ? degradeGraph(inc.edges, inc.services, 300 + k, 0.3, 0.1) : inc.edges;
       const series = gap ? inc.gapped : inc.series;
       const t0 = performance.now();
       const ours = foresight(series, inc.incidentTime, edges);
@@ -189,6 +191,8 @@ export default async function rcaEval(): Promise<void> {
   process.stdout.write(['### PetShop (real incidents)', '', ...petshopSection(), '', `(${((performance.now() - t0) / 1000).toFixed(1)} s)`, ''].join('\n') + '\n');
   const t1 = performance.now();
   process.stdout.write(['### Synthetic, harder', '', ...synthSection(), '', `(${((performance.now() - t1) / 1000).toFixed(1)} s)`, ''].join('\n') + '\n');
+  // FORESIGHT_EVAL_QUICK=1 skips the demo simulator section (the slowest to run).
+  if (process.env.FORESIGHT_EVAL_QUICK === '1') return;
   process.stdout.write('### Demo simulator (in-distribution)\n\n');
   await demoSimulatorSection();
 }

@@ -2,6 +2,7 @@
 // then rank components with the explanation walk (dependency graph + onset order) and metrics within them.
 import { analyseSeries, largestChange, type Windows } from './series-anomaly.js';
 import { explanationWalk, type NodeState } from './explanation-walk.js';
+import { graphTrust, inferEdges, type Trace } from './graph-evidence.js';
 import { median } from './robust-stats.js';
 import { formatDuration, formatValue, valueUnitOf } from './units.js';
 import {
@@ -28,11 +29,15 @@ export function rankRootCauses(input: RcaInput): RcaResult {
     const [a, b] = best.get(s.metric) ?? [0, 0];
     best.set(s.metric, change[i]! >= a ? [change[i]!, a] : [a, Math.max(b, change[i]!)]);
   });
+  const traceOf = new Map<SeriesFinding, Trace>();
   for (const [i, s] of input.series.entries()) {
     const [a, b] = best.get(s.metric)!;
     const r = analyseSeries(s, windows, change[i] === a ? b : a);
     if ('skip' in r) skipped.push({ component: s.component, metric: s.metric, reason: r.skip });
-    else findings.push(r.finding);
+    else {
+      findings.push(r.finding);
+      if (r.trace) traceOf.set(r.finding, r.trace);
+    }
   }
   weighByVolume(findings);
   if (findings.length === 0) {
@@ -56,7 +61,16 @@ export function rankRootCauses(input: RcaInput): RcaResult {
   const nodes = componentStates(findings);
   const priors = new Map<string, number>();
   for (const [k, v] of Object.entries(input.priors ?? {})) if (!k.includes('/')) priors.set(k, v);
-  const mass = explanationWalk(nodes, input.edges ?? [], { tolerance: step, decay: 2 * step, priors });
+  const walkOpts = { tolerance: step, decay: 2 * step, priors };
+  const given = input.edges ?? [];
+  // No graph given: infer one from the data (onset order + co-moving deviation traces).
+  const edges = given.length || input.options?.inferGraph === false ? given : inferEdges(nodes, componentTraces(findings, traceOf), { step });
+  const graph = explanationWalk(nodes, edges, walkOpts);
+  // The graph moves the ranking only as far as the data supports it: blend the walk with the components'
+  // own evidence (the walk without edges) by the share of informative edges whose onsets agree.
+  const trust = edges.length ? graphTrust(nodes, edges, step) : 1;
+  const own = edges.length && trust < 1 ? explanationWalk(nodes, [], walkOpts) : graph;
+  const mass = new Map([...graph].map(([c, m]) => [c, trust * m + (1 - trust) * (own.get(c) ?? 0)]));
 
   // Onset order among the strong anomalies only: a faint wobble that "started first" is not the beginning.
   const top = Math.max(...[...nodes.values()].map((s) => Math.max(s.failure, s.load, s.drop)));
@@ -154,6 +168,17 @@ function weighByVolume(findings: SeriesFinding[]): void {
     if (v === undefined || !(ref > 0)) continue;
     f.score *= Math.min(1, Math.max(0.05, Math.sqrt(v / ref)));
   }
+}
+
+/** Per component, the deviation trace of its strongest anomalous series (ties: metric name). */
+function componentTraces(findings: SeriesFinding[], traceOf: Map<SeriesFinding, Trace>): Map<string, Trace> {
+  const best = new Map<string, SeriesFinding>();
+  for (const f of findings) {
+    if (!traceOf.has(f)) continue;
+    const b = best.get(f.component);
+    if (!b || f.score > b.score || (f.score === b.score && f.metric < b.metric)) best.set(f.component, f);
+  }
+  return new Map([...best].map(([c, f]) => [c, traceOf.get(f)!]));
 }
 
 /** Per component, the strongest anomaly of each kind and when its strong series began. */

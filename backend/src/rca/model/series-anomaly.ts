@@ -30,7 +30,8 @@ const Z_FLAT = 4;
 /** Weight of a change that was already there before the analysis window (background, not this incident). */
 const PREEXISTING = 0.3;
 
-export type SeriesOutcome = { finding: SeriesFinding } | { skip: string };
+/** `trace`: the signed-bad z of each analysis-window sample (by time), for anomalous series. */
+export type SeriesOutcome = { finding: SeriesFinding; trace?: Map<number, number> } | { skip: string };
 
 /**
  * Largest absolute change of a series in the analysis window against its baseline median: the peer scale
@@ -180,6 +181,9 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
     finding.detectedAt = pick.detectedAt!;
     finding.peakValue = pick.peakValue!;
     if (preexisting) finding.preexisting = true;
+    const trace = new Map<number, number>();
+    for (let i = 0; i < at.length; i++) trace.set(at[i]!, (pick.sign * (av[i]! - expected(at[i]!))) / scale);
+    return { finding, trace };
   }
   return { finding };
 }

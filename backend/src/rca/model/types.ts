@@ -31,6 +31,8 @@ export interface RcaOptions {
   minBaselinePoints?: number;
   /** Smallest typical post-onset deviation, in noise-scale units, that counts as abnormal; default 3. */
   minDeviation?: number;
+  /** With no edges given, infer dependency edges from the data (onset order + lagged correlation); default true. */
+  inferGraph?: boolean;
 }
 
 export interface RcaInput {
