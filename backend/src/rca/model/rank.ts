@@ -247,6 +247,8 @@ function prepareWindows(input: RcaInput): { windows: Windows; step: number } {
     minDeviation: o.minDeviation ?? 3,
     step,
   };
+  // A day in timestamp units is known only when the time unit is: then yesterday can serve as a baseline.
+  if (input.secondsPerUnit !== undefined && input.secondsPerUnit > 0 && o.sameTimeYesterday !== false) windows.day = 86_400 / input.secondsPerUnit;
   return { windows, step };
 }
 

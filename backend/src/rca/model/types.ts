@@ -33,6 +33,11 @@ export interface RcaOptions {
   minDeviation?: number;
   /** With no edges given, infer dependency edges from the data (onset order + lagged correlation); default true. */
   inferGraph?: boolean;
+  /**
+   * When the data reaches back a day (and `secondsPerUnit` is given), also judge each series against the same
+   * window one day earlier and keep the baseline that finds the smaller change; default true.
+   */
+  sameTimeYesterday?: boolean;
 }
 
 export interface RcaInput {
