@@ -72,7 +72,7 @@ function laggedCorrelation(a: Trace, b: Trace, times: number[], lag: number): nu
 
 export interface InferOptions {
   step: number;
-  /** Components less anomalous than this share of the strongest are left out. Default 0.25. */
+  /** Components less anomalous than this share of the strongest are left out (only strong evidence is linked). Default 0.5. */
   minShare?: number;
   /** Smallest correlation (at the best lag of up to 3 samples) for an edge. Default 0.5. */
   minCorrelation?: number;
@@ -89,7 +89,7 @@ export function inferEdges(nodes: Map<string, NodeState>, traces: Map<string, Tr
   const top = Math.max(0, ...[...nodes.values()].map(sev));
   if (!(top > 0)) return [];
   const strong = [...nodes]
-    .filter(([c, s]) => sev(s) >= (o.minShare ?? 0.25) * top && firstOnset(s) !== undefined && traces.has(c))
+    .filter(([c, s]) => sev(s) >= (o.minShare ?? 0.5) * top && firstOnset(s) !== undefined && traces.has(c))
     .map(([c, s]) => ({ c, s, on: firstOnset(s)! }))
     .sort((x, y) => (x.c < y.c ? -1 : x.c > y.c ? 1 : 0));
   const allTimes = new Set<number>();
