@@ -1,8 +1,9 @@
 // RCA accuracy, three data sources, every method on the same windows:
 //  1. PetShop (real incidents of a microservice app on AWS, train split) with the true, a partial, a reversed
-//     and no call graph;
-//  2. a harder synthetic world (eval/rca/synth.ts) under graph and history conditions;
-//  3. the demo simulator (in-distribution, kept to see regressions).
+//     and no call graph (no graph: inferred from the data, and with inference off);
+//  2. a harder synthetic world (eval/rca/synth.ts) under graph and history conditions, and a history reaching
+//     back a day with the same-time-yesterday baseline on and off;
+//  3. the demo simulator (in-distribution, kept to see regressions; FORESIGHT_EVAL_QUICK=1 skips it).
 // Methods: Foresight, NSigma (max |z| vs pre-incident mean/sd), BARO-style (max robust score vs median/IQR),
 // random. AC@1, AC@3, Avg@5 of the component at fault.
 import { rankRootCauses, zScoreBaseline, iqrBaseline, componentOrder, type CandidateSeries, type DependencyEdge, type RcaOptions } from '../src/rca/model/index.js';
