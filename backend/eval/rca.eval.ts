@@ -1,11 +1,12 @@
 // RCA accuracy, three data sources, every method on the same windows:
 //  1. PetShop (real incidents of a microservice app on AWS, train split) with the true, a partial, a reversed
-//     and no call graph;
-//  2. a harder synthetic world (eval/rca/synth.ts) under graph and history conditions;
-//  3. the demo simulator (in-distribution, kept to see regressions).
+//     and no call graph (no graph: inferred from the data, and with inference off);
+//  2. a harder synthetic world (eval/rca/synth.ts) under graph and history conditions, and a history reaching
+//     back a day with the same-time-yesterday baseline on and off;
+//  3. the demo simulator (in-distribution, kept to see regressions; FORESIGHT_EVAL_QUICK=1 skips it).
 // Methods: Foresight, NSigma (max |z| vs pre-incident mean/sd), BARO-style (max robust score vs median/IQR),
 // random. AC@1, AC@3, Avg@5 of the component at fault.
-import { rankRootCauses, zScoreBaseline, iqrBaseline, componentOrder, type CandidateSeries, type DependencyEdge } from '../src/rca/model/index.js';
+import { rankRootCauses, zScoreBaseline, iqrBaseline, componentOrder, type CandidateSeries, type DependencyEdge, type RcaOptions } from '../src/rca/model/index.js';
 import { loadPetshop, petshopRoot, withReference, type PetshopIssue } from './rca/petshop.js';
 import { synthIncident, degradeGraph, reverseGraph, FAULT_TYPES, type SynthIncident } from './rca/synth.js';
 import { demoSimulatorSection } from './rca/demo-sim.js';
@@ -17,8 +18,11 @@ type Method = (typeof METHODS)[number];
 type Row = Record<Method, Tally>;
 const freshRow = (): Row => ({ Foresight: emptyTally(), NSigma: emptyTally(), BARO: emptyTally(), random: emptyTally() });
 
-function foresight(series: CandidateSeries[], incidentTime: number, edges?: DependencyEdge[]): string[] {
-  const r = rankRootCauses({ series, incidentTime, ...(edges ? { edges } : {}) });
+/** `edges` undefined: no graph, inferred from the data; `null`: no graph and inference off. */
+function foresight(series: CandidateSeries[], incidentTime: number, edges?: DependencyEdge[] | null, options: RcaOptions = {}): string[] {
+  // Every data source here has unix-second timestamps.
+  const opts: RcaOptions = { ...options, ...(edges === null ? { inferGraph: false } : {}) };
+  const r = rankRootCauses({ series, incidentTime, secondsPerUnit: 1, ...(edges ? { edges } : {}), options: opts });
   return r.status === 'ranked' ? r.components.map((c) => c.component) : [];
 }
 
@@ -75,7 +79,7 @@ function petshopSection(): string[] {
     }
     return best;
   };
-  const conditions = ['true graph', 'partial graph (30% missing, 10% wrong)', 'no graph', 'reversed graph'] as const;
+  const conditions = ['true graph', 'partial graph (30% missing, 10% wrong)', 'no graph (inferred from the data)', 'no graph, inference off', 'reversed graph'] as const;
   const rows = new Map<string, Row>(conditions.map((c) => [c, freshRow()]));
   const byScenario = new Map<string, Tally>();
   const misses: string[] = [];
@@ -90,10 +94,11 @@ function petshopSection(): string[] {
     const z = componentOrder(zScoreBaseline(series, is.incidentTime));
     const q = componentOrder(iqrBaseline(series, is.incidentTime));
     const rnd = randomOrder(series, 7 + k);
-    const graphs: Record<(typeof conditions)[number], DependencyEdge[] | undefined> = {
+    const graphs: Record<(typeof conditions)[number], DependencyEdge[] | undefined | null> = {
       'true graph': is.edges,
       'partial graph (30% missing, 10% wrong)': degradeGraph(is.edges, services, 100 + k, 0.3, 0.1),
-      'no graph': undefined,
+      'no graph (inferred from the data)': undefined,
+      'no graph, inference off': null,
       'reversed graph': reverseGraph(is.edges),
     };
     for (const c of conditions) {
@@ -134,7 +139,7 @@ function synthSection(): string[] {
   const incidents: SynthIncident[] = [];
   const PER_TYPE = 12;
   for (const [f, fault] of FAULT_TYPES.entries()) for (let k = 0; k < PER_TYPE; k++) incidents.push(synthIncident(5000 + 100 * f + k, fault));
-  const conditions = ['true graph', 'partial graph (30% missing, 10% wrong)', 'no graph', 'reversed graph', 'history with a gap (1 h the day before + 20 min), true graph'] as const;
+  const conditions = ['true graph', 'partial graph (30% missing, 10% wrong)', 'no graph (inferred from the data)', 'no graph, inference off', 'reversed graph', 'history with a gap (1 h the day before + 20 min), true graph'] as const;
   const rows = new Map<string, Row>(conditions.map((c) => [c, freshRow()]));
   const byFault = new Map<string, Row>(FAULT_TYPES.map((f) => [f, freshRow()]));
   const misses: string[] = [];
@@ -153,7 +158,7 @@ function synthSection(): string[] {
     for (const c of conditions) {
       const gap = c.startsWith('history');
       const edges =
-        c === 'no graph' ? undefined : c === 'reversed graph' ? reverseGraph(inc.edges) : c.startsWith('partial') ? degradeGraph(inc.edges, inc.services, 300 + k, 0.3, 0.1) : inc.edges;
+        c.startsWith('no graph (') ? undefined : c.startsWith('no graph,') ? null : c === 'reversed graph' ? reverseGraph(inc.edges) : c.startsWith('partial') ? degradeGraph(inc.edges, inc.services, 300 + k, 0.3, 0.1) : inc.edges;
       const series = gap ? inc.gapped : inc.series;
       const t0 = performance.now();
       const ours = foresight(series, inc.incidentTime, edges);
@@ -184,11 +189,46 @@ function synthSection(): string[] {
   ];
 }
 
+/**
+ * Same time yesterday: history is the day before from 1 h before to 15 min after the incident's time of day,
+ * then the last 20 minutes before the fault; with the yesterday baseline and without it (ablation).
+ */
+function yesterdaySection(): string[] {
+  const PER_TYPE = 12;
+  const conditions = ['yesterday baseline on, true graph', 'yesterday baseline off, true graph', 'yesterday baseline on, no graph', 'yesterday baseline off, no graph'] as const;
+  const rows = new Map<string, Row>(conditions.map((c) => [c, freshRow()]));
+  let k = 0;
+  for (const [f, fault] of FAULT_TYPES.entries()) {
+    for (let j = 0; j < PER_TYPE; j++, k++) {
+      const inc = synthIncident(7000 + 100 * f + j, fault, 15 * 60);
+      const z = componentOrder(zScoreBaseline(inc.gapped, inc.incidentTime));
+      const q = componentOrder(iqrBaseline(inc.gapped, inc.incidentTime));
+      const rnd = randomOrder(inc.gapped, 61 + k);
+      for (const c of conditions) {
+        const ours = foresight(inc.gapped, inc.incidentTime, c.endsWith('true graph') ? inc.edges : undefined, { sameTimeYesterday: c.includes(' on,') });
+        const row = rows.get(c)!;
+        addTo(row.Foresight, ours, inc.rootCause);
+        addTo(row.NSigma, z, inc.rootCause);
+        addTo(row.BARO, q, inc.rootCause);
+        addTo(row.random, rnd, inc.rootCause);
+      }
+    }
+  }
+  return table(
+    `Synthetic, history = the day before (1 h before to 15 min after the incident's time of day) + the last 20 min before the fault: ${k} incidents (other seeds than above).`,
+    [...rows],
+  );
+}
+
 export default async function rcaEval(): Promise<void> {
   const t0 = performance.now();
   process.stdout.write(['### PetShop (real incidents)', '', ...petshopSection(), '', `(${((performance.now() - t0) / 1000).toFixed(1)} s)`, ''].join('\n') + '\n');
   const t1 = performance.now();
   process.stdout.write(['### Synthetic, harder', '', ...synthSection(), '', `(${((performance.now() - t1) / 1000).toFixed(1)} s)`, ''].join('\n') + '\n');
+  const t2 = performance.now();
+  process.stdout.write(['### Same time yesterday', '', ...yesterdaySection(), '', `(${((performance.now() - t2) / 1000).toFixed(1)} s)`, ''].join('\n') + '\n');
+  // FORESIGHT_EVAL_QUICK=1 skips the demo simulator section (the slowest to run).
+  if (process.env.FORESIGHT_EVAL_QUICK === '1') return;
   process.stdout.write('### Demo simulator (in-distribution)\n\n');
   await demoSimulatorSection();
 }

@@ -85,7 +85,11 @@ interface Effect {
   traffic: Float64Array;
 }
 
-export function synthIncident(seed: number, fault: FaultType): SynthIncident {
+/**
+ * `yesterdayAfter`: seconds by which the day-before stretch reaches past the incident's time of day (default
+ * 0: the hour before it only). Any other value draws a different world from the same seed.
+ */
+export function synthIncident(seed: number, fault: FaultType, yesterdayAfter = 0): SynthIncident {
   const r = rng(seed);
   const svcs = buildGraph(r);
   const byName = new Map(svcs.map((s) => [s.name, s]));
@@ -94,7 +98,7 @@ export function synthIncident(seed: number, fault: FaultType): SynthIncident {
   const from = incidentAt - 86400 - 3600; // yesterday, for the gapped variant
   // Only the times any variant uses: yesterday's hour, then the 2 h before the incident and 10 min after.
   const times: number[] = [];
-  for (let t = from; t < from + 3600; t += STEP) times.push(t);
+  for (let t = from; t < from + 3600 + yesterdayAfter; t += STEP) times.push(t);
   for (let t = incidentAt - HISTORY; t <= incidentAt + AFTER; t += STEP) times.push(t);
   const T = Float64Array.from(times);
   const n = T.length;
@@ -219,7 +223,7 @@ export function synthIncident(seed: number, fault: FaultType): SynthIncident {
   }
   const edges = svcs.flatMap((s) => s.callees.map((c) => ({ caller: s.name, callee: c })));
   const recent = (s: CandidateSeries): CandidateSeries => cut(s, (t) => t >= incidentAt - HISTORY);
-  const gapped = (s: CandidateSeries): CandidateSeries => cut(s, (t) => t < from + 3600 || t >= faultAt - 20 * 60);
+  const gapped = (s: CandidateSeries): CandidateSeries => cut(s, (t) => t < from + 3600 + yesterdayAfter || t >= faultAt - 20 * 60);
   return {
     series: series.map(recent),
     gapped: series.map(gapped),

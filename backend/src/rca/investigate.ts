@@ -79,11 +79,12 @@ export async function investigate(deps: InvestigateDeps, req: InvestigateRequest
   const g = await gatherCandidates(deps.prom, cfg, { start, end, edges: topo.edges, ...(req.scope ? { scope: req.scope } : {}) });
   for (const f of g.failedQueries) notes.push(`query failed: ${f}`);
 
-  let result = rankRootCauses({ series: g.series, incidentTime: t, edges: topo.edges });
+  // Prometheus timestamps are unix seconds: evidence reads "started 2.5 min before the incident".
+  let result = rankRootCauses({ series: g.series, incidentTime: t, edges: topo.edges, secondsPerUnit: 1 });
   let priors: Record<string, number> = {};
   if (deps.kb && result.status === 'ranked') {
     priors = deps.kb.priors(symptomsOf(result));
-    if (Object.keys(priors).length) result = rankRootCauses({ series: g.series, incidentTime: t, edges: topo.edges, priors });
+    if (Object.keys(priors).length) result = rankRootCauses({ series: g.series, incidentTime: t, edges: topo.edges, priors, secondsPerUnit: 1 });
   }
 
   const timeline: TimelineEvent[] = anomalyEvents(result.findings);

@@ -107,3 +107,17 @@ test('incidents: the knowledge base is searchable by symptom from the CLI', asyn
   assert.equal(r.code, 2);
   assert.match(r.err, /no such file/);
 });
+
+test('evidence reads in units: ISO times give durations, `_seconds` values print as ms/s', async () => {
+  const rows = ['time,db_latency_seconds,api_latency_seconds'];
+  const t0 = Date.UTC(2026, 0, 5, 10, 0, 0);
+  for (let t = 0; t <= 900; t += 10) {
+    const w = Math.sin(t / 37) * 0.5 + Math.cos(t / 13) * 0.5;
+    rows.push(`${new Date(t0 + t * 1000).toISOString()},${0.05 + 0.004 * w + (t >= 600 ? 0.3 : 0)},${0.02 + 0.0005 * w}`);
+  }
+  const f = join(dir, 'iso.csv');
+  writeFileSync(f, rows.join('\n'));
+  const r = await cli(['--input', f, '--fault-time', new Date(t0 + 630_000).toISOString()]);
+  assert.equal(r.code, 0, r.err);
+  assert.match(r.out, /db_latency_seconds rose from 50 ms to 35\d ms .*started 30 s before the incident/);
+});

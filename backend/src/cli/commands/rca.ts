@@ -142,7 +142,8 @@ export async function run(argv: string[]): Promise<number> {
       process.stderr.write(`foresight rca: --fault-time '${raw}' is not a number${csv.isoTime ? ' or ISO date' : ''}\n`);
       return 2;
     }
-    const result = rankRootCauses({ series: csv.series, incidentTime: faultTime, edges });
+    const unit = secondsPerUnit(csv.isoTime, faultTime);
+    const result = rankRootCauses({ series: csv.series, incidentTime: faultTime, edges, ...(unit ? { secondsPerUnit: unit } : {}) });
     if (result.status === 'insufficient') {
       process.stderr.write(`foresight rca: insufficient evidence: ${result.reason}\n`);
       for (const s of result.skipped.slice(0, 10)) process.stderr.write(`  skipped ${s.metric}: ${s.reason}\n`);
@@ -180,4 +181,16 @@ export async function run(argv: string[]): Promise<number> {
     }
     throw e;
   }
+}
+
+/**
+ * Seconds per timestamp unit of the CSV, for evidence text: ISO times are parsed to milliseconds; numeric
+ * times that look like unix seconds or milliseconds (years 2001–2286) are taken as such; anything else
+ * (sample indices, relative times) stays unitless.
+ */
+function secondsPerUnit(isoTime: boolean, t: number): number | undefined {
+  if (isoTime) return 0.001;
+  if (t >= 1e9 && t < 1e10) return 1;
+  if (t >= 1e12 && t < 1e13) return 0.001;
+  return undefined;
 }

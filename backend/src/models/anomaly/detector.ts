@@ -35,6 +35,8 @@
 //    unchanged); gaps are fine (phase comes from the timestamp). Counters must be turned into rates.
 // State: ~40 scalars plus the profiles as base64 float32 (<= 60 + 288 + 168 buckets): < 4 KB of JSON.
 
+import { nextQuantum, nextTypicalDiff, resolutionFloor } from '../series/noise-floor.js';
+
 // 'seasonal' | 'ewma' | 'cusum' | 'variance' were the previous detector's names; kept in the type so
 // findings stored before the change still read.
 export type DetectorName = 'point' | 'drift' | 'new_behaviour' | 'seasonal' | 'ewma' | 'cusum' | 'variance';
@@ -140,7 +142,6 @@ const GROSS_Z = 6;
 const GROSS_FACTOR = 3;
 const PEAK_SECONDS = 7 * 86_400;
 const CLOSE_FACTOR = 100;
-const TIE = 1e-9; // relative difference below which two data-scaled quantities count as equal
 const SCORE_GRID = 4096;
 /** Scores are multiples of 1/4096 (a waiting time to within 0.2%). The same series times any positive
  * constant differs only by floating-point rounding (~1e-15 relative) in every quantity compared, so
@@ -370,13 +371,8 @@ export class OnlineAnomalyDetector {
     // Data resolution: the quantum (smallest non-zero step) and the running median of |differences|.
     if (!first) {
       const d = Math.abs(x - this.lastX);
-      if (d > 0) {
-        if (this.quantum === 0 || d < this.quantum) this.quantum = d;
-        if (this.medDiff === 0) this.medDiff = d;
-      }
-      // Equal within rounding counts as equal: on quantised data d often equals the median exactly, and
-      // the same series times 3.7 must not tip the other way (scale invariance).
-      if (this.medDiff > 0) this.medDiff *= d > this.medDiff * (1 + TIE) ? 1.05 : d < this.medDiff * (1 - TIE) ? 0.9524 : 1;
+      this.quantum = nextQuantum(this.quantum, d);
+      this.medDiff = nextTypicalDiff(this.medDiff, d);
     }
     const prevX = this.lastX;
     this.lastX = x;
@@ -386,7 +382,7 @@ export class OnlineAnomalyDetector {
     this.setBuckets(t);
     const expected = this.predict(this.sel);
     const r = x - expected;
-    const floor = this.quantum > this.medDiff ? this.quantum : this.medDiff;
+    const floor = resolutionFloor(this.quantum, this.medDiff);
     const ownScale = this.sel < 0 ? this.scale : this.profiles[this.sel]!.scale;
     const sc = ownScale > floor ? ownScale : floor;
     this.lastExpected = expected;

@@ -1,7 +1,8 @@
 // Noise scale of a baseline that respects how real metrics look: quantised (counts, 5-minute averages of
-// few requests), flat for hours, zero-heavy. (The anomaly detector has similar helpers in models/series;
-// kept local so the RCA model stays self-contained until they are unified.)
+// few requests), flat for hours, zero-heavy. The resolution floor is models/series/noise-floor.ts, shared
+// with the anomaly detector.
 import { quantile, sortedCopy } from './robust-stats.js';
+import { batchResolution } from '../../models/series/noise-floor.js';
 
 export interface Noise {
   median: number;
@@ -24,20 +25,9 @@ export function noiseScale(values: number[], times: number[], step: number): Noi
   const spread = s.length
     ? Math.max(1.4826 * quantile(dev, 0.5), (quantile(s, 0.75) - quantile(s, 0.25)) / 1.349, (quantile(s, 0.95) - quantile(s, 0.05)) / 3.29)
     : 0;
-  // Sample-to-sample noise (MAD of differences between neighbours), blind to slow trends and level shifts.
-  const diffs: number[] = [];
-  for (let i = 1; i < values.length; i++) if (times[i]! - times[i - 1]! <= 3 * step) diffs.push(Math.abs(values[i]! - values[i - 1]!));
-  const diffNoise = diffs.length ? (1.4826 * quantile(sortedCopy(diffs), 0.5)) / Math.SQRT2 : 0;
-  // Two distinct values (100 and one 80) say nothing about the quantum; three or more (0, 1, 2 errors) do.
-  let resolution = 0;
-  let distinct = 1;
-  const tiny = 1e-9 * Math.max(Math.abs(s[0] ?? 0), Math.abs(s[s.length - 1] ?? 0));
-  for (let i = 1; i < s.length; i++) {
-    const d = s[i]! - s[i - 1]!;
-    if (d <= tiny) continue;
-    distinct++;
-    if (resolution === 0 || d < resolution) resolution = d;
-  }
-  if (distinct < 3) resolution = 0;
+  // The data's resolution (quantum) and sample-to-sample noise: the same floor the anomaly detector keeps online.
+  const res = batchResolution(s, values, times, 3 * step);
+  const diffNoise = res.typicalDiff;
+  const resolution = res.quantum;
   return { median, scale: Math.max(spread, diffNoise), resolution, mad: s.length ? 1.4826 * quantile(dev, 0.5) : 0, diff: diffNoise };
 }

@@ -2,7 +2,9 @@
 // then rank components with the explanation walk (dependency graph + onset order) and metrics within them.
 import { analyseSeries, largestChange, type Windows } from './series-anomaly.js';
 import { explanationWalk, type NodeState } from './explanation-walk.js';
+import { graphTrust, inferEdges, type Trace } from './graph-evidence.js';
 import { median } from './robust-stats.js';
+import { formatDuration, formatValue, valueUnitOf } from './units.js';
 import {
   RcaInputError,
   type CandidateRank,
@@ -27,11 +29,15 @@ export function rankRootCauses(input: RcaInput): RcaResult {
     const [a, b] = best.get(s.metric) ?? [0, 0];
     best.set(s.metric, change[i]! >= a ? [change[i]!, a] : [a, Math.max(b, change[i]!)]);
   });
+  const traceOf = new Map<SeriesFinding, Trace>();
   for (const [i, s] of input.series.entries()) {
     const [a, b] = best.get(s.metric)!;
     const r = analyseSeries(s, windows, change[i] === a ? b : a);
     if ('skip' in r) skipped.push({ component: s.component, metric: s.metric, reason: r.skip });
-    else findings.push(r.finding);
+    else {
+      findings.push(r.finding);
+      if (r.trace) traceOf.set(r.finding, r.trace);
+    }
   }
   weighByVolume(findings);
   if (findings.length === 0) {
@@ -55,7 +61,16 @@ export function rankRootCauses(input: RcaInput): RcaResult {
   const nodes = componentStates(findings);
   const priors = new Map<string, number>();
   for (const [k, v] of Object.entries(input.priors ?? {})) if (!k.includes('/')) priors.set(k, v);
-  const mass = explanationWalk(nodes, input.edges ?? [], { tolerance: step, decay: 2 * step, priors });
+  const walkOpts = { tolerance: step, decay: 2 * step, priors };
+  const given = input.edges ?? [];
+  // No graph given: infer one from the data (onset order + co-moving deviation traces).
+  const edges = given.length || input.options?.inferGraph === false ? given : inferEdges(nodes, componentTraces(findings, traceOf), { step });
+  const graph = explanationWalk(nodes, edges, walkOpts);
+  // The graph moves the ranking only as far as the data supports it: blend the walk with the components'
+  // own evidence (the walk without edges) by the share of informative edges whose onsets agree.
+  const trust = edges.length ? graphTrust(nodes, edges, step) : 1;
+  const own = edges.length && trust < 1 ? explanationWalk(nodes, [], walkOpts) : graph;
+  const mass = new Map([...graph].map(([c, m]) => [c, trust * m + (1 - trust) * (own.get(c) ?? 0)]));
 
   // Onset order among the strong anomalies only: a faint wobble that "started first" is not the beginning.
   const top = Math.max(...[...nodes.values()].map((s) => Math.max(s.failure, s.load, s.drop)));
@@ -106,7 +121,7 @@ export function rankRootCauses(input: RcaInput): RcaResult {
       component: f.component,
       metric: f.metric,
       score: (compScore.get(f.component) ?? 0) * f.score * (input.priors?.[`${f.component}/${f.metric}`] ?? 1),
-      evidence: describe(f, input.incidentTime),
+      evidence: describe(f, input.incidentTime, input.secondsPerUnit),
     };
     if (f.onset !== undefined) cand.onset = f.onset;
     return cand;
@@ -153,6 +168,17 @@ function weighByVolume(findings: SeriesFinding[]): void {
     if (v === undefined || !(ref > 0)) continue;
     f.score *= Math.min(1, Math.max(0.05, Math.sqrt(v / ref)));
   }
+}
+
+/** Per component, the deviation trace of its strongest anomalous series (ties: metric name). */
+function componentTraces(findings: SeriesFinding[], traceOf: Map<SeriesFinding, Trace>): Map<string, Trace> {
+  const best = new Map<string, SeriesFinding>();
+  for (const f of findings) {
+    if (!traceOf.has(f)) continue;
+    const b = best.get(f.component);
+    if (!b || f.score > b.score || (f.score === b.score && f.metric < b.metric)) best.set(f.component, f);
+  }
+  return new Map([...best].map(([c, f]) => [c, traceOf.get(f)!]));
 }
 
 /** Per component, the strongest anomaly of each kind and when its strong series began. */
@@ -221,28 +247,39 @@ function prepareWindows(input: RcaInput): { windows: Windows; step: number } {
     minDeviation: o.minDeviation ?? 3,
     step,
   };
+  // A day in timestamp units is known only when the time unit is: then yesterday can serve as a baseline.
+  if (input.secondsPerUnit !== undefined && input.secondsPerUnit > 0 && o.sameTimeYesterday !== false) windows.day = 86_400 / input.secondsPerUnit;
   return { windows, step };
 }
 
-function fmt(x: number): string {
-  if (x === 0) return '0';
-  const a = Math.abs(x);
-  return a >= 1e4 || a < 1e-3 ? x.toExponential(2) : String(Math.round(x * 1000) / 1000);
-}
-
-/** One line of evidence; the onset is told relative to the incident (the input's own time unit). */
-export function describe(f: SeriesFinding, incidentTime: number): string {
+/**
+ * One line of evidence. Values are shown in the metric's unit when its name carries one; the onset is told
+ * relative to the incident, as a duration when `secondsPerUnit` (seconds per timestamp unit) is known, else
+ * in the input's own time unit.
+ */
+export function describe(f: SeriesFinding, incidentTime: number, secondsPerUnit?: number): string {
   const dir = (f.peakValue ?? f.baselineMedian) >= f.baselineMedian ? 'rose' : 'fell';
-  const lead = f.onset === undefined ? '' : f.onset <= incidentTime ? `, ${fmt(incidentTime - f.onset)} before the incident` : `, ${fmt(f.onset - incidentTime)} after the incident`;
+  const unit = valueUnitOf(f.metric);
+  const magnitude = Math.max(Math.abs(f.baselineMedian), Math.abs(f.peakValue ?? 0));
+  const v = (x: number) => formatValue(x, unit, magnitude);
+  const span = (d: number) => (secondsPerUnit !== undefined && secondsPerUnit > 0 ? formatDuration(d * secondsPerUnit) : formatValue(d, 'none'));
+  const lead =
+    f.onset === undefined
+      ? ''
+      : f.onset === incidentTime
+        ? ', at the incident'
+        : f.onset < incidentTime
+          ? `, started ${span(incidentTime - f.onset)} before the incident`
+          : `, started ${span(f.onset - incidentTime)} after the incident`;
   return (
-    `${f.metric} ${dir} from ${fmt(f.baselineMedian)} to ${fmt(f.peakValue ?? NaN)} ` +
-    `(${fmt(f.deviation)} × its noise)${lead}${f.preexisting ? ' (already changed before the analysis window)' : ''}`
+    `${f.metric} ${dir} from ${v(f.baselineMedian)} to ${v(f.peakValue ?? NaN)} ` +
+    `(${formatValue(f.deviation, 'none')} × its noise)${lead}${f.preexisting ? ' (already changed before the analysis window)' : ''}`
   );
 }
 
 function componentEvidence(c: string, findings: SeriesFinding[], input: RcaInput): string[] {
   const mine = findings.filter((f) => f.component === c && f.anomalous).sort((a, b) => b.score - a.score);
-  const ev = mine.slice(0, 3).map((f) => describe(f, input.incidentTime));
+  const ev = mine.slice(0, 3).map((f) => describe(f, input.incidentTime, input.secondsPerUnit));
   const onset = Math.min(...mine.map((f) => f.onset!));
   const firstOnset = (x: string) => {
     const os = findings.filter((f) => f.component === x && f.anomalous).map((f) => f.onset!);

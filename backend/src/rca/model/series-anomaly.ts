@@ -2,6 +2,7 @@
 // and the metric's meaning, the onset of the change (first sample of a sustained abnormal run) and its size.
 import { quantile, sortedCopy, theilSen } from './robust-stats.js';
 import { noiseScale } from './noise-floor.js';
+import { sameTimeYesterday } from './yesterday.js';
 import { deviationKind, guessDirection, meaningfulChange, semanticOf } from './metric-kind.js';
 import type { CandidateSeries, Direction, SeriesFinding } from './types.js';
 
@@ -15,6 +16,8 @@ export interface Windows {
   minDeviation: number;
   /** Median sampling step of the input (same unit as timestamps). */
   step: number;
+  /** One day in timestamp units, when known and the same-time-yesterday baseline is wanted. */
+  day?: number;
 }
 
 /** z above which a sample counts as part of an abnormal run. */
@@ -30,7 +33,8 @@ const Z_FLAT = 4;
 /** Weight of a change that was already there before the analysis window (background, not this incident). */
 const PREEXISTING = 0.3;
 
-export type SeriesOutcome = { finding: SeriesFinding } | { skip: string };
+/** `trace`: the signed-bad z of each analysis-window sample (by time), for anomalous series. */
+export type SeriesOutcome = { finding: SeriesFinding; trace?: Map<number, number> } | { skip: string };
 
 /**
  * Largest absolute change of a series in the analysis window against its baseline median: the peer scale
@@ -129,7 +133,7 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
   const resid = cleanV.map((v, i) => v - slope * (cleanT[i]! - anchor));
   const base = slope ? sortedCopy(resid) : sortedCopy(cleanV);
   const centre = quantile(base, 0.5);
-  const expected = (t: number) => centre + slope * Math.min(t - anchor, span / 2);
+  let expected = (t: number) => centre + slope * Math.min(t - anchor, span / 2);
 
   // 3. Scale: the widest of the noise estimates, the data's resolution and the metric's meaningful change.
   const floor = meaningfulChange(semantic, level, magnitude) / 3;
@@ -142,9 +146,33 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
     scale = big > 0 ? big / Z_FLAT : 1;
   }
 
-  const up = direction !== 'down' ? detect(av, at, expected, scale, 1, w.minDeviation) : NONE_UP;
-  const down = direction !== 'up' ? detect(av, at, expected, scale, -1, w.minDeviation) : NONE_DOWN;
-  const pick = up.deviation >= down.deviation ? up : down;
+  const judge = (exp: (t: number) => number, sc: number) => {
+    const up = direction !== 'down' ? detect(av, at, exp, sc, 1, w.minDeviation) : NONE_UP;
+    const down = direction !== 'up' ? detect(av, at, exp, sc, -1, w.minDeviation) : NONE_DOWN;
+    return up.deviation >= down.deviation ? up : down;
+  };
+  let pick = judge(expected, scale);
+  // Same time yesterday, when the data reaches back a day: kept when it finds the smaller change.
+  if (w.day !== undefined && pick.deviation > 0) {
+    const from = w.analysisStart - Math.max(20 * w.step, at[at.length - 1]! - w.analysisStart);
+    const cmp = { t: [] as number[], v: [] as number[], residual: [] as number[] };
+    for (let i = 0; i < cleanT.length; i++) {
+      if (cleanT[i]! < from) continue;
+      cmp.t.push(cleanT[i]!);
+      cmp.v.push(cleanV[i]!);
+      cmp.residual.push(cleanV[i]! - expected(cleanT[i]!));
+    }
+    const alt = cmp.t.length >= w.minBaselinePoints ? sameTimeYesterday(s.timestamps, s.values, cmp, at, w.day, w.step, w.minBaselinePoints) : undefined;
+    if (alt) {
+      const altScale = Math.max(alt.scale, noise.resolution, floor, flat ? PEER_FLOOR * peerChange : 0, scale * 1e-9);
+      const other = judge(alt.expected, altScale);
+      if (other.deviation < pick.deviation) {
+        pick = other;
+        expected = alt.expected;
+        scale = altScale;
+      }
+    }
+  }
   const abnormal = pick.onset !== undefined && pick.deviation >= w.minDeviation;
 
   // 4. A change already present at the end of the baseline began before this incident.
@@ -180,6 +208,9 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
     finding.detectedAt = pick.detectedAt!;
     finding.peakValue = pick.peakValue!;
     if (preexisting) finding.preexisting = true;
+    const trace = new Map<number, number>();
+    for (let i = 0; i < at.length; i++) trace.set(at[i]!, (pick.sign * (av[i]! - expected(at[i]!))) / scale);
+    return { finding, trace };
   }
   return { finding };
 }

@@ -31,6 +31,13 @@ export interface RcaOptions {
   minBaselinePoints?: number;
   /** Smallest typical post-onset deviation, in noise-scale units, that counts as abnormal; default 3. */
   minDeviation?: number;
+  /** With no edges given, infer dependency edges from the data (onset order + lagged correlation); default true. */
+  inferGraph?: boolean;
+  /**
+   * When the data reaches back a day (and `secondsPerUnit` is given), also judge each series against the same
+   * window one day earlier and keep the baseline that finds the smaller change; default true.
+   */
+  sameTimeYesterday?: boolean;
 }
 
 export interface RcaInput {
@@ -42,6 +49,11 @@ export interface RcaInput {
    * 1 is neutral, >1 favours. Priors nudge, they never create a candidate that shows no anomaly.
    */
   priors?: Record<string, number>;
+  /**
+   * Seconds per timestamp unit (1 for unix seconds, 0.001 for milliseconds). Only the evidence text uses it
+   * ("started 2.5 min before the incident"); when absent, time differences are printed as plain numbers.
+   */
+  secondsPerUnit?: number;
   options?: RcaOptions;
 }
 
