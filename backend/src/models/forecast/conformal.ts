@@ -86,9 +86,9 @@ export function stepQuantiles(v: ValidationErrors, u: Float64Array, h: number, p
     reach = j + 1;
   }
   reach = Math.max(1, reach);
-  // Quantiles on a geometric grid of steps (interpolated between): ~30 selections instead of one per step.
+  // Quantiles on a geometric grid of steps (interpolated between): ~25 selections instead of one per step.
   const grid: number[] = [];
-  for (let j = 0; j < reach; j = Math.max(j + 1, Math.floor(j * 1.2))) grid.push(j);
+  for (let j = 0; j < reach; j = Math.max(j + 2, Math.floor(j * 1.25))) grid.push(j);
   if (grid[grid.length - 1] !== reach - 1) grid.push(reach - 1);
   const q = LEVELS.map(() => new Float64Array(grid.length));
   grid.forEach((j, g) => {
@@ -130,33 +130,24 @@ export function stepQuantiles(v: ValidationErrors, u: Float64Array, h: number, p
   return res;
 }
 
-/** A way to scale errors: per validation error (K x hv) and per final step (h). */
-export interface ScaleCandidate {
-  name: string;
-  val: Float64Array;
-  final: Float64Array;
-}
-
 /**
- * Laplace negative log-likelihood of the errors when step j's errors have scale b_j * s_kj (b_j
- * fitted): sum_j N_j log(mean_k |e_kj| / s_kj) + sum log s_kj, up to a constant. Lower is better; it
- * compares scalings in O(errors), with no quantiles.
+ * Laplace negative log-likelihood of the errors when step j's errors have scale b_j * s_kj, s = the
+ * forecast level^kappa (b_j fitted): sum_j N_j log(mean_k |e_kj| / s_kj) + sum log s_kj, up to a
+ * constant. Lower is better; it compares scalings in O(errors), with no quantiles. `logLevel` is
+ * sum log max(|f|, floor) over the errors (the kappa = 1 term).
  */
-function scaleNll(v: ValidationErrors, sc: Float64Array | null, sumAbs: Float64Array, count: Float64Array): number {
-  const { err, lim, K, hv } = v;
+function scaleNll(v: ValidationErrors, kappa: number, floor: number, logLevel: number, sumAbs: Float64Array, count: Float64Array): number {
+  const { err, fc, lim, K, hv } = v;
   sumAbs.fill(0);
   count.fill(0);
-  let logs = 0;
   for (let k = 0; k < K; k++) {
     const row = k * hv;
     for (let j = 0; j < lim[k]!; j++) {
-      const s = sc ? sc[row + j]! : 1;
-      sumAbs[j]! += Math.abs(err[row + j]!) / s;
+      sumAbs[j]! += Math.abs(err[row + j]!) / scaleOf(fc[row + j]!, kappa, floor);
       count[j]!++;
-      if (sc) logs += Math.log(s);
     }
   }
-  let nll = logs;
+  let nll = kappa * logLevel;
   for (let j = 0; j < hv; j++) if (count[j]! > 0) nll += count[j]! * Math.log(Math.max(sumAbs[j]! / count[j]!, 1e-300));
   return nll;
 }
@@ -167,42 +158,42 @@ function scaleNll(v: ValidationErrors, sc: Float64Array | null, sumAbs: Float64A
  * (scaleNll). A scaled band must beat the additive one clearly (by 1 nat per 50 errors), so a tie keeps
  * the simpler band.
  */
-export function conformalBands(v: ValidationErrors, mean: Float64Array, o: { positive: boolean; level: number }): Widths & { scaling: string } {
+export function conformalBands(v: ValidationErrors, mean: Float64Array, o: { positive: boolean; level: number }): Widths & { kappa: number } {
   const h = mean.length;
   const floor = Math.max(0.05 * o.level, 1e-300);
-  const cands: ScaleCandidate[] = [];
+  let kappa = 0;
   if (o.positive) {
-    for (const kappa of KAPPAS.slice(1)) {
-      cands.push({ name: `level^${kappa}`, val: v.fc.map((f) => scaleOf(f, kappa, floor)), final: mean.map((f) => scaleOf(f, kappa, floor)) });
+    const sumAbs = new Float64Array(v.hv);
+    const count = new Float64Array(v.hv);
+    let n = 0;
+    let logLevel = 0;
+    for (let k = 0; k < v.K; k++) {
+      n += v.lim[k]!;
+      for (let j = 0; j < v.lim[k]!; j++) logLevel += Math.log(Math.max(Math.abs(v.fc[k * v.hv + j]!), floor));
     }
-  }
-  const sumAbs = new Float64Array(v.hv);
-  const count = new Float64Array(v.hv);
-  let n = 0;
-  for (let k = 0; k < v.K; k++) n += v.lim[k]!;
-  let bestNll = scaleNll(v, null, sumAbs, count) - n / 50;
-  let best: ScaleCandidate | null = null;
-  for (const c of cands) {
-    const nll = scaleNll(v, c.val, sumAbs, count);
-    if (nll < bestNll) {
-      bestNll = nll;
-      best = c;
+    let best = scaleNll(v, 0, floor, logLevel, sumAbs, count) - n / 50;
+    for (const kap of KAPPAS.slice(1)) {
+      const nll = scaleNll(v, kap, floor, logLevel, sumAbs, count);
+      if (nll < best) {
+        best = nll;
+        kappa = kap;
+      }
     }
   }
   let u = v.err;
-  if (best) {
+  if (kappa) {
     u = new Float64Array(v.err.length);
-    for (let i = 0; i < u.length; i++) u[i] = v.err[i]! / best.val[i]!;
+    for (let i = 0; i < u.length; i++) u[i] = v.err[i]! / scaleOf(v.fc[i]!, kappa, floor);
   }
   const w = stepQuantiles(v, u, h, new Float64Array(v.K * v.hv + 1));
-  if (best) {
+  if (kappa) {
     for (let j = 0; j < h; j++) {
-      const sc = best.final[j]!;
+      const sc = scaleOf(mean[j]!, kappa, floor);
       w.lo80[j]! *= sc;
       w.hi80[j]! *= sc;
       w.lo95[j]! *= sc;
       w.hi95[j]! *= sc;
     }
   }
-  return { ...w, scaling: best ? best.name : 'none' };
+  return { ...w, kappa };
 }

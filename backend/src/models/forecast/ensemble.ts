@@ -326,7 +326,7 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
     mean[j] = best.kind === 'single' ? p0![j]! : best.kind === 'median' ? median3(p0![j]!, p1![j]!, p2![j]!) : best.w[0]! * p0![j]! + best.w[1]! * p1![j]!;
   }
   const w = conformalBands({ err, fc: bestPath, lim, K: K2, hv }, mean, { positive, level });
-  if (w.scaling !== 'none') notes.push(`interval widths scale with the ${w.scaling}`);
+  if (w.kappa) notes.push(`interval widths scale with the forecast level^${w.kappa}`);
   const lo80 = new Float64Array(h), hi80 = new Float64Array(h), lo95 = new Float64Array(h), hi95 = new Float64Array(h);
   for (let j = 0; j < h; j++) {
     lo80[j] = mean[j]! - w.lo80[j]!;

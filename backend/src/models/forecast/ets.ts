@@ -149,7 +149,7 @@ export function fitEts(y: Float64Array, spec: EtsSpec, o: { maxEvals?: number } 
       return obj(full);
     },
     active.map((i) => u0[i]!),
-    { maxEvals: o.maxEvals ?? 25 * active.length + 20, tol: 1e-6 },
+    { maxEvals: o.maxEvals ?? 15 * active.length + 20, tol: 1e-6 },
   );
   for (let i = 0; i < active.length; i++) full[active[i]!] = res.x[i]!;
   const [alpha, beta, gamma, phi] = map(full);
