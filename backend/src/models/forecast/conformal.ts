@@ -27,7 +27,7 @@ const LEVELS: [keyof Widths, number][] = [['lo95', 0.025], ['lo80', 0.1], ['hi80
 export const KAPPAS = [0, 0.5, 1];
 
 /** k-th smallest of a[0, len) (0-based), in place (Hoare quickselect; partial order left behind). */
-function select(a: Float64Array, len: number, k: number): number {
+export function select(a: Float64Array, len: number, k: number): number {
   let lo = 0;
   let hi = len - 1;
   while (hi > lo) {

@@ -6,9 +6,10 @@
 // calibrated on (split conformal, per horizon step, pooled over neighbouring steps). The final forecast
 // runs the same members from the end of the history.
 // Members: naive, seasonal naive per season, ETS with the longest usable season (N / Ad trend by AICc),
-// decomposition (all seasons) + ETS (N / Ad by AICc), decomposition + Theta, decomposition + drift.
+// decomposition (all seasons) + ETS (N / Ad by AICc), decomposition + Theta, decomposition + drift,
+// decomposition + a robust level (median of the last max(horizon, longest season) adjusted values).
 import { etsPaths, fitEts, type EtsFit } from './ets.js';
-import { conformalBands } from './conformal.js';
+import { conformalBands, select } from './conformal.js';
 import { decompose, seasonalAt, type SeasonComponent } from './seasons.js';
 
 export interface EnsembleResult {
@@ -135,7 +136,7 @@ function olsSlope(a: Float64Array): number {
 }
 
 /** Members fitted on y[0, train) (or given their fits); `comps` is the decomposition to use. */
-function buildMembers(y: Float64Array, train: number, seasons: number[], comps: SeasonComponent[], pre: Prefit = {}): { members: Member[]; fits: Prefit } {
+function buildMembers(y: Float64Array, train: number, h: number, seasons: number[], comps: SeasonComponent[], pre: Prefit = {}): { members: Member[]; fits: Prefit } {
   const out: Member[] = [];
   const fitFrom = Math.max(0, train - FIT_MAX);
   out.push({
@@ -205,6 +206,25 @@ function buildMembers(y: Float64Array, train: number, seasons: number[], comps: 
   });
   const th = pre.theta ?? fitTheta(a.subarray(fitFrom, train));
   out.push({ name: `${label}theta`, run: thetaRunner(a, fitFrom, th, seas) });
+  // Robust level: the median of the last W (adjusted) values, flat. Far ahead, on spiky or
+  // mean-reverting series, a level no single recent value can move beats every smoothed one.
+  const W = Math.max(h, seasons.length ? seasons[seasons.length - 1]! : 0, 12);
+  out.push({
+    name: `${label}median`,
+    run: (origins, hh, emit) => {
+      const path = new Float64Array(hh);
+      // At most 48 evenly spaced values of the window: as robust, and cheap at every origin.
+      const stride = Math.ceil(W / 48);
+      const buf = new Float64Array(Math.ceil(W / stride));
+      for (const o of origins) {
+        let len = 0;
+        for (let i = o - 1; i >= Math.max(0, o - W); i -= stride) buf[len++] = a[i]!;
+        const med = select(buf, len, len >> 1);
+        for (let j = 0; j < hh; j++) path[j] = med + seas(o + j);
+        emit(o, path);
+      }
+    },
+  });
   return { members: out, fits: { ...pre, etsA: fitA, theta: th, drift } };
 }
 
@@ -230,7 +250,7 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
   for (let k = 0; k < K; k++) origins.push(train + Math.floor(((n - train) * k) / K));
   // Validation: members fitted on y[0, train), seasons estimated on train, run to every origin.
   const compsTrain = decompose(y.subarray(0, train), valSeasons);
-  const { members: valMembers, fits } = buildMembers(y, train, valSeasons, compsTrain);
+  const { members: valMembers, fits } = buildMembers(y, train, h, valSeasons, compsTrain);
   const hv = h;
   const K2 = origins.length;
   // Validation paths, one flat K x h matrix per member (row k = origin k); steps past the end unused.
@@ -312,7 +332,7 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
   // Final: the same members (by name), fitted on the same train part, seasons re-estimated on all of y.
   const comps = decompose(y, valSeasons);
   // Parameters are kept from the train fit (the final run updates the states through all of y).
-  const finalMembers = buildMembers(y, train, valSeasons, comps, fits).members;
+  const finalMembers = buildMembers(y, train, h, valSeasons, comps, fits).members;
   const byName = new Map(finalMembers.map((m) => [m.name, m]));
   const chosen = best.idx.map((i) => valMembers[i]!.name);
   const fpaths = chosen.map((name) => {
