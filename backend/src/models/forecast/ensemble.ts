@@ -207,9 +207,11 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   const th = pre.theta ?? fitTheta(a.subarray(fitFrom, train));
   out.push({ name: `${label}theta`, run: thetaRunner(a, fitFrom, th, seas) });
   // Robust level: the median of the last W (adjusted) values, flat. Far ahead, on spiky or
-  // mean-reverting series, a level no single recent value can move beats every smoothed one.
+  // mean-reverting series, a level no single recent value can move beats every smoothed one. Only
+  // offered where the train part reverts to its mean (variance ratio test): on a random walk a lagged
+  // level can win a validation by chance but is never the right forecast.
   const W = Math.max(h, seasons.length ? seasons[seasons.length - 1]! : 0, 12);
-  out.push({
+  if (meanReverting(a.subarray(0, train), Math.min(W, Math.floor(train / 4)))) out.push({
     name: `${label}median`,
     run: (origins, hh, emit) => {
       const path = new Float64Array(hh);
@@ -226,6 +228,28 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
     },
   });
   return { members: out, fits: { ...pre, etsA: fitA, theta: th, drift } };
+}
+
+/**
+ * Variance ratio (Lo & MacKinlay): Var(x[t+q] - x[t]) / (q Var(x[t+1] - x[t])) is about 1 for a random
+ * walk and about 2/q for noise around a level; below 0.5 the series reverts to its mean.
+ */
+function meanReverting(x: Float64Array, q: number): boolean {
+  const n = x.length;
+  if (q < 2 || n < 2 * q) return false;
+  const varDiff = (lag: number): number => {
+    let s = 0;
+    let s2 = 0;
+    for (let i = lag; i < n; i++) {
+      const d = x[i]! - x[i - lag]!;
+      s += d;
+      s2 += d * d;
+    }
+    const c = n - lag;
+    return s2 / c - (s / c) ** 2;
+  };
+  const v1 = varDiff(1);
+  return v1 > 0 && varDiff(q) < 0.5 * q * v1;
 }
 
 function median3(a: number, b: number, c: number): number {

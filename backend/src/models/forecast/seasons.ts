@@ -154,8 +154,11 @@ export function findSeasons(y: Float64Array, o: { stepSeconds?: number; hint?: n
     const p = queue.shift()!;
     tried.add(p);
     // Remaining series: y minus the seasons kept so far.
-    const x = new Float64Array(n);
-    for (let i = 0; i < n; i++) x[i] = y[i]! - seasonalAt(comps, i);
+    let x = y;
+    if (comps.length) {
+      x = new Float64Array(n);
+      for (let i = 0; i < n; i++) x[i] = y[i]! - seasonalAt(comps, i);
+    }
     const cycles = Math.min(Math.floor(n / p), 8);
     // One moving average of the last `cycles` cycles serves the component and both variances.
     const from = n - cycles * p;
