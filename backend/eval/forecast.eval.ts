@@ -7,7 +7,8 @@
 // predict_linear and holt_winters EVALUATED BY A REAL PROMETHEUS on the same data (promtool backfill).
 // Metrics: sMAPE (%), MASE (scaled by the in-sample seasonal-naive MAE, m = 1 day; m = 1 when the history
 // is shorter than 1 d + 2 h), OWA = mean of the sMAPE and MASE ratios to seasonal naive (1 d), pooled
-// 80/95% interval coverage and MSIS (95%, same scale as MASE).
+// 80/95% interval coverage and MSIS (95%, same scale as MASE). Baselines whose code is frozen or pinned
+// (previous, augurs, Prometheus) are cached on disk by code + data hash (lib/baselineCache.ts).
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { forecast } from '../src/models/forecast/forecast.js';
@@ -16,6 +17,10 @@ import { forecastCorpus } from './lib/corpus.js';
 import { demoSeries, hourlyMultiSeason, petshopSeries, type EvalSeries } from './lib/forecastData.js';
 import { table } from './lib/metrics.js';
 import { withBackfilledPrometheus, type QueryFn } from './lib/prometheus.js';
+import { hashDir, hashOf, readCache, writeCache, type CachedFc } from './lib/baselineCache.js';
+import { execFileSync } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 interface Fc {
   mean: ArrayLike<number>;
@@ -36,6 +41,7 @@ interface Task {
 }
 
 const AUG = 'augurs MSTL+ETS';
+const PROM_METHODS = ['predict_linear[6h]', 'predict_linear[1d]', 'holt_winters[1d] (0.3,0.1)'];
 const HORIZONS: { hz: string; sec: number; stride: number; max: number; minHist: number }[] = [
   { hz: '1h', sec: 3600, stride: 6 * 3600, max: 6, minHist: 86_400 + 7200 },
   { hz: '1d', sec: 86_400, stride: 86_400, max: 2, minHist: 86_400 + 3600 },
@@ -133,26 +139,30 @@ const cpuMs = (): number => {
 async function promForecasts(sets: Map<string, EvalSeries[]>, tasks: Task[], tEnd: number): Promise<Map<Task, Map<string, Fc>>> {
   const out = new Map<Task, Map<string, Fc>>();
   const metric = (set: string): string => `fc_${set.replace(/[^a-zA-Z0-9_]/g, '_')}`;
-  const shift = new Map<string, number>();
-  for (const [set, ss] of sets) shift.set(set, tEnd - ss[0]!.ts[ss[0]!.ts.length - 1]!);
-  // Only the part the queries read ([1d] before the earliest origin .. the last origin) is backfilled:
-  // promtool's time grows with the span it covers.
+  // Every series is shifted to end at tEnd (PromQL functions are unchanged by a shift in time): the
+  // series of a set then share their origin times, so one query answers a whole set, and the backfill
+  // spans days instead of the months between the data sets' recordings (promtool's time grows with it).
+  const shift = new Map<EvalSeries, number>();
+  for (const ss of sets.values()) for (const s of ss) shift.set(s, tEnd - s.ts[s.ts.length - 1]!);
+  const at = (t: Task): number => t.s.ts[t.origin - 1]! + shift.get(t.s)!;
+  // Only the part the queries read ([1d] before the earliest origin .. the last origin) is backfilled.
   const first = new Map<string, number>();
-  for (const t of tasks) first.set(t.s.set, Math.min(first.get(t.s.set) ?? Infinity, t.s.ts[t.origin - 1]! - 93_600));
+  for (const t of tasks) first.set(t.s.set, Math.min(first.get(t.s.set) ?? Infinity, at(t) - 93_600));
   const backfill = [...sets].flatMap(([set, ss]) => ss.map((s) => {
-    const keep = Array.from(s.ts, (_, i) => i).filter((i) => s.ts[i]! >= first.get(set)!);
-    return { name: metric(set), labels: { id: s.id }, ts: Float64Array.from(keep, (i) => s.ts[i]! + shift.get(set)!), values: Float64Array.from(keep, (i) => s.values[i]!) };
+    const d = shift.get(s)!;
+    const keep = Array.from(s.ts, (_, i) => i).filter((i) => s.ts[i]! + d >= first.get(set)!);
+    return { name: metric(set), labels: { id: s.id }, ts: Float64Array.from(keep, (i) => s.ts[i]! + d), values: Float64Array.from(keep, (i) => s.values[i]!) };
   }));
   await withBackfilledPrometheus(backfill, async (query: QueryFn) => {
     // Group tasks sharing a set, an origin time and a horizon: one query answers all their series.
     const groups = new Map<string, Task[]>();
     for (const t of tasks) {
-      const key = `${t.s.set}|${t.s.ts[t.origin - 1]}|${t.h}`;
+      const key = `${t.s.set}|${at(t)}|${t.h}`;
       groups.set(key, [...(groups.get(key) ?? []), t]);
     }
     for (const ts of groups.values()) {
-      const { s, origin, h } = ts[0]!;
-      const at = s.ts[origin - 1]! + shift.get(s.set)!;
+      const { s, h } = ts[0]!;
+      const time = at(ts[0]!);
       const m = metric(s.set);
       const byId = new Map(ts.map((t) => [t.s.id, t]));
       const put = (id: string | undefined, name: string, fc: Fc): void => {
@@ -162,8 +172,8 @@ async function promForecasts(sets: Map<string, EvalSeries[]>, tasks: Task[], tEn
         out.get(t)!.set(name, fc);
       };
       for (const w of ['6h', '1d']) {
-        const a0 = await query(`predict_linear(${m}[${w}], 0)`, at);
-        const a1 = new Map((await query(`predict_linear(${m}[${w}], ${h * s.step})`, at)).map((r) => [r.labels.id, r.value]));
+        const a0 = await query(`predict_linear(${m}[${w}], 0)`, time);
+        const a1 = new Map((await query(`predict_linear(${m}[${w}], ${h * s.step})`, time)).map((r) => [r.labels.id, r.value]));
         for (const r of a0) {
           const b = a1.get(r.labels.id);
           if (b === undefined) continue;
@@ -171,21 +181,43 @@ async function promForecasts(sets: Map<string, EvalSeries[]>, tasks: Task[], tEn
         }
       }
       // holt_winters returns the smoothed value at the evaluation time (no horizon): a flat forecast.
-      for (const r of await query(`holt_winters(${m}[1d], 0.3, 0.1)`, at)) put(r.labels.id, 'holt_winters[1d] (0.3,0.1)', { mean: new Float64Array(h).fill(r.value) });
+      for (const r of await query(`holt_winters(${m}[1d], 0.3, 0.1)`, time)) put(r.labels.id, 'holt_winters[1d] (0.3,0.1)', { mean: new Float64Array(h).fill(r.value) });
     }
   });
   return out;
 }
 
+/** The demo simulator's series (seconds of simulation), cached by the hash of its source (src/demo). */
+async function cachedDemoSeries(days: number): Promise<{ series: EvalSeries[]; note: string }> {
+  const here = dirname(fileURLToPath(import.meta.url));
+  let key = '';
+  try {
+    key = hashOf(['forecast-eval-demo-v1', String(days), hashDir(join(here, '../src/demo'))]);
+  } catch {
+    return demoSeries(days); // no simulator source: demoSeries says so
+  }
+  type Stored = { id: string; step: number; ts: number[]; values: number[]; note: string };
+  const hit = readCache<Stored>(key);
+  if (hit?.size) {
+    const series = [...hit.values()].map((v) => ({ set: 'demo', id: v.id, step: v.step, ts: Float64Array.from(v.ts), values: Float64Array.from(v.values) }));
+    return { series, note: `${[...hit.values()][0]!.note} (read from the eval cache)` };
+  }
+  const d = await demoSeries(days);
+  if (d.series.length) writeCache<Stored>(key, new Map(d.series.map((s) => [s.id, { id: s.id, step: s.step, ts: Array.from(s.ts), values: Array.from(s.values), note: d.note }])));
+  return d;
+}
+
 export default async function forecastEval(): Promise<void> {
   const started = Date.now();
+  const tData = Date.now();
   const w = (s: string): void => void process.stdout.write(s);
   const tEnd = Math.floor(Date.now() / 1000 / 86_400) * 86_400 - 86_400;
   const synthetic: EvalSeries[] = forecastCorpus({ seed: 42, count: 40, t0: 1_700_006_400 }).map((s) => ({ set: 'synthetic', id: s.id, step: 300, ts: s.ts, values: s.values }));
   const pet = petshopSeries();
-  const demo = await demoSeries(9);
+  const demo = await cachedDemoSeries(9);
   const hourly = hourlyMultiSeason(24, 10, 7);
   const all = [...synthetic, ...hourly, ...demo.series, ...pet.series];
+  const dataWall = Date.now() - tData;
   const sets = new Map<string, EvalSeries[]>();
   for (const s of all) sets.set(s.set, [...(sets.get(s.set) ?? []), s]);
   // FORESIGHT_EVAL_QUICK=1: our models and the naive ones only (no Prometheus, no augurs), for iterating.
@@ -221,12 +253,70 @@ export default async function forecastEval(): Promise<void> {
       return { mean: p95.point, lo95: p95.intervals?.lower, hi95: p95.intervals?.upper, lo80: p80.intervals?.lower, hi80: p80.intervals?.upper };
     }]);
   }
+  // Prometheus (promtool backfill, a server, queries) runs in other processes: it is started first and
+  // overlaps with our own forecasts below, which yield to the event loop between tasks so its
+  // orchestration keeps going. Hourly synthetic series are left out there: their 10 weeks would make
+  // the backfill slow, and predict_linear[6h] over 6 hourly points says little.
+  const promSets = new Map([...sets].filter(([k]) => k !== 'hourly-2season'));
+  // Baselines that only change with their code or the data are cached on disk (lib/baselineCache.ts):
+  // the frozen previous version, augurs (pinned) and Prometheus. Keys: method, code identity, data.
+  const here = dirname(fileURLToPath(import.meta.url));
+  const dataHash = hashOf(all.flatMap((s) => [s.set, s.id, String(s.step), s.ts, s.values]));
+  const taskKey = (t: Task): string => `${t.s.set}|${t.s.id}|${t.origin}|${t.h}`;
+  const v0Code = hashOf([hashDir(join(here, 'lib/forecast-v0')), readFileSync(join(here, '../src/models/series/stats.ts'), 'utf8')]);
+  const codeOf = new Map<string, string>([['previous', v0Code], ['previous --season 1d', v0Code]]);
+  if (aug.make) codeOf.set(AUG, `${aug.note}|${augursTask.toString()}`);
+  const cacheKeyOf = (name: string): string => hashOf(['forecast-eval-v1', name, codeOf.get(name)!, dataHash]);
+  const cached = new Map<string, Map<string, CachedFc>>();
+  for (const name of codeOf.keys()) {
+    const c = readCache(cacheKeyOf(name));
+    if (c) cached.set(name, c);
+  }
+  let promVersion = '';
+  try {
+    promVersion = execFileSync('prometheus', ['--version'], { encoding: 'utf8' }).split('\n')[0] ?? '';
+  } catch {
+    /* not installed: promForecasts reports it */
+  }
+  const promKey = hashOf(['forecast-eval-v1', 'prometheus', promVersion, promForecasts.toString(), readFileSync(join(here, 'lib/prometheus.ts'), 'utf8'), dataHash]);
+  const promCached = quick || !promVersion ? null : readCache(promKey);
+  const tProm = Date.now();
+  let promWall = 0;
+  const promRun: Promise<Map<Task, Map<string, Fc>> | Error> = quick
+    ? Promise.resolve(new Error('skipped (quick run)'))
+    : promCached
+      ? Promise.resolve(new Map(tasks.filter((t) => promSets.has(t.s.set)).map((t) => {
+        const m = new Map<string, Fc>();
+        for (const meth of PROM_METHODS) {
+          const fc = promCached.get(`${taskKey(t)}|${meth}`);
+          if (fc) m.set(meth, fc);
+        }
+        return [t, m];
+      })))
+      : promForecasts(promSets, tasks.filter((t) => promSets.has(t.s.set)), tEnd).then(
+        (m) => {
+          promWall = Date.now() - tProm;
+          const entries = new Map<string, CachedFc>();
+          for (const [t, fcs] of m) for (const [meth, fc] of fcs) entries.set(`${taskKey(t)}|${meth}`, { mean: Array.from(fc.mean) });
+          writeCache(promKey, entries);
+          return m;
+        },
+        (e: unknown) => ((promWall = Date.now() - tProm), e instanceof Error ? e : new Error(String(e))),
+      );
+  const tLocal = Date.now();
   const results = new Map<Task, Map<string, Fc>>();
   const cpu = new Map<string, number>();
+  let done = 0;
   for (const t of tasks) {
     const hist = t.s.values.subarray(0, t.origin);
     const m = new Map<string, Fc>();
     for (const [name, f] of locals) {
+      const hit = cached.get(name);
+      if (hit) {
+        const fc = hit.get(taskKey(t));
+        if (fc) m.set(name, fc);
+        continue;
+      }
       const c0 = cpuMs();
       let fc: Fc | null = null;
       try {
@@ -238,20 +328,25 @@ export default async function forecastEval(): Promise<void> {
       if (fc) m.set(name, fc);
     }
     results.set(t, m);
+    if (++done % 8 === 0) await new Promise((r) => setImmediate(r));
   }
-  let promNote = 'Prometheus baselines evaluated by prometheus on promtool-backfilled blocks';
-  try {
-    if (quick) throw new Error('skipped (quick run)');
-    // Hourly synthetic series are left out here: their 10 weeks would make the backfill slow, and
-    // predict_linear[6h] over 6 hourly points says little.
-    const promSets = new Map([...sets].filter(([k]) => k !== 'hourly-2season'));
-    const prom = await promForecasts(promSets, tasks.filter((t) => promSets.has(t.s.set)), tEnd);
-    for (const [t, m] of prom) for (const [k, v] of m) results.get(t)!.set(k, v);
-  } catch (e) {
-    promNote = `**Prometheus baselines could not run: ${(e as Error).message.split('\n')[0]}**`;
+  const localWall = Date.now() - tLocal;
+  for (const name of codeOf.keys()) {
+    if (cached.has(name)) continue;
+    const entries = new Map<string, CachedFc>();
+    const arr = (a: ArrayLike<number> | undefined): number[] | undefined => (a ? Array.from(a) : undefined);
+    for (const t of tasks) {
+      const fc = results.get(t)!.get(name);
+      if (fc) entries.set(taskKey(t), { mean: Array.from(fc.mean), lo80: arr(fc.lo80), hi80: arr(fc.hi80), lo95: arr(fc.lo95), hi95: arr(fc.hi95) });
+    }
+    writeCache(cacheKeyOf(name), entries);
   }
+  let promNote = `Prometheus baselines evaluated by ${promVersion || 'prometheus'} on promtool-backfilled blocks${promCached ? ' (answers read from the eval cache: same prometheus, query code and data)' : ''}`;
+  const prom = await promRun;
+  if (prom instanceof Error) promNote = `**Prometheus baselines could not run: ${prom.message.split('\n')[0]}**`;
+  else for (const [t, m] of prom) for (const [k, v] of m) results.get(t)!.set(k, v);
   w(`${promNote}.\n`);
-  const methods = [...locals.map(([n]) => n), 'predict_linear[6h]', 'predict_linear[1d]', 'holt_winters[1d] (0.3,0.1)'];
+  const methods = [...locals.map(([n]) => n), ...PROM_METHODS];
 
   interface Agg { sm: number; ma: number; nMa: number; n: number; in80: number; in95: number; pts: number; msis: number; nMsis: number }
   const aggs = new Map<string, Agg>(); // `${set}|${hz}|${method}`
@@ -334,6 +429,6 @@ export default async function forecastEval(): Promise<void> {
   if (!lines.some((l) => l.includes('--season'))) lines.push('- --season 1d is never more than 1% worse (MASE) than automatic on any set and horizon');
   const fits = tasks.length;
   const augN = tasks.filter(augursTask).length;
-  w(`\nCPU per forecast (mean, fit + predict): ${locals.map(([n]) => `${n} ${((cpu.get(n) ?? 0) / (n === AUG ? Math.max(1, augN) : fits)).toFixed(2)} ms`).join(', ')} (${fits} tasks, augurs ${augN}).\n`);
-  w(`\nTargets:\n${lines.join('\n')}\n\n(forecast eval took ${((Date.now() - started) / 1000).toFixed(1)} s)\n`);
+  w(`\nCPU per forecast (mean, fit + predict): ${locals.map(([n]) => `${n} ${cached.has(n) ? 'cached' : `${((cpu.get(n) ?? 0) / (n === AUG ? Math.max(1, augN) : fits)).toFixed(2)} ms`}`).join(', ')} (${fits} tasks, augurs ${augN}; cached = read from the eval cache, keyed by the method's code and the data: FORESIGHT_EVAL_NO_CACHE=1 recomputes).\n`);
+  w(`\nTargets:\n${lines.join('\n')}\n\n(forecast eval took ${((Date.now() - started) / 1000).toFixed(1)} s: data ${(dataWall / 1000).toFixed(1)} s, local forecasts ${(localWall / 1000).toFixed(1)} s, Prometheus ${(promWall / 1000).toFixed(1)} s overlapping them)\n`);
 }

@@ -27,10 +27,12 @@ export function parseLongCsv(text: string): { series: LongSeries[]; issues: CsvI
   const issues: CsvIssue[] = [];
   const lines = text.split(/\r?\n/);
   let first = true;
+  // Rows of one series usually come together: the last series is checked before the map.
+  let last: LongSeries | undefined;
   for (let i = 0; i < lines.length; i++) {
-    const raw = lines[i]!;
+    const raw = i === 0 ? lines[i]!.replace(/^\uFEFF/, '') : lines[i]!;
     if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
-    const f = splitFields(raw.replace(/^\uFEFF/, ''));
+    const f = splitFields(raw);
     if (first) {
       first = false;
       if (f.length === 3 && parseTimestamp(f[1]!) === null) continue; // header, e.g. series,timestamp,value
@@ -54,8 +56,9 @@ export function parseLongCsv(text: string): { series: LongSeries[]; issues: CsvI
       issues.push({ line: i + 1, message: `value '${vText}' is not a number` });
       continue;
     }
-    let s = byKey.get(key);
+    let s = last && last.key === key ? last : byKey.get(key);
     if (!s) byKey.set(key, (s = { key, line: i + 1, ts: [], values: [], tsText: tText }));
+    last = s;
     s.ts.push(t);
     s.values.push(v);
   }

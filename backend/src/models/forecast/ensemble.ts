@@ -6,8 +6,10 @@
 // calibrated on (split conformal, per horizon step, pooled over neighbouring steps). The final forecast
 // runs the same members from the end of the history.
 // Members: naive, seasonal naive per season, ETS with the longest usable season (N / Ad trend by AICc),
-// decomposition (all seasons) + ETS (N / Ad by AICc), decomposition + Theta, decomposition + drift.
+// decomposition (all seasons) + ETS (N / Ad by AICc), decomposition + Theta, decomposition + drift,
+// decomposition + a robust level (median of the last max(horizon, longest season) adjusted values).
 import { etsPaths, fitEts, type EtsFit } from './ets.js';
+import { conformalBands, select } from './conformal.js';
 import { decompose, seasonalAt, type SeasonComponent } from './seasons.js';
 
 export interface EnsembleResult {
@@ -134,7 +136,7 @@ function olsSlope(a: Float64Array): number {
 }
 
 /** Members fitted on y[0, train) (or given their fits); `comps` is the decomposition to use. */
-function buildMembers(y: Float64Array, train: number, seasons: number[], comps: SeasonComponent[], pre: Prefit = {}): { members: Member[]; fits: Prefit } {
+function buildMembers(y: Float64Array, train: number, h: number, seasons: number[], comps: SeasonComponent[], pre: Prefit = {}): { members: Member[]; fits: Prefit } {
   const out: Member[] = [];
   const fitFrom = Math.max(0, train - FIT_MAX);
   out.push({
@@ -204,15 +206,50 @@ function buildMembers(y: Float64Array, train: number, seasons: number[], comps: 
   });
   const th = pre.theta ?? fitTheta(a.subarray(fitFrom, train));
   out.push({ name: `${label}theta`, run: thetaRunner(a, fitFrom, th, seas) });
+  // Robust level: the median of the last W (adjusted) values, flat. Far ahead, on spiky or
+  // mean-reverting series, a level no single recent value can move beats every smoothed one. Only
+  // offered where the train part reverts to its mean (variance ratio test): on a random walk a lagged
+  // level can win a validation by chance but is never the right forecast.
+  const W = Math.max(h, seasons.length ? seasons[seasons.length - 1]! : 0, 12);
+  if (meanReverting(a.subarray(0, train), Math.min(W, Math.floor(train / 4)))) out.push({
+    name: `${label}median`,
+    run: (origins, hh, emit) => {
+      const path = new Float64Array(hh);
+      // At most 48 evenly spaced values of the window: as robust, and cheap at every origin.
+      const stride = Math.ceil(W / 48);
+      const buf = new Float64Array(Math.ceil(W / stride));
+      for (const o of origins) {
+        let len = 0;
+        for (let i = o - 1; i >= Math.max(0, o - W); i -= stride) buf[len++] = a[i]!;
+        const med = select(buf, len, len >> 1);
+        for (let j = 0; j < hh; j++) path[j] = med + seas(o + j);
+        emit(o, path);
+      }
+    },
+  });
   return { members: out, fits: { ...pre, etsA: fitA, theta: th, drift } };
 }
 
-function quantile(sorted: Float64Array, q: number): number {
-  if (!sorted.length) return 0;
-  // Conformal rank: rounded outwards (towards the tail) so small samples err on the wide side.
-  const r = q < 0.5 ? Math.floor(q * (sorted.length + 1)) - 1 : Math.ceil(q * (sorted.length + 1)) - 1;
-  const k = Math.min(sorted.length - 1, Math.max(0, r));
-  return sorted[k]!;
+/**
+ * Variance ratio (Lo & MacKinlay): Var(x[t+q] - x[t]) / (q Var(x[t+1] - x[t])) is about 1 for a random
+ * walk and about 2/q for noise around a level; below 0.5 the series reverts to its mean.
+ */
+function meanReverting(x: Float64Array, q: number): boolean {
+  const n = x.length;
+  if (q < 2 || n < 2 * q) return false;
+  const varDiff = (lag: number): number => {
+    let s = 0;
+    let s2 = 0;
+    for (let i = lag; i < n; i++) {
+      const d = x[i]! - x[i - lag]!;
+      s += d;
+      s2 += d * d;
+    }
+    const c = n - lag;
+    return s2 / c - (s / c) ** 2;
+  };
+  const v1 = varDiff(1);
+  return v1 > 0 && varDiff(q) < 0.5 * q * v1;
 }
 
 function median3(a: number, b: number, c: number): number {
@@ -237,13 +274,16 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
   for (let k = 0; k < K; k++) origins.push(train + Math.floor(((n - train) * k) / K));
   // Validation: members fitted on y[0, train), seasons estimated on train, run to every origin.
   const compsTrain = decompose(y.subarray(0, train), valSeasons);
-  const { members: valMembers, fits } = buildMembers(y, train, valSeasons, compsTrain);
+  const { members: valMembers, fits } = buildMembers(y, train, h, valSeasons, compsTrain);
   const hv = h;
   const K2 = origins.length;
   // Validation paths, one flat K x h matrix per member (row k = origin k); steps past the end unused.
-  const originIdx = new Map(origins.map((o, k) => [o, k]));
+  // Members emit in origin order (ascending): row k is the k-th emitted path.
   const paths = valMembers.map(() => new Float64Array(K2 * hv));
-  valMembers.forEach((m, i) => m.run(origins, hv, (o, p) => paths[i]!.set(p, originIdx.get(o)! * hv)));
+  valMembers.forEach((m, i) => {
+    let k = 0;
+    m.run(origins, hv, (_, p) => paths[i]!.set(p, hv * k++));
+  });
   const comboPath = (kind: EnsembleResult['combine'], idx: number[], w: number[], out: Float64Array): void => {
     const a = paths[idx[0]!]!;
     if (kind === 'single') out.set(a);
@@ -296,30 +336,41 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
     }
   }
   // Errors of the chosen combination per step, for the intervals. (Scaling them by the recent
-  // volatility at each origin was tried and measured worse in eval/forecast.eval.ts.)
-  const errs: number[][] = Array.from({ length: hv }, () => []);
+  // volatility at each origin was tried twice, the second time chosen per series by likelihood, and did
+  // not lower the interval score in eval/forecast.eval.ts; scaling by the forecast's own level, where
+  // the series is non-negative, is chosen per series in conformal.ts.)
+  const lim = new Int32Array(K2);
+  const err = new Float64Array(K2 * hv);
+  let positive = true;
+  let level = 0;
+  for (let i = 0; i < n; i++) {
+    if (y[i]! < 0) positive = false;
+    level += Math.abs(y[i]!);
+  }
+  level /= n;
   for (let k = 0; k < K2; k++) {
     const o = origins[k]!;
-    for (let j = 0; j < hv && o + j < n; j++) errs[j]!.push(y[o + j]! - bestPath[k * hv + j]!);
+    lim[k] = Math.min(hv, n - o);
+    for (let j = 0; j < lim[k]!; j++) err[k * hv + j] = y[o + j]! - bestPath[k * hv + j]!;
   }
   // Final: the same members (by name), fitted on the same train part, seasons re-estimated on all of y.
   const comps = decompose(y, valSeasons);
   // Parameters are kept from the train fit (the final run updates the states through all of y).
-  const finalMembers = buildMembers(y, train, valSeasons, comps, fits).members;
+  const finalMembers = buildMembers(y, train, h, valSeasons, comps, fits).members;
   const byName = new Map(finalMembers.map((m) => [m.name, m]));
   const chosen = best.idx.map((i) => valMembers[i]!.name);
   const fpaths = chosen.map((name) => {
-    let out = new Float64Array(h);
-    const mm = byName.get(name)!;
-    mm.run([n], h, (_, p) => (out = Float64Array.from(p)));
+    const out = new Float64Array(h);
+    byName.get(name)!.run([n], h, (_, p) => out.set(p));
     return out;
   });
   const mean = new Float64Array(h);
+  const [p0, p1, p2] = fpaths;
   for (let j = 0; j < h; j++) {
-    const v = fpaths.map((p) => p[j]!);
-    mean[j] = best.kind === 'single' ? v[0]! : best.kind === 'median' ? median3(v[0]!, v[1]!, v[2]!) : best.w[0]! * v[0]! + best.w[1]! * v[1]!;
+    mean[j] = best.kind === 'single' ? p0![j]! : best.kind === 'median' ? median3(p0![j]!, p1![j]!, p2![j]!) : best.w[0]! * p0![j]! + best.w[1]! * p1![j]!;
   }
-  const w = conformalWidths(errs, h);
+  const w = conformalBands({ err, fc: bestPath, lim, K: K2, hv }, mean, { positive, level });
+  if (w.kappa) notes.push(`interval widths scale with the forecast level^${w.kappa}`);
   const lo80 = new Float64Array(h), hi80 = new Float64Array(h), lo95 = new Float64Array(h), hi95 = new Float64Array(h);
   for (let j = 0; j < h; j++) {
     lo80[j] = mean[j]! - w.lo80[j]!;
@@ -331,59 +382,4 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
   valMembers.forEach((m, i) => (memberMae[m.name] = maes[i]!));
   const etsM = valMembers.find((m) => chosen.includes(m.name) && m.ets) ?? valMembers.find((m) => m.ets);
   return { mean, lo80, hi80, lo95, hi95, members: chosen, combine: best.kind, validationMae: bestMae, memberMae, origins: origins.length, ets: etsM?.ets ?? null, notes };
-}
-
-/**
- * Distances below / above the mean per step from signed validation errors (actual - forecast): for step
- * j the errors of steps within [0.8 j, 1.25 j] are pooled (neighbouring steps behave alike; single steps
- * have too few samples), the empirical 2.5/10/90/97.5% quantiles are taken (so skewed errors give
- * skewed intervals; the mean always stays inside; widths may shrink with the step where the errors do,
- * e.g. at quiet times of day), and steps past the validation reach grow with the square root of the step.
- */
-export function conformalWidths(errs: number[][], h: number): { lo80: Float64Array; hi80: Float64Array; lo95: Float64Array; hi95: Float64Array } {
-  const res = { lo80: new Float64Array(h), hi80: new Float64Array(h), lo95: new Float64Array(h), hi95: new Float64Array(h) };
-  const avail = errs.findIndex((e) => e.length < 3);
-  const reach = Math.min(h, avail < 0 ? errs.length : Math.max(1, avail));
-  // Quantiles on a geometric grid of steps (interpolated between): ~30 sorts instead of one per step.
-  const grid: number[] = [];
-  for (let j = 0; j < reach; j = Math.max(j + 1, Math.floor(j * 1.2))) grid.push(j);
-  if (grid[grid.length - 1] !== reach - 1) grid.push(reach - 1);
-  const levels: [keyof typeof res, number][] = [['lo95', 0.025], ['lo80', 0.1], ['hi80', 0.9], ['hi95', 0.975]];
-  const q = levels.map(() => [] as number[]);
-  for (const j of grid) {
-    const a = Math.floor(j * 0.8);
-    const b = Math.min(reach - 1, Math.ceil(j * 1.25) + 1);
-    let len = 0;
-    for (let k = a; k <= b; k++) len += errs[k]!.length;
-    const pool = new Float64Array(len);
-    let c = 0;
-    for (let k = a; k <= b; k++) for (const e of errs[k]!) pool[c++] = e;
-    pool.sort();
-    levels.forEach(([name, p], i) => {
-      const v = quantile(pool, p);
-      q[i]!.push(name.startsWith('lo') ? Math.max(0, -v) : Math.max(0, v));
-    });
-  }
-  levels.forEach(([name], i) => {
-    const out = res[name];
-    const qs = q[i]!;
-    let g = 0;
-    let last = 0;
-    for (let j = 0; j < reach; j++) {
-      while (g < grid.length - 1 && grid[g + 1]! <= j) g++;
-      const j0 = grid[g]!;
-      const g1 = Math.min(g + 1, grid.length - 1);
-      const j1 = grid[g1]!;
-      const t = j1 > j0 ? (j - j0) / (j1 - j0) : 0;
-      last = qs[g]! + t * (qs[g1]! - qs[g]!);
-      out[j] = last;
-    }
-    for (let j = reach; j < h; j++) out[j] = last * Math.sqrt((j + 1) / reach);
-  });
-  // The 95% band contains the 80% band.
-  for (let j = 0; j < h; j++) {
-    res.lo95[j] = Math.max(res.lo95[j]!, res.lo80[j]!);
-    res.hi95[j] = Math.max(res.hi95[j]!, res.hi80[j]!);
-  }
-  return res;
 }

@@ -74,13 +74,18 @@ function initialStates(y: ArrayLike<number>, spec: EtsSpec): Init {
   return { l0: a / k - ((k + 1) / 2) * b0, b0, s0 };
 }
 
+let scratch = new Float64Array(64);
+
 /** One-step SSE of a parameter set (also leaves the final states in `out` when given). */
 function run(y: Float64Array, spec: EtsSpec, init: Init, alpha: number, beta: number, gamma: number, phi: number, out?: { level: number; slope: number; season: Float64Array }): number {
   const m = spec.period > 1 ? spec.period : 0;
   const hasTrend = spec.trend !== 'N';
   let l = init.l0;
   let b = hasTrend ? init.b0 : 0;
-  const s = m ? Float64Array.from(init.s0) : init.s0; // ring buffer, index i % m
+  // Ring buffer, index i % m: a scratch array reused across calls (a fit runs this ~100 times).
+  if (m && scratch.length < m) scratch = new Float64Array(Math.max(m, 2 * scratch.length));
+  const s = m ? scratch : init.s0;
+  if (m) s.set(init.s0.subarray(0, m));
   let sse = 0;
   const n = y.length;
   let si = 0; // ring index = i mod m, kept as a counter (cheaper than %)
@@ -144,7 +149,7 @@ export function fitEts(y: Float64Array, spec: EtsSpec, o: { maxEvals?: number } 
       return obj(full);
     },
     active.map((i) => u0[i]!),
-    { maxEvals: o.maxEvals ?? 25 * active.length + 20, tol: 1e-6 },
+    { maxEvals: o.maxEvals ?? 15 * active.length + 20, tol: 1e-6 },
   );
   for (let i = 0; i < active.length; i++) full[active[i]!] = res.x[i]!;
   const [alpha, beta, gamma, phi] = map(full);

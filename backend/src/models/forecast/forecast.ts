@@ -63,6 +63,8 @@ const MIN_ENSEMBLE_POINTS = 24;
 const MAX_POINTS = 8640;
 
 function fillNonFinite(values: ArrayLike<number>, notes: string[]): Float64Array {
+  // A finite Float64Array is used as it is (the models only read it): no copy per series in a batch.
+  if (values instanceof Float64Array && values.every(Number.isFinite)) return values;
   const y = Float64Array.from(values as ArrayLike<number>);
   let bad = 0;
   let last = -1;

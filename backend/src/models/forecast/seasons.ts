@@ -45,15 +45,17 @@ export function movingAverage(x: ArrayLike<number>, p: number): Float64Array {
 }
 
 /** Per-phase means of x - MA_p(x) over the last `cycles` cycles, centred to mean zero. */
-function phaseMeans(x: ArrayLike<number>, p: number, cycles: number, offset: number): Float64Array {
+function phaseMeans(x: Float64Array, p: number, cycles: number, offset: number, ma?: Float64Array): Float64Array {
   const n = x.length;
-  const ma = movingAverage(x, p);
   const sum = new Float64Array(p);
   const cnt = new Float64Array(p);
   const from = Math.max(0, n - cycles * p);
+  // The moving average is needed over the used cycles only (plus one season before them for its window).
+  const start = ma ? 0 : Math.max(0, from - p);
+  const m = ma ?? movingAverage(x.subarray(start), p);
   for (let i = from; i < n; i++) {
     const k = (i + offset) % p;
-    sum[k]! += x[i]! - ma[i]!;
+    sum[k]! += x[i]! - m[i - start]!;
     cnt[k]!++;
   }
   let mean = 0;
@@ -98,8 +100,7 @@ export function seasonalAt(comps: SeasonComponent[], i: number): number {
   return s;
 }
 
-function residualVariance(x: Float64Array, p: number, comp: Float64Array | null): number {
-  const ma = movingAverage(x, p);
+function residualVariance(x: Float64Array, p: number, comp: Float64Array | null, ma: Float64Array): number {
   let s = 0;
   let s2 = 0;
   const n = x.length;
@@ -153,12 +154,19 @@ export function findSeasons(y: Float64Array, o: { stepSeconds?: number; hint?: n
     const p = queue.shift()!;
     tried.add(p);
     // Remaining series: y minus the seasons kept so far.
-    const x = new Float64Array(n);
-    for (let i = 0; i < n; i++) x[i] = y[i]! - seasonalAt(comps, i);
+    let x = y;
+    if (comps.length) {
+      x = new Float64Array(n);
+      for (let i = 0; i < n; i++) x[i] = y[i]! - seasonalAt(comps, i);
+    }
     const cycles = Math.min(Math.floor(n / p), 8);
-    const comp = phaseMeans(x, p, cycles, 0);
-    const v0 = residualVariance(x.subarray(n - cycles * p), p, null);
-    const v1 = residualVariance(x.subarray(n - cycles * p), p, rotate(comp, (n - cycles * p) % p));
+    // One moving average of the last `cycles` cycles serves the component and both variances.
+    const from = n - cycles * p;
+    const tail = x.subarray(from);
+    const ma = movingAverage(tail, p);
+    const comp = phaseMeans(tail, p, cycles, from % p, ma);
+    const v0 = residualVariance(tail, p, null, ma);
+    const v1 = residualVariance(tail, p, rotate(comp, from % p), ma);
     const explained = v0 > 0 ? 1 - v1 / v0 : 0;
     // Pure noise: phase means over c cycles explain about 1/c of the variance.
     const bar = p === hint ? Math.max(0.05, 1.2 / cycles) : Math.max(0.12, 1.6 / cycles);

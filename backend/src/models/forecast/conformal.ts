@@ -1,0 +1,199 @@
+// Split-conformal intervals from rolling-origin validation errors, per horizon step.
+// Errors are divided by a scale before their quantiles are taken, and the final widths multiplied by the
+// final forecast's scale: with scale = level^kappa (kappa 0: additive errors; 0.5: errors growing like
+// the square root of the level, as in counts; 1: errors proportional to the level), a series whose noise
+// grows with its level gets narrow bands at quiet times and wide ones at busy times instead of one
+// width fitted to the worst. kappa is chosen per series by how well each scaling fits the validation errors (a Laplace likelihood).
+
+/** Validation errors: K origins x hv steps (row k valid for its first lim[k] steps). */
+export interface ValidationErrors {
+  /** actual - forecast, flat K x hv. */
+  err: Float64Array;
+  /** The forecast itself at the same places (the level the scale is taken from). */
+  fc: Float64Array;
+  lim: Int32Array;
+  K: number;
+  hv: number;
+}
+
+export interface Widths {
+  lo80: Float64Array;
+  hi80: Float64Array;
+  lo95: Float64Array;
+  hi95: Float64Array;
+}
+
+const LEVELS: [keyof Widths, number][] = [['lo95', 0.025], ['lo80', 0.1], ['hi80', 0.9], ['hi95', 0.975]];
+export const KAPPAS = [0, 0.5, 1];
+
+/** k-th smallest of a[0, len) (0-based), in place (Hoare quickselect; partial order left behind). */
+export function select(a: Float64Array, len: number, k: number): number {
+  let lo = 0;
+  let hi = len - 1;
+  while (hi > lo) {
+    const mid = (lo + hi) >> 1;
+    // Median of three as pivot keeps sorted or repeated input linear.
+    const x = a[lo]!, y = a[mid]!, z = a[hi]!;
+    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
+    let i = lo;
+    let j = hi;
+    while (i <= j) {
+      while (a[i]! < pivot) i++;
+      while (a[j]! > pivot) j--;
+      if (i <= j) {
+        const t = a[i]!;
+        a[i] = a[j]!;
+        a[j] = t;
+        i++;
+        j--;
+      }
+    }
+    if (k <= j) hi = j;
+    else if (k >= i) lo = i;
+    else return a[k]!;
+  }
+  return a[k]!;
+}
+
+/** Conformal rank of level q among n, rounded outwards (towards the tail) so small samples err wide. */
+function rank(q: number, n: number): number {
+  const r = q < 0.5 ? Math.floor(q * (n + 1)) - 1 : Math.ceil(q * (n + 1)) - 1;
+  return Math.min(n - 1, Math.max(0, r));
+}
+
+/** Scale of a forecast value for a given kappa (floored so values near zero do not blow up). */
+export function scaleOf(f: number, kappa: number, floor: number): number {
+  if (kappa === 0) return 1;
+  const a = Math.max(Math.abs(f), floor);
+  return kappa === 1 ? a : kappa === 0.5 ? Math.sqrt(a) : Math.pow(a, kappa);
+}
+
+/**
+ * Distances below / above the mean per step, in units of the scale: for step j the scaled errors of steps
+ * within [0.8 j, 1.25 j] are pooled (neighbouring steps behave alike; single steps have too few
+ * samples) and their empirical 2.5/10/90/97.5% quantiles taken (so skewed errors give skewed intervals;
+ * the mean always stays inside). Steps past the validation reach grow with the square root of the step.
+ */
+export function stepQuantiles(v: ValidationErrors, u: Float64Array, h: number, pool: Float64Array): Widths {
+  const { lim, K, hv } = v;
+  const res: Widths = { lo80: new Float64Array(h), hi80: new Float64Array(h), lo95: new Float64Array(h), hi95: new Float64Array(h) };
+  // Steps with at least 3 errors are calibrated; count[j] = rows reaching step j.
+  let reach = 0;
+  for (let j = 0; j < Math.min(h, hv); j++) {
+    let c = 0;
+    for (let k = 0; k < K; k++) if (lim[k]! > j) c++;
+    if (c < 3) break;
+    reach = j + 1;
+  }
+  reach = Math.max(1, reach);
+  // Quantiles on a geometric grid of steps (interpolated between): ~25 selections instead of one per step.
+  const grid: number[] = [];
+  for (let j = 0; j < reach; j = Math.max(j + 2, Math.floor(j * 1.25))) grid.push(j);
+  if (grid[grid.length - 1] !== reach - 1) grid.push(reach - 1);
+  const q = LEVELS.map(() => new Float64Array(grid.length));
+  grid.forEach((j, g) => {
+    const a = Math.floor(j * 0.8);
+    const b = Math.min(reach - 1, Math.ceil(j * 1.25) + 1);
+    let len = 0;
+    for (let k = 0; k < K; k++) {
+      const row = k * hv;
+      const end = Math.min(b, lim[k]! - 1);
+      for (let s = a; s <= end; s++) pool[len++] = u[row + s]!;
+    }
+    if (!len) pool[len++] = 0;
+    LEVELS.forEach(([name, p], i) => {
+      const x = select(pool, len, rank(p, len));
+      q[i]![g] = name.startsWith('lo') ? Math.max(0, -x) : Math.max(0, x);
+    });
+  });
+  LEVELS.forEach(([name], i) => {
+    const out = res[name];
+    const qs = q[i]!;
+    let g = 0;
+    let last = 0;
+    for (let j = 0; j < reach; j++) {
+      while (g < grid.length - 1 && grid[g + 1]! <= j) g++;
+      const j0 = grid[g]!;
+      const g1 = Math.min(g + 1, grid.length - 1);
+      const j1 = grid[g1]!;
+      const t = j1 > j0 ? (j - j0) / (j1 - j0) : 0;
+      last = qs[g]! + t * (qs[g1]! - qs[g]!);
+      out[j] = last;
+    }
+    for (let j = reach; j < h; j++) out[j] = last * Math.sqrt((j + 1) / reach);
+  });
+  // The 95% band contains the 80% band.
+  for (let j = 0; j < h; j++) {
+    res.lo95[j] = Math.max(res.lo95[j]!, res.lo80[j]!);
+    res.hi95[j] = Math.max(res.hi95[j]!, res.hi80[j]!);
+  }
+  return res;
+}
+
+/**
+ * Laplace negative log-likelihood of the errors when step j's errors have scale b_j * s_kj, s = the
+ * forecast level^kappa (b_j fitted): sum_j N_j log(mean_k |e_kj| / s_kj) + sum log s_kj, up to a
+ * constant. Lower is better; it compares scalings in O(errors), with no quantiles. `logLevel` is
+ * sum log max(|f|, floor) over the errors (the kappa = 1 term).
+ */
+function scaleNll(v: ValidationErrors, kappa: number, floor: number, logLevel: number, sumAbs: Float64Array, count: Float64Array): number {
+  const { err, fc, lim, K, hv } = v;
+  sumAbs.fill(0);
+  count.fill(0);
+  for (let k = 0; k < K; k++) {
+    const row = k * hv;
+    for (let j = 0; j < lim[k]!; j++) {
+      sumAbs[j]! += Math.abs(err[row + j]!) / scaleOf(fc[row + j]!, kappa, floor);
+      count[j]!++;
+    }
+  }
+  let nll = kappa * logLevel;
+  for (let j = 0; j < hv; j++) if (count[j]! > 0) nll += count[j]! * Math.log(Math.max(sumAbs[j]! / count[j]!, 1e-300));
+  return nll;
+}
+
+/**
+ * Widths per step for a final forecast `mean`: unscaled (additive) errors, or, for a non-negative
+ * series, errors scaled by the forecast level^kappa, whichever fits the validation errors best
+ * (scaleNll). A scaled band must beat the additive one clearly (by 1 nat per 50 errors), so a tie keeps
+ * the simpler band.
+ */
+export function conformalBands(v: ValidationErrors, mean: Float64Array, o: { positive: boolean; level: number }): Widths & { kappa: number } {
+  const h = mean.length;
+  const floor = Math.max(0.05 * o.level, 1e-300);
+  let kappa = 0;
+  if (o.positive) {
+    const sumAbs = new Float64Array(v.hv);
+    const count = new Float64Array(v.hv);
+    let n = 0;
+    let logLevel = 0;
+    for (let k = 0; k < v.K; k++) {
+      n += v.lim[k]!;
+      for (let j = 0; j < v.lim[k]!; j++) logLevel += Math.log(Math.max(Math.abs(v.fc[k * v.hv + j]!), floor));
+    }
+    let best = scaleNll(v, 0, floor, logLevel, sumAbs, count) - n / 50;
+    for (const kap of KAPPAS.slice(1)) {
+      const nll = scaleNll(v, kap, floor, logLevel, sumAbs, count);
+      if (nll < best) {
+        best = nll;
+        kappa = kap;
+      }
+    }
+  }
+  let u = v.err;
+  if (kappa) {
+    u = new Float64Array(v.err.length);
+    for (let i = 0; i < u.length; i++) u[i] = v.err[i]! / scaleOf(v.fc[i]!, kappa, floor);
+  }
+  const w = stepQuantiles(v, u, h, new Float64Array(v.K * v.hv + 1));
+  if (kappa) {
+    for (let j = 0; j < h; j++) {
+      const sc = scaleOf(mean[j]!, kappa, floor);
+      w.lo80[j]! *= sc;
+      w.hi80[j]! *= sc;
+      w.lo95[j]! *= sc;
+      w.hi95[j]! *= sc;
+    }
+  }
+  return { ...w, kappa };
+}
