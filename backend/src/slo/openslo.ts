@@ -147,7 +147,7 @@ function alertingOf(c: Ctx, spec: Obj, version: 'v1' | 'v1alpha', name: string):
   const policies = arr(spec.alertPolicies);
   if (policies.length === 0) {
     // OpenSLO: no alert policy means no alerting; the SLO still gets its recording rules and budget.
-    return { ...al, page: { ...al.page, enabled: false }, ticket: { ...al.ticket, enabled: false }, budget: { ...al.budget, enabled: false } };
+    return { ...al, page: { ...al.page, enabled: false }, ticket: { ...al.ticket, enabled: false }, budget: { ...al.budget, enabled: false }, noData: { ...al.noData, enabled: false } };
   }
   if (version === 'v1alpha') warn(c, 'alertPolicies', 'v1alpha alert policies are not defined by the spec; multi-window burn-rate tiers used');
   const severities: string[] = [];
@@ -156,7 +156,6 @@ function alertingOf(c: Ctx, spec: Obj, version: 'v1' | 'v1alpha', name: string):
     const ps = pol && isObj(pol.spec) ? pol.spec : undefined;
     if (!ps) return;
     if (arr(ps.notificationTargets).length) warn(c, `alertPolicies[${i}].notificationTargets`, 'notification targets are Alertmanager routes, not rules; route on the alert labels instead');
-    if (ps.alertWhenNoData === true) warn(c, `alertPolicies[${i}].alertWhenNoData`, 'not expressed: zero traffic reads as no errors');
     arr(ps.conditions).forEach((ci, j) => {
       const cond = resolve(c, `alertPolicies[${i}].conditions[${j}]`, 'AlertCondition', ci, 'conditionRef');
       const cs = cond && isObj(cond.spec) ? cond.spec : undefined;
