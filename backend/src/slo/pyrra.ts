@@ -56,7 +56,7 @@ export function pyrraTiers(days: number): BurnTier[] {
       long: promDuration(long),
       short: promDuration(round(d.short)),
       longHours: long / 3600,
-      budgetFraction: Number(num((d.factor * long) / w)),
+      budgetFraction: (d.factor * long) / w,
     };
   });
 }
