@@ -11,6 +11,7 @@ import { computeBudget } from '../slo/budget.js';
 import { registerSloMetrics, startBudgetUpdates } from '../slo/budget-metrics.js';
 import { groupNames } from '../slo/generate.js';
 import { loadSpecs } from '../slo/load.js';
+import { probeNoData } from '../slo/probe.js';
 import { applyAndRemove, checkGenerated, generateFromSources, SloValidationError } from '../slo/service.js';
 import { SloRepository, type SloStoreLike, type SpecSource } from '../slo/store.js';
 
@@ -108,9 +109,11 @@ export function sloRouter(ctx: SloRouterContext): Router {
     }
   };
 
-  router.post('/validate', handle((req, res) => {
+  router.post('/validate', handle(async (req, res) => {
     const r = loadSpecs(sourcesOf(req), opts);
     const ok = !r.issues.some((i) => i.level === 'error');
+    // Valid specs are also checked for data on the connected Prometheus (`?probe=false` skips it): warnings only.
+    if (ok && req.query.probe !== 'false') r.issues.push(...(await probeNoData(ctx.prom, r.slos)));
     res.status(ok ? 200 : 422).json({ ok, slos: r.slos.map((s) => ({ id: s.id, service: s.service, name: s.name, format: s.source.format })), issues: r.issues });
   }));
 

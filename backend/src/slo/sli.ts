@@ -63,9 +63,9 @@ export function compileSli(sli: SliDef): CompiledSli {
  * name): the total events over 5m, or the raw ratio itself. Error ratios read 0 then, so without this check the
  * SLO would look perfect. Used by the no-data alert and the status API.
  */
-export function noDataQuery(sli: SliDef): string {
+export function noDataQuery(sli: SliDef, window = '5m'): string {
   const c = compileSli(sli);
-  return c.events ? c.events.total('5m') : substituteWindow(sli.kind === 'raw' ? sli.errorRatio : '', '5m');
+  return c.events ? c.events.total(window) : substituteWindow(sli.kind === 'raw' ? sli.errorRatio : '', window);
 }
 
 /** The queries a user wrote (for validation), with the field each came from. */

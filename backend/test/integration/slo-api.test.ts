@@ -84,6 +84,27 @@ test('validate: 200 for a good spec, 422 with file/slo/field for a bad one', asy
   assert.equal((await post('/validate', JSON.stringify({ nope: 1 }), 'application/json')).status, 400);
 });
 
+test('validate warns (on the real Prometheus) when an SLI query returns no series, naming the SLO, field and query', async () => {
+  type Answer = { ok: boolean; issues: { level: string; slo?: string; field?: string; message: string }[] };
+  const typo = SPEC.replace(/prometheus_http_requests_total/g, 'prometheus_http_requests_totl');
+  const bad = (await (await post('/validate?file=typo.yml', typo)).json()) as Answer;
+  assert.equal(bad.ok, true, 'a warning, not an error');
+  const w = bad.issues.find((i) => i.level === 'warning' && /^no data for /.test(i.message));
+  assert.ok(w, JSON.stringify(bad.issues));
+  assert.equal(w.slo, 'http-availability');
+  assert.equal(w.field, 'sli');
+  assert.match(w.message, /sum\(rate\(prometheus_http_requests_totl\[1h\]\)\)/);
+  // The real metric has series once Prometheus scraped itself (first scrape takes a few seconds).
+  let good: Answer | undefined;
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
+    good = (await (await post('/validate?file=good.yml', SPEC)).json()) as Answer;
+    if (!good.issues.some((i) => /^no data for /.test(i.message))) break;
+  }
+  assert.deepEqual(good?.issues.filter((i) => /^no data for /.test(i.message)), []);
+  const skipped = (await (await post('/validate?file=typo.yml&probe=false', typo)).json()) as Answer;
+  assert.deepEqual(skipped.issues.filter((i) => /^no data for /.test(i.message)), []);
+});
+
 test('generate returns promtool-checked rule YAML', async () => {
   const res = await post('/generate', SPEC);
   assert.equal(res.status, 200);
