@@ -118,7 +118,7 @@ export function sloRouter(ctx: SloRouterContext): Router {
   }));
 
   router.post('/generate', handle(async (req, res) => {
-    const g = generateFromSources(sourcesOf(req), opts);
+    const g = generateFromSources(sourcesOf(req), { ...opts, tests: req.query.tests === 'true' });
     const checked = req.query.check === 'false' ? undefined : await checkGenerated(req.query.tests === 'true' ? g : { ...g, tests: {} });
     if (checked && !checked.ok) return void res.status(500).json({ error: 'promtool rejected the generated rules', check: checked.check, test: checked.test });
     res.json({ files: g.files, tests: req.query.tests === 'true' ? g.tests : undefined, issues: g.issues, promtool: checked });
@@ -140,7 +140,7 @@ export function sloRouter(ctx: SloRouterContext): Router {
     const posted = sourcesOf(req);
     const names = new Set(posted.map((s) => s.file));
     const all = [...repo.sources().filter((s) => !names.has(s.file)), ...posted];
-    const g = generateFromSources(all, opts);
+    const g = generateFromSources(all, { ...opts, tests: false });
     const target = rulesTarget();
     if (!target) throw new BadRequest('the companion has no rules target: set config slo.rulesDir (or rulesDir) or slo.ruler');
     try {
@@ -211,7 +211,7 @@ export function sloRouter(ctx: SloRouterContext): Router {
     if (!repo.sources().some((x) => x.file === file)) return void res.status(404).end();
     const target = rulesTarget();
     if (target) {
-      const g = generateFromSources(repo.sources().filter((x) => x.file !== file), opts);
+      const g = generateFromSources(repo.sources().filter((x) => x.file !== file), { ...opts, tests: false });
       try {
         const r = await applyAndRemove(g, storedIds(), target);
         repo.recordApply(target.kind, r.applied, true, `deleted ${file}; removed ${r.removed.join(', ') || 'nothing'}`);

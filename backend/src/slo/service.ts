@@ -28,11 +28,12 @@ export class SloValidationError extends Error {
   }
 }
 
-export function generateFromSources(sources: { file: string; text: string }[], o: LoadOptions & GenerateOptions = {}): Generated {
+export function generateFromSources(sources: { file: string; text: string }[], o: LoadOptions & GenerateOptions & { tests?: boolean } = {}): Generated {
   const { slos, issues } = loadSpecs(sources, o);
   if (issues.some((i) => i.level === 'error')) throw new SloValidationError(issues);
   const tests: Record<string, string> = {};
-  for (const slo of slos) {
+  // The promtool suites cost more than the rules themselves: built only when asked for (default: yes).
+  if (o.tests !== false) for (const slo of slos) {
     const t = ruleTestFiles(slo, o);
     tests[t.alerts.name] = t.alerts.yaml;
     tests[t.test.name] = t.test.yaml;
