@@ -48,6 +48,8 @@ export const sloSection = z
     defaultWindow: z.string().optional(),
     /** how often budgets are recomputed for the foresight_slo_* series (0 = never) */
     budgetIntervalSeconds: z.number().nonnegative().default(60),
+    /** largest spec body the SLO API accepts, in MB (bigger specs: `foresight slo generate --out`, streamed) */
+    maxSpecMb: z.number().positive().default(5),
   })
   .strict();
 
@@ -94,7 +96,8 @@ export function sloRouter(ctx: SloRouterContext): Router {
     });
     void loop.tick().catch(() => undefined);
   }
-  router.use(express.json({ limit: '5mb' }), express.text({ type: ['application/yaml', 'application/x-yaml', 'text/*'], limit: '5mb' }));
+  const limit = Math.round(cfg.maxSpecMb * 1024 * 1024);
+  router.use(express.json({ limit }), express.text({ type: ['application/yaml', 'application/x-yaml', 'text/*'], limit }));
 
   const handle = (fn: (req: Request, res: Response) => Promise<void> | void) => async (req: Request, res: Response) => {
     try {
