@@ -1,4 +1,7 @@
-// `npm run bench slo`: generate and promtool-check rules for 1,000 SLOs (a mix of every SLI kind and window).
+// `npm run bench slo`: generate and promtool-check rules for 1,000 SLOs (a mix of every SLI kind and window), step by
+// step in this process; then the streamed CLI path (`slo generate --out`) for 1,000 and 5,000 SLOs, each in a fresh
+// process, with wall time and peak RSS (targets for 5,000: < 15 s, < 500 MB).
+import { existsSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -7,23 +10,15 @@ import { promtoolCheckRules } from '../src/rules/promtool.js';
 import { generateRuleFiles } from '../src/slo/generate.js';
 import { loadSpecsOrThrow } from '../src/slo/load.js';
 import { ruleTestFiles } from '../src/slo/rule-tests.js';
+import { execFile } from 'node:child_process';
+import { loadavg } from 'node:os';
+import { promisify } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { benchSpec } from './slo-spec.js';
 
 const N = 1000;
 
-function spec(n: number): string {
-  const kinds = [
-    (i: number) => `      ratio:\n        errors: sum(rate(http_requests_total{svc="s${i}",code=~"5.."}[{{.window}}]))\n        total: sum(rate(http_requests_total{svc="s${i}"}[{{.window}}]))`,
-    (i: number) => `      latency:\n        metric: http_request_duration_seconds\n        selector: '{svc="s${i}"}'\n        threshold: 0.25`,
-    (i: number) => `      availability:\n        metric: up\n        selector: '{job="s${i}"}'`,
-    (i: number) => `      raw:\n        errorRatio: 1 - avg(rate(ok_total{svc="s${i}"}[{{.window}}]))`,
-  ];
-  const windows = ['window: 30d', 'window: 28d', 'window: 7d', 'calendar: month'];
-  let out = 'version: foresight/v1\nslos:\n';
-  for (let i = 0; i < n; i++) {
-    out += `  - service: svc-${i % 100}\n    name: slo-${i}\n    objective: ${[99.9, 99.5, 99, 95][i % 4]}\n    ${windows[(i >> 2) % 4]}\n    alerting:\n      minEvents: ${i % 3 === 0 ? 10 : 0}\n    sli:\n${kinds[i % 4]!(i)}\n`;
-  }
-  return out;
-}
+const spec = (n: number): string => benchSpec(n);
 
 export default async function (): Promise<void> {
   const text = spec(N);
@@ -60,5 +55,22 @@ export default async function (): Promise<void> {
     if (!ok) console.log(results.map((r) => r.output).join('\n').slice(0, 2000));
   } finally {
     await rm(dir, { recursive: true, force: true });
+  }
+  await streamed();
+}
+
+/** The CLI's streamed generate (chunks of 250, promtool-checked, written to --out), one fresh process per size. */
+async function streamed(): Promise<void> {
+  const child = fileURLToPath(new URL('./slo-generate-child.ts', import.meta.url));
+  const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
+  const bin = existsSync(tsx) ? tsx : fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
+  console.log(`\nStreamed CLI path: foresight slo generate --out (load average ${loadavg()[0]!.toFixed(1)} at start)\n`);
+  console.log('| SLOs | exit | wall s | node CPU s | peak RSS MB | target |');
+  console.log('|------|------|--------|------------|-------------|--------|');
+  for (const n of [1000, 5000]) {
+    const { stdout } = await promisify(execFile)(bin, [child, String(n)], { maxBuffer: 1 << 20 });
+    const r = JSON.parse(stdout.trim().split('\n').pop()!) as { code: number; ms: number; cpuMs: number; maxRssMb: number };
+    const target = n === 5000 ? `< 15 s, < 500 MB: ${r.ms < 15000 && r.maxRssMb < 500 ? 'met' : 'NOT met'}` : '';
+    console.log(`| ${n} | ${r.code} | ${(r.ms / 1000).toFixed(1)} | ${(r.cpuMs / 1000).toFixed(1)} | ${r.maxRssMb.toFixed(0)} | ${target} |`);
   }
 }

@@ -26,6 +26,8 @@ export const sloStatusSchema = z.object({
   window: z.string(),
   /** Fraction of the window (so far) that has SLI data, 0–1; null when the SLI has no event counts to check. */
   coverage: z.number().min(0).max(1).nullable().optional(),
+  /** The SLI query that returned no series over the window (no traffic ever, or a wrong metric name); sli and budget are null then. */
+  noDataQuery: z.string().nullable().optional(),
 });
 export type SloStatus = z.infer<typeof sloStatusSchema>;
 

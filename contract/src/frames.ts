@@ -93,6 +93,16 @@ export function sloStatusFrames(list: SloStatus[]): Frame[] {
               ),
             ]
           : []),
+        // Only when the companion reports it (additive: older decoders ignore the column).
+        ...(list.some((s) => s.noDataQuery !== undefined)
+          ? [
+              f(
+                'noDataQuery',
+                'string',
+                list.map((s) => s.noDataQuery ?? null)
+              ),
+            ]
+          : []),
       ],
     },
     burnRateFrame(burn),
@@ -399,6 +409,7 @@ export function decodeSloStatus(frames: readonly FrameLike[]): SloStatus[] {
     ].map((n) => col(fr, n));
     // Older companions send no coverage: absent, not zero.
     const coverage = optCol(fr, 'coverage');
+    const noDataQuery = optCol(fr, 'noDataQuery');
     return Array.from({ length: rows(fr) }, (_, i) => ({
       id: str(id[i]),
       service: str(service[i]),
@@ -409,6 +420,7 @@ export function decodeSloStatus(frames: readonly FrameLike[]): SloStatus[] {
       secondsToExhaustion: num(tte[i]),
       window: str(window[i]),
       ...(coverage ? { coverage: num(coverage[i]) } : {}),
+      ...(noDataQuery ? { noDataQuery: typeof noDataQuery[i] === 'string' ? (noDataQuery[i] as string) : null } : {}),
       burnRates: burn.filter((b) => b.slo === str(id[i])).map(({ slo: _slo, ...b }) => b),
     }));
   });

@@ -16,6 +16,15 @@ const size = { width: 800, height: 400 };
 const failed = panelData([], [{ refId: 'A', message: 'HTTP 502: prometheus unreachable' }]);
 
 describe('SLO panel', () => {
+  test('an SLI whose query returned no series says "no data for <query>" (through the frames), not 100%', () => {
+    const q = 'sum(rate(http_requests_totl[30d]))';
+    const none = { ...slo, sli: null, budgetRemaining: null, coverage: 0, noDataQuery: q };
+    render(<SloPanel data={panelData(sloStatusFrames([none]))} options={defaultSloOptions} {...size} />);
+    expect(screen.getByTestId('slo-no-data')).toHaveTextContent(`no data for ${q}`);
+    expect(screen.queryByTestId('slo-coverage-note')).toBeNull();
+    expect(screen.getByTestId('slo-sli')).not.toHaveTextContent('100');
+  });
+
   test('a window with little data says so instead of "exhausted"', () => {
     const thin = { ...slo, budgetRemaining: -3.04, coverage: 0.0008 };
     render(<SloPanel data={panelData(sloStatusFrames([thin]))} options={defaultSloOptions} {...size} />);

@@ -11,6 +11,7 @@
 //   GET  /routes/preview               the generated fragment (and the merged file when configFile is set)
 //   POST /routes/apply                 merge, amtool check, write, reload, verify (rollback on failure)
 import { readFile } from 'node:fs/promises';
+import { ruleFileLabelSets } from '../alerting/rule-labels.js';
 import express from 'express';
 import type { Logger } from 'pino';
 import type { Registry } from 'prom-client';
@@ -33,6 +34,8 @@ import { checkWebhookCaps, limitsSchema, type Limits } from '../http/limits.js';
 /** The parts of the companion's Config (config/schema.ts) this feature reads. */
 interface CompanionConfigSlice {
   alerting?: unknown;
+  rules?: { dir?: string };
+  slo?: { rulesDir?: string };
   alertmanager?: { url?: string | null; configFile?: string; mimir?: Record<string, unknown> };
   auth?: { token?: string };
 }
@@ -197,7 +200,11 @@ export function alertingRouter(ctx: AlertingRouterContext): express.Router {
     // A deliberate policy change that removes receivers must say so; otherwise any loss of delivery is refused.
     const allowReducedDelivery = (req.body as { allowReducedDelivery?: unknown } | undefined)?.allowReducedDelivery === true;
     try {
-      const out = await applyAlertmanagerConfig({ configFile: file, generated: generateAlertmanager(s.config), alertmanagerUrl: s.config.alertmanager.url, mimir: s.config.alertmanager.mimir, log: ctx.log, allowReducedDelivery });
+      // The label sets our rule files' alerts carry (SLO rules directory) join the live alerts in the delivery check.
+      const cfg = (ctx.config ?? {}) as CompanionConfigSlice;
+      const ruleDirs = [...new Set([cfg.slo?.rulesDir, cfg.rules?.dir].filter((d): d is string => typeof d === 'string'))];
+      const labelSets = await ruleFileLabelSets(ruleDirs);
+      const out = await applyAlertmanagerConfig({ configFile: file, generated: generateAlertmanager(s.config), alertmanagerUrl: s.config.alertmanager.url, mimir: s.config.alertmanager.mimir, log: ctx.log, allowReducedDelivery, labelSets });
       res.json({ changed: out.changed, reloaded: out.reloaded, pushedToMimir: out.pushedToMimir, deliveryChecked: out.deliveryChecked });
     } catch (e) {
       if (e instanceof PolicyError) throw new HttpError(422, e.message);

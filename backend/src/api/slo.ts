@@ -11,6 +11,7 @@ import { computeBudget } from '../slo/budget.js';
 import { registerSloMetrics, startBudgetUpdates } from '../slo/budget-metrics.js';
 import { groupNames } from '../slo/generate.js';
 import { loadSpecs } from '../slo/load.js';
+import { probeNoData } from '../slo/probe.js';
 import { applyAndRemove, checkGenerated, generateFromSources, SloValidationError } from '../slo/service.js';
 import { SloRepository, type SloStoreLike, type SpecSource } from '../slo/store.js';
 
@@ -47,6 +48,8 @@ export const sloSection = z
     defaultWindow: z.string().optional(),
     /** how often budgets are recomputed for the foresight_slo_* series (0 = never) */
     budgetIntervalSeconds: z.number().nonnegative().default(60),
+    /** largest spec body the SLO API accepts, in MB (bigger specs: `foresight slo generate --out`, streamed) */
+    maxSpecMb: z.number().positive().default(5),
   })
   .strict();
 
@@ -93,7 +96,8 @@ export function sloRouter(ctx: SloRouterContext): Router {
     });
     void loop.tick().catch(() => undefined);
   }
-  router.use(express.json({ limit: '5mb' }), express.text({ type: ['application/yaml', 'application/x-yaml', 'text/*'], limit: '5mb' }));
+  const limit = Math.round(cfg.maxSpecMb * 1024 * 1024);
+  router.use(express.json({ limit }), express.text({ type: ['application/yaml', 'application/x-yaml', 'text/*'], limit }));
 
   const handle = (fn: (req: Request, res: Response) => Promise<void> | void) => async (req: Request, res: Response) => {
     try {
@@ -108,14 +112,16 @@ export function sloRouter(ctx: SloRouterContext): Router {
     }
   };
 
-  router.post('/validate', handle((req, res) => {
+  router.post('/validate', handle(async (req, res) => {
     const r = loadSpecs(sourcesOf(req), opts);
     const ok = !r.issues.some((i) => i.level === 'error');
+    // Valid specs are also checked for data on the connected Prometheus (`?probe=false` skips it): warnings only.
+    if (ok && req.query.probe !== 'false') r.issues.push(...(await probeNoData(ctx.prom, r.slos)));
     res.status(ok ? 200 : 422).json({ ok, slos: r.slos.map((s) => ({ id: s.id, service: s.service, name: s.name, format: s.source.format })), issues: r.issues });
   }));
 
   router.post('/generate', handle(async (req, res) => {
-    const g = generateFromSources(sourcesOf(req), opts);
+    const g = generateFromSources(sourcesOf(req), { ...opts, tests: req.query.tests === 'true' });
     const checked = req.query.check === 'false' ? undefined : await checkGenerated(req.query.tests === 'true' ? g : { ...g, tests: {} });
     if (checked && !checked.ok) return void res.status(500).json({ error: 'promtool rejected the generated rules', check: checked.check, test: checked.test });
     res.json({ files: g.files, tests: req.query.tests === 'true' ? g.tests : undefined, issues: g.issues, promtool: checked });
@@ -137,7 +143,7 @@ export function sloRouter(ctx: SloRouterContext): Router {
     const posted = sourcesOf(req);
     const names = new Set(posted.map((s) => s.file));
     const all = [...repo.sources().filter((s) => !names.has(s.file)), ...posted];
-    const g = generateFromSources(all, opts);
+    const g = generateFromSources(all, { ...opts, tests: false });
     const target = rulesTarget();
     if (!target) throw new BadRequest('the companion has no rules target: set config slo.rulesDir (or rulesDir) or slo.ruler');
     try {
@@ -208,7 +214,7 @@ export function sloRouter(ctx: SloRouterContext): Router {
     if (!repo.sources().some((x) => x.file === file)) return void res.status(404).end();
     const target = rulesTarget();
     if (target) {
-      const g = generateFromSources(repo.sources().filter((x) => x.file !== file), opts);
+      const g = generateFromSources(repo.sources().filter((x) => x.file !== file), { ...opts, tests: false });
       try {
         const r = await applyAndRemove(g, storedIds(), target);
         repo.recordApply(target.kind, r.applied, true, `deleted ${file}; removed ${r.removed.join(', ') || 'nothing'}`);

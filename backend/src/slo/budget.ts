@@ -6,6 +6,7 @@ import { SLI_WINDOWS } from './burn.js';
 import type { SloDef } from './model.js';
 import { exactSli } from './exact.js';
 import { compileSli, type CompiledSli } from './sli.js';
+import { substituteWindow } from './promql.js';
 import { calendarEnd, calendarStart, parseDuration } from './window.js';
 
 export interface CompliancePoint {
@@ -39,6 +40,11 @@ export interface BudgetReport {
   coverage: number | null;
   /** seconds until the remaining budget is gone at the current (1h) burn rate; null = never at this rate */
   timeToExhaustionSeconds: number | null;
+  /**
+   * Set when the SLI's query returned no series over the whole window (no traffic ever, or a wrong metric name):
+   * `query` is the query that returned nothing. The SLI and budget are then null, not a perfect 100%.
+   */
+  noData: { query: string } | null;
   history: { day: CompliancePoint[]; week: CompliancePoint[]; month: CompliancePoint[] };
   at: number;
 }
@@ -108,13 +114,18 @@ export async function computeBudget(prom: QueryPromApi, slo: SloDef, at = Math.f
   const objective = slo.objective / 100;
   const errorBudget = Number((1 - objective).toPrecision(12));
 
-  const [errorRatio, errRate, totRate, ...burnRaw] = await Promise.all([
+  // The query whose emptiness means "no data": total events (or the raw ratio, unguarded) over the window so far.
+  const noDataQ = sli.events ? sli.events.total(w) : slo.sli.kind === 'raw' ? substituteWindow(slo.sli.errorRatio, w) : undefined;
+  const [ratioRaw, errRate, totRate, rawSeries, ...burnRaw] = await Promise.all([
     ratioOver(prom, slo, elapsed, at),
     sli.events ? prom.query(sli.events.errors(w), at).then(first) : Promise.resolve(null),
     sli.events ? prom.query(sli.events.total(w), at).then(first) : Promise.resolve(null),
+    !sli.events && noDataQ ? prom.query(noDataQ, at).then((r) => r.length) : Promise.resolve(null),
     // Burn rates use rate() like the recording rules and alerts, so the numbers agree with what fires.
     ...SLI_WINDOWS.map((win) => ratioOver(prom, slo, parseDuration(win)!, at, false)),
   ]);
+  const noData = noDataQ !== undefined && (sli.events ? totRate === null : rawSeries === 0) ? { query: noDataQ } : null;
+  const errorRatio = noData ? null : ratioRaw;
   const burnRates: Record<string, number | null> = {};
   SLI_WINDOWS.forEach((win, i) => (burnRates[win] = burnRaw[i] === null || burnRaw[i] === undefined ? null : burnRaw[i]! / errorBudget));
 
@@ -170,6 +181,7 @@ export async function computeBudget(prom: QueryPromApi, slo: SloDef, at = Math.f
     burnRates,
     coverage,
     timeToExhaustionSeconds,
+    noData,
     history: { day, week, month },
     at,
   };

@@ -63,6 +63,15 @@ const slo = z
           })
           .strict()
           .optional(),
+        noData: z
+          .object({
+            enabled: z.boolean().optional(),
+            name: z.string().min(1).optional(),
+            severity: z.string().min(1).optional(),
+            for: z.string().optional(),
+          })
+          .strict()
+          .optional(),
       })
       .strict()
       .optional(),
@@ -156,6 +165,13 @@ export function parseForesightDoc(raw: unknown, file: string, issues: Issue[]): 
           consumed: a?.budget?.consumed ?? al.budget.consumed,
           severity: a?.budget?.severity ?? al.budget.severity,
           for: a?.budget?.for ?? '',
+        },
+        noData: {
+          // Default: on, unless the spec turned every burn alert off (it asked for no alerts).
+          enabled: a?.noData?.enabled ?? (al.noData.enabled && (a?.page?.enabled !== false || a?.ticket?.enabled !== false)),
+          name: a?.noData?.name ?? al.noData.name,
+          severity: a?.noData?.severity ?? al.noData.severity,
+          for: a?.noData?.for ?? al.noData.for,
         },
       },
       source: { file, format: 'foresight/v1', index },

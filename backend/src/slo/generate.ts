@@ -3,7 +3,7 @@ import { stringify } from 'yaml';
 import { burnConditions, sliWindows, type BurnCondition } from './burn.js';
 import type { Labels, SloDef, TierOptions } from './model.js';
 import { num } from './promql.js';
-import { compileSli } from './sli.js';
+import { compileSli, noDataQuery } from './sli.js';
 
 export interface RecordingRule {
   record: string;
@@ -247,7 +247,33 @@ export function alertGroup(slo: SloDef, o: GenerateOptions = {}): RuleGroup {
     if (a.budget.for) b.for = a.budget.for;
     rules.push(b);
   }
+  if (slo.alerting.noData.enabled) rules.push(noDataAlert(slo));
   return withInterval({ name: groupNames(slo.id).alerts, rules }, o);
+}
+
+/**
+ * "SLI has no data": the SLI's total query returns no series at all. `vector(1) unless on() (q)` rather than
+ * absent(q): absent() copies the equality matchers of a plain selector into labels, this yields one label-less
+ * sample, to which our static labels are added.
+ */
+export function noDataAlert(slo: SloDef): AlertingRule {
+  const n = slo.alerting.noData;
+  const q = noDataQuery(slo.sli);
+  const rule: AlertingRule = {
+    alert: n.name,
+    expr: keepSeriesLabels(slo, `vector(1) unless on() (\n  ${q}\n)`),
+    labels: staticAlertLabels(slo, {}, { sloth_severity: 'ticket', severity: n.severity, foresight_tier: 'ticket', foresight_alert: 'nodata' }),
+    annotations: {
+      // Literal names: the sample has no sloth_* labels for {{$labels.x}} to read (vector(1) is label-less).
+      title: `${slo.service} ${slo.name} SLI has no data.`,
+      summary: `The SLI query of ${slo.service} ${slo.name} returns no series (no traffic ever, or a wrong metric name); its SLO reads as perfect meanwhile.`,
+      query: q,
+      ...(slo.alerting.runbookUrl ? { runbook_url: slo.alerting.runbookUrl } : {}),
+      ...(slo.alerting.dashboardUrl ? { dashboard_url: slo.alerting.dashboardUrl } : {}),
+    },
+  };
+  if (n.for) rule.for = n.for;
+  return rule;
 }
 
 export function sloGroups(slo: SloDef, o: GenerateOptions = {}): RuleGroup[] {

@@ -5,6 +5,7 @@ import { parseAllDocuments } from 'yaml';
 import { parseForesightDoc } from './foresight-spec.js';
 import { SpecError, type Issue, type SloDef, type SloWindow } from './model.js';
 import { parseOpenSloDocs, type OpenSloDoc } from './openslo.js';
+import { parsePyrraDoc } from './pyrra.js';
 import { parseSlothDoc } from './sloth.js';
 import { validateSlos } from './validate.js';
 import { parseDuration, parseRollingWindow } from './window.js';
@@ -69,6 +70,8 @@ export function parseSpecText(text: string, file: string, o: LoadOptions = {}): 
     }
     const v: unknown = doc.toJS();
     if (Array.isArray(v)) values.push(...v);
+    // A Kubernetes list (`kubectl get slo -o yaml`: kind List / ServiceLevelObjectiveList) holds its objects in items.
+    else if (isObj(v) && typeof v.kind === 'string' && v.kind.endsWith('List') && Array.isArray(v.items)) values.push(...v.items);
     else values.push(v);
   });
   values.forEach((v, i) => {
@@ -83,6 +86,8 @@ export function parseSpecText(text: string, file: string, o: LoadOptions = {}): 
       if (v.kind !== 'PrometheusServiceLevel') return void issues.push({ level: 'error', file, field: 'kind', message: `'${String(v.kind)}' is not PrometheusServiceLevel` });
       if (!isObj(v.spec)) return void issues.push({ level: 'error', file, field: 'spec', message: 'required mapping' });
       slos.push(...parseSlothDoc(v.spec, file, 'sloth/k8s-v1', issues, { window }));
+    } else if (v.apiVersion === 'pyrra.dev/v1alpha1') {
+      slos.push(...parsePyrraDoc(v, file, i, issues));
     } else if (v.apiVersion === 'openslo/v1' || v.apiVersion === 'openslo/v1alpha') {
       openslo.push(v as unknown as OpenSloDoc);
     } else {
@@ -90,7 +95,7 @@ export function parseSpecText(text: string, file: string, o: LoadOptions = {}): 
         level: 'error',
         file,
         field: 'version',
-        message: `document #${i}: unknown format (expected version: foresight/v1 | prometheus/v1, or apiVersion: sloth.slok.dev/v1 (PrometheusServiceLevel, AlertWindows) | openslo/v1 | openslo/v1alpha)`,
+        message: `document #${i}: unknown format (expected version: foresight/v1 | prometheus/v1, or apiVersion: sloth.slok.dev/v1 (PrometheusServiceLevel, AlertWindows) | openslo/v1 | openslo/v1alpha | pyrra.dev/v1alpha1 (ServiceLevelObjective))`,
       });
     }
   });

@@ -47,6 +47,11 @@ export interface AlertingDef {
   windows?: BurnTier[];
   /** Alert once this fraction of the period's budget is consumed (0.7 = 70%). */
   budget: { enabled: boolean; consumed: number; severity: string; for: string };
+  /**
+   * "SLI has no data" warning: fires when the SLI's total query returns no series for `for` (zero traffic ever, or
+   * a wrong metric name), where the ratios read 0 errors and the SLO would look perfect. On unless opted out.
+   */
+  noData: { enabled: boolean; name: string; for: string; severity: string };
 }
 
 export interface SloDef {
@@ -65,7 +70,7 @@ export interface SloDef {
   source: { file: string; format: SpecFormat; index: number };
 }
 
-export type SpecFormat = 'foresight/v1' | 'sloth/prometheus-v1' | 'sloth/k8s-v1' | 'openslo/v1' | 'openslo/v1alpha';
+export type SpecFormat = 'foresight/v1' | 'sloth/prometheus-v1' | 'sloth/k8s-v1' | 'openslo/v1' | 'openslo/v1alpha' | 'pyrra/v1alpha1';
 
 /** One finding about an input: errors stop generation, warnings report what an import cannot express. */
 export interface Issue {
@@ -102,6 +107,7 @@ export function defaultAlerting(name: string): AlertingDef {
     ticket: defaultTier('warning'),
     // Opt-in per SLO: a fresh rule set has too little history for a period-long figure to mean much.
     budget: { enabled: false, consumed: 0.7, severity: 'warning', for: '' },
+    noData: { enabled: true, name: `${name}NoData`, for: '10m', severity: 'warning' },
   };
 }
 

@@ -2,7 +2,7 @@
 // documents of one multi-doc YAML) and `openslo/v1alpha` (SLO with inline indicator/ratioMetrics).
 // OpenSLO is vendor-neutral and richer than what Prometheus rules can express; every approximation is a warning.
 import { defaultAlerting, type Issue, type SliDef, type SloDef, type SloWindow } from './model.js';
-import { hasWindowPlaceholder, topNodeName } from './promql.js';
+import { hasWindowPlaceholder, promqlSyntaxError, substituteWindow, topNodeName } from './promql.js';
 import { calendarWindow, parseRollingWindow } from './window.js';
 
 type Obj = Record<string, unknown>;
@@ -27,17 +27,30 @@ interface Ctx {
 const warn = (c: Ctx, field: string, message: string) => c.issues.push({ level: 'warning', file: c.file, slo: c.slo, field, message });
 const fail = (c: Ctx, field: string, message: string) => c.issues.push({ level: 'error', file: c.file, slo: c.slo, field, message });
 
-/** Query text of a v1 metricSource or a v1alpha {source, queryType, query}; only Prometheus sources are usable. */
+/** Source types whose queries are PromQL (no warning needed). */
+const PROMQL_TYPES = new Set(['prometheus', 'thanos', 'mimir', 'cortex', 'victoriametrics', 'promql']);
+
+/**
+ * Query text of a v1 metricSource or a v1alpha {source, queryType, query}. Any source type is usable when its query
+ * is PromQL: `type: Any` (OpenSLO's own examples) or a `metricSourceRef` to a Prometheus DataSource; a query of
+ * another type that does not parse as PromQL is an error naming the field.
+ */
 function queryOf(c: Ctx, field: string, m: unknown): string | undefined {
   if (!isObj(m)) return void fail(c, field, 'missing');
-  const src = isObj(m.metricSource) ? m.metricSource : m; // v1 nests under metricSource; v1alpha is flat
-  const type = str(src.type) ?? str(src.source);
-  if (type && type.toLowerCase() !== 'prometheus') {
-    return void fail(c, field, `metric source type '${type}' is not Prometheus; only Prometheus queries can become rules`);
-  }
+  const nested = isObj(m.metricSource);
+  const src = nested ? (m.metricSource as Obj) : m; // v1 nests under metricSource; v1alpha is flat
+  const srcField = nested ? `${field}.metricSource` : field;
+  const ref = str(src.metricSourceRef) ?? str(src.dataSourceRef);
+  const ds = ref !== undefined ? c.byKind.get('DataSource')?.get(ref) : undefined;
+  const dsType = ds && isObj(ds.spec) ? str(ds.spec.type) : undefined;
+  const type = str(src.type) ?? str(src.source) ?? dsType;
   const spec = isObj(src.spec) ? src.spec : src;
-  const q = str(spec.query) ?? str(spec.promql);
-  if (!q) fail(c, `${field}.query`, 'required PromQL string');
+  const q = str(spec.query) ?? str(spec.promql) ?? str(spec.expr);
+  if (!q) return void fail(c, `${srcField}.spec.query`, 'required PromQL string');
+  if (type === undefined || PROMQL_TYPES.has(type.toLowerCase())) return q;
+  const e = promqlSyntaxError(substituteWindow(q, '5m'));
+  if (e) return void fail(c, `${srcField}.spec.query`, `source type '${type}': the query is not PromQL (${e}); only PromQL queries can become Prometheus rules`);
+  warn(c, `${srcField}.type`, `source type '${type}': the query parses as PromQL and is evaluated by Prometheus`);
   return q;
 }
 
@@ -104,9 +117,16 @@ function sliV1alpha(c: Ctx, spec: Obj, objective: Obj): SliDef | undefined {
 }
 
 function windowV1(c: Ctx, spec: Obj): SloWindow | undefined {
-  const tw = arr(spec.timeWindow)[0];
+  // A list of one window per the spec; a single mapping is read the same way.
+  const tw = isObj(spec.timeWindow) ? spec.timeWindow : arr(spec.timeWindow)[0];
   if (!isObj(tw)) return calendarOrRolling(c, 'timeWindow', '30d', true, 'missing; using 30d rolling');
-  return calendarOrRolling(c, 'timeWindow[0].duration', str(tw.duration) ?? '', tw.isRolling !== false);
+  if (arr(spec.timeWindow).length > 1) warn(c, 'timeWindow', `${arr(spec.timeWindow).length} windows given; only the first is used`);
+  const rolling = tw.isRolling !== false && tw.isRolling !== 'false';
+  const cal = isObj(tw.calendar) ? tw.calendar : undefined;
+  const tz = cal ? str(cal.timeZone) : undefined;
+  if (!rolling && tz && !['UTC', 'Etc/UTC', 'GMT'].includes(tz)) warn(c, 'timeWindow[0].calendar.timeZone', `'${tz}' not expressed: calendar periods are aligned to UTC`);
+  if (typeof tw.duration !== 'string') return void fail(c, 'timeWindow[0].duration', `required duration shorthand (e.g. 28d, 4w, 1M), got ${JSON.stringify(tw.duration)}`);
+  return calendarOrRolling(c, 'timeWindow[0].duration', tw.duration, rolling);
 }
 
 function windowV1alpha(c: Ctx, spec: Obj): SloWindow | undefined {
@@ -147,7 +167,7 @@ function alertingOf(c: Ctx, spec: Obj, version: 'v1' | 'v1alpha', name: string):
   const policies = arr(spec.alertPolicies);
   if (policies.length === 0) {
     // OpenSLO: no alert policy means no alerting; the SLO still gets its recording rules and budget.
-    return { ...al, page: { ...al.page, enabled: false }, ticket: { ...al.ticket, enabled: false }, budget: { ...al.budget, enabled: false } };
+    return { ...al, page: { ...al.page, enabled: false }, ticket: { ...al.ticket, enabled: false }, budget: { ...al.budget, enabled: false }, noData: { ...al.noData, enabled: false } };
   }
   if (version === 'v1alpha') warn(c, 'alertPolicies', 'v1alpha alert policies are not defined by the spec; multi-window burn-rate tiers used');
   const severities: string[] = [];
@@ -156,7 +176,6 @@ function alertingOf(c: Ctx, spec: Obj, version: 'v1' | 'v1alpha', name: string):
     const ps = pol && isObj(pol.spec) ? pol.spec : undefined;
     if (!ps) return;
     if (arr(ps.notificationTargets).length) warn(c, `alertPolicies[${i}].notificationTargets`, 'notification targets are Alertmanager routes, not rules; route on the alert labels instead');
-    if (ps.alertWhenNoData === true) warn(c, `alertPolicies[${i}].alertWhenNoData`, 'not expressed: zero traffic reads as no errors');
     arr(ps.conditions).forEach((ci, j) => {
       const cond = resolve(c, `alertPolicies[${i}].conditions[${j}]`, 'AlertCondition', ci, 'conditionRef');
       const cs = cond && isObj(cond.spec) ? cond.spec : undefined;

@@ -78,6 +78,7 @@ export function ruleTestFiles(slo: SloDef, o: GenerateOptions = {}): RuleTestFil
   const page = group.rules.find((r) => (r as AlertingRule).labels?.foresight_tier === 'page' && !(r as AlertingRule).labels?.foresight_alert) as AlertingRule | undefined;
   const ticket = group.rules.find((r) => (r as AlertingRule).labels?.foresight_tier === 'ticket' && !(r as AlertingRule).labels?.foresight_alert) as AlertingRule | undefined;
   const budgetRule = group.rules.find((r) => (r as AlertingRule).labels?.foresight_alert === 'budget') as AlertingRule | undefined;
+  const noDataRule = group.rules.find((r) => (r as AlertingRule).labels?.foresight_alert === 'nodata') as AlertingRule | undefined;
 
   const expected = (rule: AlertingRule, value: number) => {
     // The alert keeps the series' labels; `service`/`slo` are added by the expression only where absent.
@@ -107,6 +108,8 @@ export function ruleTestFiles(slo: SloDef, o: GenerateOptions = {}): RuleTestFil
       const consumed = (1 - s.remaining) * Math.min(1, (s.history + evalMinutes * 60) / period);
       alert_rule_test.push({ eval_time: `${evalMinutes}m`, alertname: budgetRule.alert, exp_alerts: s.expectBudget ? [expected(budgetRule, consumed)] : [] });
     }
+    // The inputs are recorded series only: the SLI's own metric has no series, so the no-data alert must fire.
+    if (noDataRule) alert_rule_test.push({ eval_time: `${evalMinutes}m`, alertname: noDataRule.alert, exp_alerts: [expected(noDataRule, 1)] });
     return { name: `${slo.id}: ${s.name}`, interval: '1m', input_series, alert_rule_test };
   });
 

@@ -28,11 +28,12 @@ export class SloValidationError extends Error {
   }
 }
 
-export function generateFromSources(sources: { file: string; text: string }[], o: LoadOptions & GenerateOptions = {}): Generated {
+export function generateFromSources(sources: { file: string; text: string }[], o: LoadOptions & GenerateOptions & { tests?: boolean } = {}): Generated {
   const { slos, issues } = loadSpecs(sources, o);
   if (issues.some((i) => i.level === 'error')) throw new SloValidationError(issues);
   const tests: Record<string, string> = {};
-  for (const slo of slos) {
+  // The promtool suites cost more than the rules themselves: built only when asked for (default: yes).
+  if (o.tests !== false) for (const slo of slos) {
     const t = ruleTestFiles(slo, o);
     tests[t.alerts.name] = t.alerts.yaml;
     tests[t.test.name] = t.test.yaml;
@@ -87,9 +88,19 @@ export async function applyAndRemove(g: Generated, removedIds: string[], target:
     let rollback = 'removed rule files restored and Prometheus reloaded';
     try {
       for (const [n, text] of saved) await atomicWrite(join(target.rulesDir, n), text);
+    } catch (e) {
+      throw new Error(`${why instanceof Error ? why.message : String(why)}\nslo rules: ROLLBACK INCOMPLETE (${e instanceof Error ? e.message : String(e)}); check ${target.rulesDir}`);
+    }
+    try {
       await target.prom.reload();
     } catch (e) {
-      rollback = `ROLLBACK INCOMPLETE (${e instanceof Error ? e.message : String(e)}); check ${target.rulesDir}`;
+      // A failed reload keeps Prometheus' previous rules: with the files back on disk, the old state is whole again
+      // when the groups are still loaded (e.g. someone else's broken file in the directory made the reload fail).
+      const loaded = new Set((await target.prom.rules().catch(() => [])).map((x) => x.name));
+      const groups = gone.flatMap((id) => Object.values(groupNames(id)));
+      rollback = groups.every((x) => loaded.has(x))
+        ? `removed rule files restored; Prometheus kept the previous rules (its reload failed: ${e instanceof Error ? e.message : String(e)})`
+        : `ROLLBACK INCOMPLETE (${e instanceof Error ? e.message : String(e)}); check ${target.rulesDir}`;
     }
     throw new Error(`${why instanceof Error ? why.message : String(why)}\nslo rules: ${rollback}`);
   };

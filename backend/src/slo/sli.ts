@@ -58,6 +58,16 @@ export function compileSli(sli: SliDef): CompiledSli {
   }
 }
 
+/**
+ * The query whose emptiness means "this SLI has no data" (no series at all: zero traffic ever, or a wrong metric
+ * name): the total events over 5m, or the raw ratio itself. Error ratios read 0 then, so without this check the
+ * SLO would look perfect. Used by the no-data alert and the status API.
+ */
+export function noDataQuery(sli: SliDef, window = '5m'): string {
+  const c = compileSli(sli);
+  return c.events ? c.events.total(window) : substituteWindow(sli.kind === 'raw' ? sli.errorRatio : '', window);
+}
+
 /** The queries a user wrote (for validation), with the field each came from. */
 export function userQueries(sli: SliDef): { field: string; query: string }[] {
   switch (sli.kind) {

@@ -90,6 +90,8 @@ export function parseSlothDoc(body: Obj, file: string, format: Extract<SpecForma
       delete l.severity;
       return { enabled: t.disable !== true, severity, labels: l, annotations: labelsOf(t.annotations), for: '' };
     };
+    const page = tier(f.page, base.page);
+    const ticket = tier(f.ticket, base.ticket);
     out.push({
       id: `${service}-${name}`,
       service,
@@ -103,8 +105,10 @@ export function parseSlothDoc(body: Obj, file: string, format: Extract<SpecForma
         ...base,
         labels: alertLabels,
         annotations: labelsOf(alerting.annotations),
-        page: tier(f.page, base.page),
-        ticket: tier(f.ticket, base.ticket),
+        page,
+        ticket,
+        // A spec that disables both of Sloth's alerts wants no alerts at all.
+        noData: { ...base.noData, enabled: page.enabled || ticket.enabled },
       },
       source: { file, format, index },
     });

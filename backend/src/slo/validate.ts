@@ -26,10 +26,14 @@ export function validateSlos(slos: SloDef[]): Issue[] {
     if (!(s.objective > 0 && s.objective < 100)) err('objective', `${s.objective} is out of range: a percent strictly between 0 and 100 (e.g. 99.9)`);
     else if (s.objective < 50) warn('objective', `${s.objective}% is unusually low; objectives are percents (99.9), not ratios (0.999)`);
     if (!ALERT_RE.test(s.alerting.name)) err('alerting.name', `'${s.alerting.name}' is not a usable alert name (no whitespace, quotes, braces or backslashes)`);
+    if (s.alerting.noData.enabled) {
+      if (!ALERT_RE.test(s.alerting.noData.name)) err('alerting.noData.name', `'${s.alerting.noData.name}' is not a usable alert name (no whitespace, quotes, braces or backslashes)`);
+      else if (s.alerting.noData.name === s.alerting.name) err('alerting.noData.name', `must differ from alerting.name '${s.alerting.name}'`);
+    }
     for (const [field, labels] of [['labels', s.labels], ['alerting.labels', s.alerting.labels], ['alerting.page.labels', s.alerting.page.labels], ['alerting.ticket.labels', s.alerting.ticket.labels]] as const) {
       for (const k of Object.keys(labels)) if (!isLabelName(k)) err(field, `'${k}' is not a valid label name`);
     }
-    for (const [field, d] of [['alerting.page.for', s.alerting.page.for], ['alerting.ticket.for', s.alerting.ticket.for], ['alerting.budget.for', s.alerting.budget.for]] as const) {
+    for (const [field, d] of [['alerting.page.for', s.alerting.page.for], ['alerting.ticket.for', s.alerting.ticket.for], ['alerting.budget.for', s.alerting.budget.for], ['alerting.noData.for', s.alerting.noData.for]] as const) {
       if (d !== '' && d !== '0s' && parseDuration(d) === undefined) err(field, `'${d}' is not a Prometheus duration`);
     }
 

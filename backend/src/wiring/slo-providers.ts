@@ -81,6 +81,7 @@ export function sloStatusOf(slo: SloDef, report: BudgetReport): SloStatus {
     secondsToExhaustion: report.timeToExhaustionSeconds,
     window: slo.window.text,
     coverage: report.coverage,
+    noDataQuery: report.noData?.query ?? null,
   };
 }
 

@@ -16,6 +16,7 @@ import { Registry } from 'prom-client';
 import { registerSloMetrics, startBudgetUpdates } from '../../src/slo/budget-metrics.js';
 import { loadSpecsOrThrow } from '../../src/slo/load.js';
 
+// Readiness polls answered 503 while Prometheus starts (slower on a loaded machine) are not errors of the SLI.
 const SPEC = `version: foresight/v1
 slos:
   - service: prometheus
@@ -23,7 +24,7 @@ slos:
     objective: 99
     sli:
       ratio:
-        errors: sum(rate(prometheus_http_requests_total{code=~"5.."}[{{.window}}]))
+        errors: sum(rate(prometheus_http_requests_total{code=~"5..",handler!="/-/ready"}[{{.window}}]))
         total: sum(rate(prometheus_http_requests_total[{{.window}}]))
 `;
 
@@ -83,6 +84,27 @@ test('validate: 200 for a good spec, 422 with file/slo/field for a bad one', asy
   assert.equal((await post('/validate', JSON.stringify({ nope: 1 }), 'application/json')).status, 400);
 });
 
+test('validate warns (on the real Prometheus) when an SLI query returns no series, naming the SLO, field and query', async () => {
+  type Answer = { ok: boolean; issues: { level: string; slo?: string; field?: string; message: string }[] };
+  const typo = SPEC.replace(/prometheus_http_requests_total/g, 'prometheus_http_requests_totl');
+  const bad = (await (await post('/validate?file=typo.yml', typo)).json()) as Answer;
+  assert.equal(bad.ok, true, 'a warning, not an error');
+  const w = bad.issues.find((i) => i.level === 'warning' && /^no data for /.test(i.message));
+  assert.ok(w, JSON.stringify(bad.issues));
+  assert.equal(w.slo, 'http-availability');
+  assert.equal(w.field, 'sli');
+  assert.match(w.message, /sum\(rate\(prometheus_http_requests_totl\[1h\]\)\)/);
+  // The real metric has series once Prometheus scraped itself (first scrape takes a few seconds).
+  let good: Answer | undefined;
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline; await new Promise((r) => setTimeout(r, 1000))) {
+    good = (await (await post('/validate?file=good.yml', SPEC)).json()) as Answer;
+    if (!good.issues.some((i) => /^no data for /.test(i.message))) break;
+  }
+  assert.deepEqual(good?.issues.filter((i) => /^no data for /.test(i.message)), []);
+  const skipped = (await (await post('/validate?file=typo.yml&probe=false', typo)).json()) as Answer;
+  assert.deepEqual(skipped.issues.filter((i) => /^no data for /.test(i.message)), []);
+});
+
 test('generate returns promtool-checked rule YAML', async () => {
   const res = await post('/generate', SPEC);
   assert.equal(res.status, 200);
@@ -112,6 +134,27 @@ test('apply writes, reloads and verifies; list shows it loaded; budget is served
   assert.equal((await fetch(`${base}/nope/budget`)).status, 404);
   const all = (await (await fetch(`${base}/budget`)).json()) as { budgets: unknown[] };
   assert.equal(all.budgets.length, 1);
+});
+
+test('no data: a wrong metric name is reported as noData with its query (not 100%), and the no-data alert goes pending on the real Prometheus', async () => {
+  const spec = SPEC.replace('http-availability', 'typo').replace(/prometheus_http_requests_total/g, 'prometheus_http_requests_totl');
+  const res = await post('/apply?file=nodata.yml', spec);
+  assert.equal(res.status, 200, await res.clone().text());
+  type Budget = { sli: number | null; budgetRemaining: number | null; noData: { query: string } | null };
+  const b = (await (await fetch(`${base}/prometheus-typo/budget`)).json()) as Budget;
+  assert.equal(b.sli, null);
+  assert.equal(b.budgetRemaining, null);
+  assert.match(b.noData?.query ?? '', /prometheus_http_requests_totl/);
+  const good = (await (await fetch(`${base}/prometheus-http-availability/budget`)).json()) as Budget;
+  assert.equal(good.noData, null);
+  // The generated no-data alert evaluates true at once (pending until its `for:`); poll the rules API.
+  let state = '';
+  for (const deadline = Date.now() + 30_000; Date.now() < deadline && state !== 'pending' && state !== 'firing'; await new Promise((r) => setTimeout(r, 500))) {
+    const rules = (await (await fetch(`${prom!.url}/api/v1/rules?type=alert`)).json()) as { data: { groups: { rules: { name: string; state: string }[] }[] } };
+    state = rules.data.groups.flatMap((g) => g.rules).find((r) => r.name === 'PrometheusTypoSLOBurnNoData')?.state ?? '';
+  }
+  assert.ok(state === 'pending' || state === 'firing', `no-data alert state: '${state}'`);
+  assert.ok((await fetch(`${base}/sources/nodata.yml`, { method: 'DELETE' })).ok);
 });
 
 test('budget updates export foresight_slo_* series from Prometheus', async () => {

@@ -66,7 +66,7 @@ test('foresight_slo_* series reflect reports and drop removed SLOs', async () =>
     id: 'checkout-avail', service: 'checkout', name: 'avail', objective: 0.999,
     window: { kind: 'rolling', text: '30d', start: 0, end: 2_592_000 }, sli: 0.9995, errorRatio: 0.0005,
     events: { errors: 5, total: 10_000 }, errorBudget: 0.001, budgetRemaining: 0.5,
-    burnRates: { '5m': 2, '1h': 1, '1d': null }, coverage: 1, timeToExhaustionSeconds: 1_296_000,
+    burnRates: { '5m': 2, '1h': 1, '1d': null }, coverage: 1, timeToExhaustionSeconds: 1_296_000, noData: null,
     history: { day: [{ start: 0, end: 86400, sli: 0.998, compliant: false }], week: [], month: [] }, at: 2_592_000,
   };
   gauges.update([report]);

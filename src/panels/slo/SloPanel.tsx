@@ -99,7 +99,9 @@ function SloCardView({
   const st = card.status;
   const coverage = st?.coverage ?? null;
   const minCoverage = options.minCoverage ?? defaultSloOptions.minCoverage;
-  const thin = coverage !== null && coverage < minCoverage;
+  // The SLI query returned no series at all: say so with the query, instead of a coverage figure.
+  const noData = st?.noDataQuery ?? null;
+  const thin = !noData && coverage !== null && coverage < minCoverage;
   const meeting = st && st.sli !== null ? st.sli >= st.objective : null;
   return (
     <section className={s.card} data-testid="slo-card" aria-label={`SLO ${st?.name ?? card.id}`}>
@@ -119,6 +121,11 @@ function SloCardView({
           </span>
         )}
       </header>
+      {noData && (
+        <div className={s.thin} data-testid="slo-no-data">
+          no data for <code>{noData}</code>
+        </div>
+      )}
       {thin && (
         <div className={s.thin} data-testid="slo-coverage-note">
           Only {coverageText(coverage!)} of the {st?.window} window has data: the SLI, budget and burn rates describe

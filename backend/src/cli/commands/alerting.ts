@@ -15,8 +15,9 @@ import { parseAlertingConfig, type AlertingConfig } from '../../alerting/config.
 import { mergeAlertmanagerConfig } from '../../alerting/merge.js';
 import { generateAlertmanager, standaloneConfig } from '../../alerting/routes/generate.js';
 import { applyAlertmanagerConfig } from '../../alerting/writer.js';
+import { ruleFileLabelSets } from '../../alerting/rule-labels.js';
 
-const USAGE = `usage: foresight alerting <generate|check|apply|test> --config FILE [--alertmanager-config AM.yml] [--alertmanager-url URL] [--allow-reduced-delivery] [--expect RECEIVER] [label=value ...]`;
+const USAGE = `usage: foresight alerting <generate|check|apply|test> --config FILE [--alertmanager-config AM.yml] [--alertmanager-url URL] [--allow-reduced-delivery] [--rules FILE|DIR]... [--expect RECEIVER] [label=value ...]`;
 
 async function loadPolicy(file: string): Promise<AlertingConfig> {
   const raw = YAML.parse(await readFile(file, 'utf8')) as Record<string, unknown> | null;
@@ -53,6 +54,7 @@ export async function run(argv: string[]): Promise<number> {
         'alertmanager-url': { type: 'string' },
         expect: { type: 'string' },
         'allow-reduced-delivery': { type: 'boolean', default: false },
+        rules: { type: 'string', multiple: true },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -98,6 +100,8 @@ export async function run(argv: string[]): Promise<number> {
           alertmanagerUrl: v['alertmanager-url'] ?? cfg.alertmanager.url,
           mimir: cfg.alertmanager.mimir,
           allowReducedDelivery: v['allow-reduced-delivery'],
+          // The label sets our generated rules' alerts will carry join the delivery check (--rules FILE|DIR).
+          labelSets: await ruleFileLabelSets(v.rules ?? []),
         });
         process.stdout.write(`${amFile}: ${r.changed ? 'updated' : 'unchanged'} (delivery checked on ${r.deliveryChecked} label sets)${r.reloaded ? ', reloaded and verified live' : ''}${r.pushedToMimir ? ', pushed to Mimir' : ''}\n`);
         return 0;

@@ -1,13 +1,13 @@
 // `foresight slo validate|generate|test|apply|budget --input FILE…`: SLO specs (ours, Sloth, OpenSLO) in,
 // promtool-checked Prometheus rules out, applied to a rules dir (with reload + rollback) or a Mimir/Cortex ruler.
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { readFile, stat } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { PromClient } from '../../prom/client.js';
 import { computeBudget } from '../../slo/budget.js';
 import { formatIssue, type Issue } from '../../slo/model.js';
 import { applyGenerated, checkGenerated, generateFromSources, SloValidationError, type Generated } from '../../slo/service.js';
 import { expandInputs, loadSpecs } from '../../slo/load.js';
+import { generateToDir } from '../../slo/stream.js';
 
 const USAGE = `usage: foresight slo <validate|generate|test|apply|budget> --input FILE|DIR [--input FILE|DIR]... [options]
   validate                 parse + validate specs (foresight/v1, Sloth prometheus/v1 and sloth.slok.dev/v1, OpenSLO v1/v1alpha)
@@ -18,7 +18,8 @@ const USAGE = `usage: foresight slo <validate|generate|test|apply|budget> --inpu
   apply --ruler-url URL --namespace NS [--tenant T]
                            push the groups to a Mimir/Cortex ruler instead of files
   budget --prometheus URL  error budget per SLO from Prometheus (--json for the full report)
-options: --default-window 30d (Sloth specs have none)  --interval 30s (rule group interval)  --json`;
+options: --default-window 30d (Sloth specs have none)  --interval 30s (rule group interval)  --json
+         --max-input-mb 32 (refuse larger inputs)  --chunk 250 (SLOs per promtool check while generating to --out)`;
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -42,6 +43,8 @@ export async function run(argv: string[]): Promise<number> {
         interval: { type: 'string' },
         tests: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
+        'max-input-mb': { type: 'string', default: '32' },
+        chunk: { type: 'string', default: '250' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       allowPositionals: true,
@@ -67,6 +70,22 @@ export async function run(argv: string[]): Promise<number> {
   }
   // A directory stands for every *.yml/*.yaml below it.
   const files = await expandInputs(inputs);
+  // Size limit before anything is read: a spec far bigger than intended should be a clear error, not minutes of work.
+  const maxMb = Number(o['max-input-mb']);
+  const chunk = Number(o.chunk);
+  if (!(maxMb > 0) || !(chunk >= 1)) {
+    process.stderr.write(`foresight slo ${sub}: --max-input-mb and --chunk must be positive numbers\n`);
+    return 2;
+  }
+  const sizes = await Promise.all(files.map(async (f) => (await stat(f)).size));
+  const total = sizes.reduce((x, y) => x + y, 0);
+  if (total > maxMb * 1024 * 1024) {
+    const big = files.map((f, i) => ({ f, s: sizes[i]! })).sort((x, y) => y.s - x.s)[0]!;
+    process.stderr.write(
+      `foresight slo ${sub}: inputs are ${(total / 1048576).toFixed(1)} MB in all (largest: ${big.f}, ${(big.s / 1048576).toFixed(1)} MB), over the limit of ${maxMb} MB; raise --max-input-mb if this is intended\n`,
+    );
+    return 1;
+  }
   const sources = await Promise.all(files.map(async (file) => ({ file, text: await readFile(file, 'utf8') })));
   const opts = { defaultWindow: o['default-window'], interval: o.interval };
   const printIssues = (issues: Issue[]) => issues.forEach((i) => process.stderr.write(`${formatIssue(i)}\n`));
@@ -80,9 +99,24 @@ export async function run(argv: string[]): Promise<number> {
     return errors === 0 ? 0 : 1;
   }
 
+  // Big inputs to a directory: streamed in promtool-checked chunks, progress on stderr, nothing written on failure.
+  if (sub === 'generate' && o.out) {
+    const r = loadSpecs(sources, opts);
+    printIssues(r.issues);
+    if (r.issues.some((i) => i.level === 'error')) return 1;
+    const progress = r.slos.length > chunk ? (done: number, all: number) => process.stderr.write(`foresight slo generate: ${done}/${all} SLOs generated and checked\n`) : undefined;
+    const out = await generateToDir(r.slos, o.out, { ...opts, chunk, tests: o.tests, progress });
+    if (!out.ok) {
+      process.stderr.write(`${out.output}\nforesight slo generate: promtool rejected the generated rules; nothing was written to ${o.out}\n`);
+      return 1;
+    }
+    process.stdout.write(`wrote ${out.files} file(s) to ${o.out} (${r.slos.length} SLOs, promtool check ok)\n`);
+    return 0;
+  }
+
   let g: Generated;
   try {
-    g = generateFromSources(sources, opts);
+    g = generateFromSources(sources, { ...opts, tests: sub === 'test' });
   } catch (e) {
     if (e instanceof SloValidationError) {
       printIssues(e.issues);
@@ -104,14 +138,8 @@ export async function run(argv: string[]): Promise<number> {
       process.stdout.write(`${g.slos.length} SLO suite(s) passed\n`);
       return 0;
     }
-    if (!o.out) {
-      process.stdout.write(Object.values(g.files).join('---\n'));
-      return 0;
-    }
-    await mkdir(o.out, { recursive: true });
-    const all = o.tests ? { ...g.files, ...g.tests } : g.files;
-    for (const [n, y] of Object.entries(all)) await writeFile(join(o.out, n), y);
-    process.stdout.write(`wrote ${Object.keys(all).length} file(s) to ${o.out} (${g.slos.length} SLOs, promtool check ok)\n`);
+    // (`generate --out` streamed above.)
+    process.stdout.write(Object.values(g.files).join('---\n'));
     return 0;
   }
 
