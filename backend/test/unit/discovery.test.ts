@@ -44,7 +44,8 @@ test('families: recognised from conventional names only, none of them a demo nam
   assert.ok(names(['node_filesystem_avail_bytes']).includes('disk_usage_ratio'));
   assert.ok(names(['container_spec_memory_limit_bytes']).includes('container_memory_usage_ratio'));
   assert.ok(names(['kube_pod_container_status_restarts_total']).includes('restarts'));
-  assert.deepEqual(names(['demo_up', 'my_custom_total']), []);
+  assert.deepEqual(names(['probe_success']), ['probe_success'], 'blackbox exporter probe');
+  assert.deepEqual(names(['service_up', 'my_custom_total']), []);
 });
 
 /** A Prometheus that answers the discovery queries like one scraping node_exporter, itself and Alertmanager. */

@@ -117,8 +117,8 @@ test('OpenSLO v1 resolves SLI/AlertPolicy/AlertCondition references and warns on
   assert.equal(ca.alerting.page.severity, 'page');
   assert.deepEqual(ca.sli, {
     kind: 'events',
-    errors: 'sum(rate(demo_http_requests_total{service="checkout",code=~"5.."}[{{.window}}]))',
-    total: 'sum(rate(demo_http_requests_total{service="checkout"}[{{.window}}]))',
+    errors: 'sum(rate(http_requests_total{service="checkout",code=~"5.."}[{{.window}}]))',
+    total: 'sum(rate(http_requests_total{service="checkout"}[{{.window}}]))',
   });
   const fl = r.slos.find((s) => s.name === 'frontend-latency-0')!;
   assert.equal(fl.window.kind, 'calendar');
