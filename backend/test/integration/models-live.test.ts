@@ -31,7 +31,7 @@ test('memory leak -> exhaustion forecast and predictive alert before the thresho
   cleanups.push(() => workload.stop());
   // Memory limit of the cart service, read from the workload itself.
   const metricsText = await (await fetch(`${workload.url}/metrics`)).text();
-  const limit = Number(/container_spec_memory_limit_bytes\{service="cart"\} ([0-9.e+]+)/.exec(metricsText)![1]);
+  const limit = Number(/container_spec_memory_limit_bytes\{service="cart"[^}]*\} ([0-9.e+]+)/.exec(metricsText)![1]);
   const threshold = 0.9 * limit;
   const rulesDir = join(dir, 'rules');
   await mkdir(rulesDir);
