@@ -9,7 +9,7 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
-import { freePort, startPrometheus, startWorkload, type Managed } from '../../src/stack/index.js';
+import { freePort, startAlertmanager, startPrometheus, startWorkload, type Managed } from '../../src/stack/index.js';
 import { spawnSupervised, waitReady } from '../../src/stack/children.js';
 import { packageRoot } from '../../src/paths.js';
 import { PromClient } from '../../src/prom/client.js';
@@ -49,6 +49,9 @@ before(async () => {
   const workload = await startWorkload({ seed: 7, logFile: join(dir, 'workload.log') });
   parts.push(workload);
   workloadUrl = workload.url;
+  // The companion needs an Alertmanager to talk to; Prometheus scrapes only the app.
+  const am = await startAlertmanager({ configYaml: stringify({ route: { receiver: 'none' }, receivers: [{ name: 'none' }] }), dataDir: join(dir, 'am'), logFile: join(dir, 'am.log') });
+  parts.push(am);
   const promPort = await freePort();
   const prom = await startPrometheus({
     port: promPort,
@@ -67,6 +70,7 @@ before(async () => {
   configText = stringify({
     server: { host: '127.0.0.1', port: companionPort },
     prometheus: { url: prom.url },
+    alertmanager: { url: am.url },
     rules: { dir: join(dir, 'rules') },
     store: { file: join(dir, 'foresight.db') },
     auth: { token: TOKEN },
@@ -110,7 +114,7 @@ test('health lists every service of the app as a component with a score', async 
   assert.ok(!h.components.some((c) => /demo/.test(c.component)), h.components.map((c) => c.component).join(','));
 });
 
-test('a fault injected into payments: root cause ranks payments first', async () => {
+test('a fault injected into payments: root cause ranks payments first', async (t) => {
   const prom = new PromClient({ url: (await api<{ prometheusUrl: string }>('/api/info')).body.prometheusUrl });
   // Baselines need healthy history: 90 one-second scrapes.
   await until('90 s of scraped history', async () => {
@@ -135,6 +139,7 @@ test('a fault injected into payments: root cause ranks payments first', async ()
   assert.equal(r.status, 201, JSON.stringify(r.body));
   const inv = r.body;
   const ranking = JSON.stringify(inv.components.map((c) => [c.component, c.score, c.onset === undefined ? null : Math.round(c.onset - injectedAt)]));
+  t.diagnostic(`ranking [component, score, onset s after the injection]: ${ranking}`);
   assert.equal(inv.status, 'ranked', inv.reason);
   assert.equal(inv.components[0]!.component, 'payments', ranking);
   // Every candidate came from a conventional family narrowed by the discovered `service` label.
