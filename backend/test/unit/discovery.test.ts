@@ -81,6 +81,20 @@ test('health with no configuration scores every scraped job, querying only famil
   assert.deepEqual(sys.errors, []);
 });
 
+test('a job carrying several services is not a component of its own: its services are', async () => {
+  const query = async (q: string): Promise<InstantSample[]> => {
+    const row = (labels: Record<string, string>): InstantSample => ({ labels, timestamp: 1000, value: 1 });
+    if (q === 'count by (job) (up)') return ['node', 'shop'].map((job) => row({ job }));
+    if (q.startsWith('count by (job) (count by (job, service)')) return [row({ job: 'shop' })];
+    if (q.startsWith('count by (service)')) return ['cart', 'checkout'].map((service) => row({ service }));
+    return [];
+  };
+  const d = await discover({ query }, { now: 1000 });
+  assert.deepEqual(d.components.map((c) => [c.name, c.source]), [['cart', 'service'], ['checkout', 'service'], ['node', 'job']]);
+  const all = await discover({ query: async (q) => (q.startsWith('count by (job) (count') ? [] : query(q)) }, { now: 1000 });
+  assert.ok(all.components.some((c) => c.name === 'shop'), 'a job of one service (or none) stays a component');
+});
+
 test('capacity with no configuration watches filesystems (space, inodes) and memory from node_exporter', async () => {
   const { parseModelsConfig } = await import('../../src/live/config.js');
   const c = parseModelsConfig({});
