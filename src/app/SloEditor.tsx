@@ -16,8 +16,8 @@ slos:
     window: 30d
     sli:
       ratio:
-        errors: sum(rate(demo_http_requests_total{service="checkout",code=~"5.."}[{{.window}}]))
-        total: sum(rate(demo_http_requests_total{service="checkout"}[{{.window}}]))
+        errors: sum(rate(http_requests_total{service="checkout",code=~"5.."}[{{.window}}]))
+        total: sum(rate(http_requests_total{service="checkout"}[{{.window}}]))
 `;
 
 interface Issue {

@@ -15,8 +15,8 @@ slos:
     window: 28d
     sli:
       ratio:
-        errors: sum(rate(demo_http_requests_total{service="payments",code=~"5.."}[{{.window}}]))
-        total: sum(rate(demo_http_requests_total{service="payments"}[{{.window}}]))
+        errors: sum(rate(http_requests_total{service="payments",code=~"5.."}[{{.window}}]))
+        total: sum(rate(http_requests_total{service="payments"}[{{.window}}]))
 `;
 const PROXY = '/api/plugin-proxy/foresight-foresight-app/companion';
 

@@ -168,10 +168,10 @@ describe('Root-cause panel', () => {
     const rows = screen.getAllByTestId('rootcause-row');
     expect(rows).toHaveLength(2);
     expect(rows[0]).toHaveTextContent('payments');
-    expect(rows[0]).toHaveTextContent('demo_up went 1 → 0');
+    expect(rows[0]).toHaveTextContent('probe_success went 1 → 0');
     expect(within(rows[0]!).getByTestId('rootcause-score')).toHaveTextContent('0.91');
     const link = within(rows[0]!).getByText('Explore').closest('a');
-    expect(decodeURIComponent(link?.getAttribute('href') ?? '')).toContain('"expr":"demo_up{service=\\"payments\\"}"');
+    expect(decodeURIComponent(link?.getAttribute('href') ?? '')).toContain('"expr":"probe_success{service=\\"payments\\"}"');
     expect(screen.getByTestId('rootcause-timeline')).toHaveTextContent('checkout errors rose');
     expect(screen.getByText(/^Incident inc-42/)).toBeInTheDocument();
     expect(within(rows[0]!).getByTestId('rootcause-onset')).toHaveTextContent('2026-11-24 12:00 UTC');

@@ -74,19 +74,19 @@ export const rootCause: RootCauseResult = {
   candidates: [
     {
       component: 'payments',
-      metric: 'demo_up',
+      metric: 'probe_success',
       score: 0.91,
       onset: T0,
-      evidence: 'demo_up went 1 → 0',
-      series: 'demo_up{service="payments"}',
+      evidence: 'probe_success went 1 → 0',
+      series: 'probe_success{service="payments"}',
     },
     {
       component: 'checkout',
-      metric: 'demo_http_requests_total',
+      metric: 'http_requests_total',
       score: 0.55,
       onset: T0 + 60_000,
       evidence: '5xx ratio rose to 30%',
-      series: 'rate(demo_http_requests_total{service="checkout",code=~"5.."}[5m])',
+      series: 'rate(http_requests_total{service="checkout",code=~"5.."}[5m])',
     },
   ],
   timeline: [

@@ -75,12 +75,14 @@ export async function evalDemoSimulator(methods: [string, Flagger][], write: (s:
       for (const s of fam.samples) {
         const svc = s.labels.service;
         if (!svc) continue;
-        if (s.name === 'demo_http_requests_total') {
+        if (s.name === 'http_requests_total') {
           req.set(svc, (req.get(svc) ?? 0) + s.value);
           if (s.labels.code?.startsWith('5')) err.set(svc, (err.get(svc) ?? 0) + s.value);
-        } else if (s.name === 'demo_http_request_duration_seconds_sum' || s.name === 'demo_http_request_duration_seconds_count') {
+        } else if (s.name === 'container_cpu_usage_seconds_total') {
+          cur.set(`cpu|${svc}`, s.value);
+        } else if (s.name === 'http_request_duration_seconds_sum' || s.name === 'http_request_duration_seconds_count') {
           cur.set(`${s.name}|${svc}`, s.value);
-        } else if (['demo_cpu_usage_ratio', 'demo_memory_usage_bytes', 'demo_disk_usage_bytes', 'demo_db_connections_in_use', 'demo_queue_depth'].includes(s.name)) {
+        } else if (['container_memory_working_set_bytes', 'node_filesystem_avail_bytes', 'db_client_connections_usage', 'rabbitmq_queue_messages_ready'].includes(s.name)) {
           put(`${s.name}{service="${svc}"}`, i, s.value);
         }
       }
@@ -89,11 +91,13 @@ export async function evalDemoSimulator(methods: [string, Flagger][], write: (s:
     for (const [svc, v] of err) cur.set(`err|${svc}`, v);
     for (const [key, v] of cur) {
       const [kind, svc] = key.split('|') as [string, string];
+      // CPU seconds per second: the usage ratio of the container's one core.
+      if (kind === 'cpu' && prev.has(key)) put(`cpu_usage_ratio{service="${svc}"}`, i, (v - prev.get(key)!) / 300);
       if (kind !== 'req') continue;
       const dReq = v - (prev.get(key) ?? Number.NaN);
       const dErr = (cur.get(`err|${svc}`) ?? 0) - (prev.get(`err|${svc}`) ?? 0);
-      const dSum = (cur.get(`demo_http_request_duration_seconds_sum|${svc}`) ?? 0) - (prev.get(`demo_http_request_duration_seconds_sum|${svc}`) ?? 0);
-      const dCnt = (cur.get(`demo_http_request_duration_seconds_count|${svc}`) ?? 0) - (prev.get(`demo_http_request_duration_seconds_count|${svc}`) ?? 0);
+      const dSum = (cur.get(`http_request_duration_seconds_sum|${svc}`) ?? 0) - (prev.get(`http_request_duration_seconds_sum|${svc}`) ?? 0);
+      const dCnt = (cur.get(`http_request_duration_seconds_count|${svc}`) ?? 0) - (prev.get(`http_request_duration_seconds_count|${svc}`) ?? 0);
       if (!(dReq > 0)) continue;
       put(`rate{service="${svc}"}`, i, dReq / 300);
       put(`error_ratio{service="${svc}"}`, i, dErr / dReq);

@@ -14,15 +14,15 @@ interface Scrape {
 }
 
 const GAUGES: Record<string, string> = {
-  demo_up: 'up',
-  demo_cpu_usage_ratio: 'cpu_usage_ratio',
-  demo_memory_usage_bytes: 'memory_usage_bytes',
-  demo_memory_limit_bytes: 'memory_limit_bytes',
-  demo_disk_usage_bytes: 'disk_usage_bytes',
-  demo_disk_capacity_bytes: 'disk_capacity_bytes',
-  demo_db_connections_in_use: 'db_connections_in_use',
-  demo_db_connections_max: 'db_connections_max',
-  demo_queue_depth: 'queue_depth',
+  probe_success: 'up',
+  container_cpu_usage_seconds_total: 'cpu_seconds',
+  container_memory_working_set_bytes: 'memory_usage_bytes',
+  container_spec_memory_limit_bytes: 'memory_limit_bytes',
+  node_filesystem_avail_bytes: 'disk_avail_bytes',
+  node_filesystem_size_bytes: 'disk_capacity_bytes',
+  db_client_connections_usage: 'db_connections_in_use',
+  db_client_connections_max: 'db_connections_max',
+  rabbitmq_queue_messages_ready: 'queue_depth',
 };
 
 export class Scraper {
@@ -41,10 +41,10 @@ export class Scraper {
     };
     for (const f of families) {
       for (const s of f.samples) {
-        if (s.name === 'demo_http_requests_total') {
+        if (s.name === 'http_requests_total') {
           add(s.labels, 'requests', s.value);
           if ((s.labels.code ?? '').startsWith('5')) add(s.labels, 'errors', s.value);
-        } else if (s.name === 'demo_http_request_duration_seconds_bucket') add(s.labels, `bucket:${s.labels.le}`, s.value);
+        } else if (s.name === 'http_request_duration_seconds_bucket') add(s.labels, `bucket:${s.labels.le}`, s.value);
         else if (s.name === 'traces_service_graph_request_total' && s.labels.client && s.labels.server) {
           edges.set(`${s.labels.client}>${s.labels.server}`, s.value);
         } else if (GAUGES[s.name]) add(s.labels, GAUGES[s.name]!, s.value);
@@ -84,9 +84,9 @@ export class Scraper {
         derived.error_ratio!.push(dReq > 0 ? dErr / dReq : NaN);
         derived.latency_p95_seconds!.push(this.quantile(0.95, i, j, svc));
         derived.up!.push(get(i, 'up') ?? NaN);
-        derived.cpu_usage_ratio!.push(get(i, 'cpu_usage_ratio') ?? NaN);
+        derived.cpu_usage_ratio!.push(((get(i, 'cpu_seconds') ?? NaN) - (get(j, 'cpu_seconds') ?? NaN)) / dt); // one core each
         derived.memory_usage_ratio!.push(ratio(get(i, 'memory_usage_bytes'), get(i, 'memory_limit_bytes')));
-        derived.disk_usage_ratio!.push(ratio(get(i, 'disk_usage_bytes'), get(i, 'disk_capacity_bytes')));
+        derived.disk_usage_ratio!.push(1 - ratio(get(i, 'disk_avail_bytes'), get(i, 'disk_capacity_bytes')));
         derived.db_connections_usage_ratio!.push(ratio(get(i, 'db_connections_in_use'), get(i, 'db_connections_max')));
         derived.queue_depth!.push(get(i, 'queue_depth') ?? NaN);
       }

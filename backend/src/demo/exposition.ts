@@ -4,7 +4,7 @@
 export type MetricType = 'counter' | 'gauge' | 'histogram';
 
 export interface MetricSample {
-  /** full series name, e.g. demo_http_request_duration_seconds_bucket */
+  /** full series name, e.g. http_request_duration_seconds_bucket */
   name: string;
   labels: Record<string, string>;
   value: number;

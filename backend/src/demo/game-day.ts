@@ -30,7 +30,7 @@ export async function runDemoGameDay(o: GameDayOptions): Promise<{ outcome: stri
   o.say(`  Game day       waiting for ${warmup} s of history (root-cause baselines)…`);
   const since = Date.now();
   for (;;) {
-    const oldest = await fetch(`${o.prometheusUrl}/api/v1/query?query=${encodeURIComponent(`count_over_time(demo_up{service="payments"}[${warmup + 60}s])`)}`).catch(() => undefined);
+    const oldest = await fetch(`${o.prometheusUrl}/api/v1/query?query=${encodeURIComponent(`count_over_time(probe_success{service="payments"}[${warmup + 60}s])`)}`).catch(() => undefined);
     const body = oldest?.ok ? ((await oldest.json()) as { data?: { result?: { value: [number, string] }[] } }) : undefined;
     const scrapes = Number(body?.data?.result?.[0]?.value[1] ?? 0);
     // Scrapes every 15 s by default: enough samples for the warm-up, or the wall clock says so.

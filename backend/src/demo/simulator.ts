@@ -41,6 +41,8 @@ const CODES = ['200', '404', '500', '503'] as const;
 const SIGMA = 0.45; // lognormal spread of a healthy request's latency
 const TIMEOUT_S = 1; // callers give up on a dead callee after this long
 const TIMEOUT_SIGMA = 0.12;
+const CPU_CORES = 1; // each service's container is allotted one core, so rate(cpu seconds) is its usage ratio
+const DISK_LABELS = { device: '/dev/vdb', fstype: 'ext4' } as const; // the data volume of a stateful service
 const HOLD_FACTOR = 20; // db connection hold time per unit of request latency (transactions, think time)
 const N = SERVICES.length;
 const IDX: Record<Service, number> = Object.fromEntries(SERVICES.map((s, i) => [s, i])) as Record<Service, number>;
@@ -235,8 +237,9 @@ export function createSimulator(o: SimulatorOptions): Simulator {
   }
 
   function accumulate(acc: Acc, h: Health, dt: number): void {
-    const { codeAcc, bucketAcc, countAcc, sumAcc, edgeReq, edgeFail } = acc;
+    const { codeAcc, bucketAcc, countAcc, sumAcc, cpuAcc, edgeReq, edgeFail } = acc;
     for (let i = 0; i < N; i++) {
+      cpuAcc[i] += h.cpu[i] * CPU_CORES * dt;
       const n = h.rps[i] * dt;
       if (n <= 0) continue;
       const err = h.err[i];
@@ -321,7 +324,7 @@ export function createSimulator(o: SimulatorOptions): Simulator {
     const h = health(tb);
     const acc = cloneAcc(committed);
     if (t > committedTo) accumulate(acc, h, (t - committedTo) / 1000);
-    const { codeAcc, bucketAcc, countAcc, sumAcc, edgeReq, edgeFail } = acc;
+    const { codeAcc, bucketAcc, countAcc, sumAcc, cpuAcc, edgeReq, edgeFail } = acc;
     const eff = effectsAt(t);
     const fam = (name: string, help: string, type: MetricFamily['type'], samples: MetricSample[]): MetricFamily => ({ name, help, type, samples });
     const perService = (name: string, f: (i: number, s: Service) => number | undefined): MetricSample[] =>
@@ -330,22 +333,30 @@ export function createSimulator(o: SimulatorOptions): Simulator {
         return v === undefined ? [] : [{ name, labels: { service: s }, value: v }];
       });
 
+    const perContainer = (name: string, f: (i: number, s: Service) => number): MetricSample[] =>
+      SERVICES.map((s, i) => ({ name, labels: { service: s, container: s }, value: f(i, s) }));
+    const perVolume = (name: string, f: (i: number, s: Service, capacity: number) => number): MetricSample[] =>
+      SERVICES.flatMap((s, i) => {
+        const cap = PROFILES[s].diskCapacityBytes;
+        return cap === undefined ? [] : [{ name, labels: { service: s, ...DISK_LABELS, mountpoint: `/var/lib/${s}` }, value: f(i, s, cap) }];
+      });
+
     const requests: MetricSample[] = [];
     SERVICES.forEach((s, i) => {
       for (const r of PROFILES[s].routes) {
         CODES.forEach((code, c) => {
-          requests.push({ name: 'demo_http_requests_total', labels: { service: s, route: r.route, code }, value: Math.floor(codeAcc[i][c] * r.share) });
+          requests.push({ name: 'http_requests_total', labels: { service: s, route: r.route, code }, value: Math.floor(codeAcc[i][c] * r.share) });
         });
       }
     });
     const hist: MetricSample[] = [];
     SERVICES.forEach((s, i) => {
       LATENCY_BUCKETS.forEach((le, j) => {
-        hist.push({ name: 'demo_http_request_duration_seconds_bucket', labels: { service: s, le: String(le) }, value: Math.floor(bucketAcc[i][j]) });
+        hist.push({ name: 'http_request_duration_seconds_bucket', labels: { service: s, le: String(le) }, value: Math.floor(bucketAcc[i][j]) });
       });
-      hist.push({ name: 'demo_http_request_duration_seconds_bucket', labels: { service: s, le: '+Inf' }, value: Math.floor(countAcc[i]) });
-      hist.push({ name: 'demo_http_request_duration_seconds_sum', labels: { service: s }, value: sumAcc[i] });
-      hist.push({ name: 'demo_http_request_duration_seconds_count', labels: { service: s }, value: Math.floor(countAcc[i]) });
+      hist.push({ name: 'http_request_duration_seconds_bucket', labels: { service: s, le: '+Inf' }, value: Math.floor(countAcc[i]) });
+      hist.push({ name: 'http_request_duration_seconds_sum', labels: { service: s }, value: sumAcc[i] });
+      hist.push({ name: 'http_request_duration_seconds_count', labels: { service: s }, value: Math.floor(countAcc[i]) });
     });
     const clientsOfDb = EDGES.filter((e) => e.server === 'db');
     const poolInUse = (i: number): number => {
@@ -364,23 +375,29 @@ export function createSimulator(o: SimulatorOptions): Simulator {
       Math.min(PROFILES.db.dbConnectionsMax ?? 100, 3 + clientsOfDb.reduce((a, e) => a + poolInUse(IDX[e.client]), 0));
 
     return [
-      fam('demo_http_requests_total', 'Requests served, by service, route and status code.', 'counter', requests),
-      fam('demo_http_request_duration_seconds', 'Request latency in seconds, by service.', 'histogram', hist),
-      fam('demo_up', 'Whether the service is up (1) or down (0).', 'gauge', perService('demo_up', (i) => (eff.down[i] > 0 ? 0 : 1))),
-      fam('demo_cpu_usage_ratio', 'CPU in use as a fraction of the service’s allocation.', 'gauge', perService('demo_cpu_usage_ratio', (i) => round4(h.cpu[i]))),
-      fam('demo_memory_usage_bytes', 'Resident memory in bytes.', 'gauge', perService('demo_memory_usage_bytes', (i, s) => Math.round(memoryFrac(i, t, eff) * PROFILES[s].memoryLimitBytes))),
-      fam('demo_memory_limit_bytes', 'Memory limit in bytes.', 'gauge', perService('demo_memory_limit_bytes', (_i, s) => PROFILES[s].memoryLimitBytes)),
-      fam('demo_disk_usage_bytes', 'Disk space used in bytes (stateful services).', 'gauge', perService('demo_disk_usage_bytes', (i, s) => {
-        const cap = PROFILES[s].diskCapacityBytes;
-        return cap === undefined ? undefined : Math.round(diskFrac(i, t, eff) * cap);
-      })),
-      fam('demo_disk_capacity_bytes', 'Disk capacity in bytes (stateful services).', 'gauge', perService('demo_disk_capacity_bytes', (_i, s) => PROFILES[s].diskCapacityBytes)),
-      fam('demo_db_connections_in_use', 'Database connections in use (client pools, and db in total).', 'gauge', perService('demo_db_connections_in_use', (i, s) =>
+      fam('http_requests_total', 'Requests served, by service, route and status code.', 'counter', requests),
+      fam('http_request_duration_seconds', 'Request latency in seconds, by service.', 'histogram', hist),
+      // Blackbox-exporter style: a probe of each service's health endpoint.
+      fam('probe_success', 'Whether the probe of the service succeeded (1) or not (0).', 'gauge', perService('probe_success', (i) => (eff.down[i] > 0 ? 0 : 1))),
+      // cAdvisor style: the container is named after its service.
+      fam('container_cpu_usage_seconds_total', 'Cumulative CPU time consumed in seconds.', 'counter',
+        perContainer('container_cpu_usage_seconds_total', (i) => round4(cpuAcc[i]))),
+      fam('container_memory_working_set_bytes', 'Current working set in bytes.', 'gauge',
+        perContainer('container_memory_working_set_bytes', (i, s) => Math.round(memoryFrac(i, t, eff) * PROFILES[s].memoryLimitBytes))),
+      fam('container_spec_memory_limit_bytes', 'Memory limit for the container in bytes.', 'gauge',
+        perContainer('container_spec_memory_limit_bytes', (_i, s) => PROFILES[s].memoryLimitBytes)),
+      // node_exporter style: the data volume of the stateful services (db, queue).
+      fam('node_filesystem_avail_bytes', 'Filesystem space available to non-root users in bytes.', 'gauge', perVolume('node_filesystem_avail_bytes', (i, s, cap) =>
+        cap - Math.round(diskFrac(i, t, eff) * cap))),
+      fam('node_filesystem_size_bytes', 'Filesystem size in bytes.', 'gauge', perVolume('node_filesystem_size_bytes', (_i, _s, cap) => cap)),
+      // OpenTelemetry database-client semantic conventions (db.client.connections.*).
+      fam('db_client_connections_usage', 'Connections in use (client pools, and db in total).', 'gauge', perService('db_client_connections_usage', (i, s) =>
         PROFILES[s].dbConnectionsMax === undefined ? undefined : s === 'db' ? dbInUse() : poolInUse(i))),
-      fam('demo_db_connections_max', 'Database connection pool size (db: max_connections).', 'gauge', perService('demo_db_connections_max', (_i, s) => PROFILES[s].dbConnectionsMax)),
-      fam('demo_queue_depth', 'Messages waiting in the queue.', 'gauge', [{
-        name: 'demo_queue_depth',
-        labels: { service: 'queue' },
+      fam('db_client_connections_max', 'Maximum connections allowed (db: max_connections).', 'gauge', perService('db_client_connections_max', (_i, s) => PROFILES[s].dbConnectionsMax)),
+      // RabbitMQ's Prometheus plugin: messages ready for delivery.
+      fam('rabbitmq_queue_messages_ready', 'Messages ready to be delivered to consumers.', 'gauge', [{
+        name: 'rabbitmq_queue_messages_ready',
+        labels: { service: 'queue', queue: 'orders' },
         value: Math.round(Math.max(0, 4 + 8 * cycle(t) + 2 * gaussian(seed, 700, tb / STEP_MS)) + eff.backlog),
       }]),
       fam('traces_service_graph_request_total', 'Calls between services (Tempo service-graph name).', 'counter',
@@ -405,6 +422,7 @@ interface Acc {
   bucketAcc: Float64Array[];
   countAcc: Float64Array;
   sumAcc: Float64Array;
+  cpuAcc: Float64Array;
   edgeReq: Float64Array;
   edgeFail: Float64Array;
 }
@@ -415,6 +433,7 @@ function newAcc(): Acc {
     bucketAcc: SERVICES.map(() => new Float64Array(LATENCY_BUCKETS.length)),
     countAcc: new Float64Array(N),
     sumAcc: new Float64Array(N),
+    cpuAcc: new Float64Array(N),
     edgeReq: new Float64Array(EDGES.length),
     edgeFail: new Float64Array(EDGES.length),
   };
@@ -426,6 +445,7 @@ function cloneAcc(a: Acc): Acc {
     bucketAcc: a.bucketAcc.map((x) => x.slice()),
     countAcc: a.countAcc.slice(),
     sumAcc: a.sumAcc.slice(),
+    cpuAcc: a.cpuAcc.slice(),
     edgeReq: a.edgeReq.slice(),
     edgeFail: a.edgeFail.slice(),
   };

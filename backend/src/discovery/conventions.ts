@@ -1,7 +1,7 @@
 // Metric families recognised from common conventions (pure): OpenTelemetry HTTP semantic conventions,
 // Prometheus client libraries (`http_requests_total`, `*_http_request_duration_seconds` histograms),
 // node_exporter, cAdvisor, kube-state-metrics, process_* (every Go/Java/Python client, Prometheus and
-// Alertmanager themselves) and `up`. Each family is a PromQL template narrowed to one component by
+// Alertmanager themselves), blackbox exporter probes and `up`. Each family is a PromQL template narrowed to one component by
 // `{{selector}}`; health scores them and RCA gathers them as candidates. No product-specific names.
 import type { Category } from '../models/health/index.js';
 
@@ -28,6 +28,16 @@ export const REAL_FS = 'fstype!~"tmpfs|ramfs|devtmpfs|overlay|squashfs|nsfs|proc
 
 export const FAMILIES: readonly Family[] = [
   { name: 'up', category: 'availability', betterWhen: 'higher', saturation: false, slo: 0.99, needs: 'up', query: () => 'min(avg_over_time(up{{{selector}}}[5m]))' },
+  {
+    // Blackbox exporter: a synthetic probe of the component (its health endpoint, a TCP port…) succeeding.
+    name: 'probe_success',
+    category: 'availability',
+    betterWhen: 'higher',
+    saturation: false,
+    slo: 0.99,
+    needs: 'probe_success',
+    query: (w) => `min(avg_over_time(probe_success{{{selector}}}[${w}]))`,
+  },
   {
     name: 'latency_p95_seconds',
     category: 'performance',

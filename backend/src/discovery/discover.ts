@@ -29,22 +29,25 @@ export async function discover(prom: DiscoveryReader, o: { now: number; max?: nu
       return [];
     }
   };
-  const [jobs, services, pods, containers, names] = await Promise.all([
+  const [jobs, sharedJobs, services, pods, containers, names] = await Promise.all([
     ask('jobs', 'count by (job) (up)'),
+    // A job carrying several services' series (one app exposing many, an OpenTelemetry collector, a gateway):
+    // its services are the components; the job as one more would only sum them.
+    ask('jobs of several services', `count by (job) (count by (job, service) ({__name__=~"${SERVICE_METRICS}",service!=""})) > 1`),
     ask('services', `count by (service) ({__name__=~"${SERVICE_METRICS}",service!=""})`),
     ask('pods', `count by (namespace, pod) ({__name__=~"${POD_METRICS}",namespace!="",pod!=""})`),
     ask('containers', 'count by (container) (container_memory_working_set_bytes{container!="",container!="POD",pod=""})'),
     ask('metric families', `count by (__name__) ({__name__=~"${FAMILY_NAMES_REGEX}"})`),
   ]);
   // Nothing answered (Prometheus unreachable, wrong URL): that is an error, not an empty stack.
-  if (errors.length === 5) throw new Error(`discovery: every query failed, e.g. ${errors[0]}`);
+  if (errors.length === 6) throw new Error(`discovery: every query failed, e.g. ${errors[0]}`);
   const values = (rows: Record<string, string>[], l: string): string[] => [...new Set(rows.map((r) => r[l]).filter((v): v is string => !!v))];
   const components = componentsFromLabels(
     {
       services: values(services, 'service'),
       pods: pods.filter((r) => r.namespace && r.pod).map((r) => ({ namespace: r.namespace!, pod: r.pod! })),
       containers: values(containers, 'container'),
-      jobs: values(jobs, 'job'),
+      jobs: values(jobs, 'job').filter((j) => !values(sharedJobs, 'job').includes(j)),
     },
     o.max,
   );

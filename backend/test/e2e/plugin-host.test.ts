@@ -136,8 +136,8 @@ before(async () => {
     '    window: 30d',
     '    sli:',
     '      ratio:',
-    '        errors: sum(rate(demo_http_requests_total{service="checkout",code=~"5.."}[{{.window}}]))',
-    '        total: sum(rate(demo_http_requests_total{service="checkout"}[{{.window}}]))',
+    '        errors: sum(rate(http_requests_total{service="checkout",code=~"5.."}[{{.window}}]))',
+    '        total: sum(rate(http_requests_total{service="checkout"}[{{.window}}]))',
   ].join('\n');
   const applied = await api('/api/slo/apply', { sources: [{ file: 'e2e.yml', text: spec }] });
   assert.equal(applied.status, 200, `apply SLO: ${await applied.text()}`);

@@ -18,7 +18,7 @@ import { DEMO_RCA_METRICS } from '../../src/demo/foresight-config.js';
 import { PromClient } from '../../src/prom/client.js';
 
 const ratio = (svc: string, w: string) =>
-  `(sum(rate(demo_http_requests_total{service="${svc}",code=~"5.."}[${w}])) or vector(0)) / sum(rate(demo_http_requests_total{service="${svc}"}[${w}]))`;
+  `(sum(rate(http_requests_total{service="${svc}",code=~"5.."}[${w}])) or vector(0)) / sum(rate(http_requests_total{service="${svc}"}[${w}]))`;
 // SLO series under their Sloth names (what generated SLO rules record), on a 95% objective and short windows.
 const sloRules = (svc: string) => [
   { record: 'slo:current_burn_rate:ratio', expr: `(${ratio(svc, '10s')}) / 0.05`, labels: { sloth_id: `${svc}-availability` } },
@@ -31,10 +31,10 @@ const RULES = stringify({
       rules: [
         ...sloRules('payments'),
         ...sloRules('checkout'),
-        { alert: 'DemoServiceDown', expr: 'min by (service) (demo_up) == 0', for: '2s', labels: { severity: 'page' } },
+        { alert: 'DemoServiceDown', expr: 'min by (service) (probe_success) == 0', for: '2s', labels: { severity: 'page' } },
         {
           alert: 'DemoHighErrorRate',
-          expr: 'sum by (service) (rate(demo_http_requests_total{code=~"5.."}[10s])) / sum by (service) (rate(demo_http_requests_total[10s])) > 0.1',
+          expr: 'sum by (service) (rate(http_requests_total{code=~"5.."}[10s])) / sum by (service) (rate(http_requests_total[10s])) > 0.1',
           for: '2s',
           labels: { severity: 'page' },
         },
@@ -147,7 +147,7 @@ before(async () => {
       log: { level: 'warn' },
       // One-second scrapes: RCA on 10 s rate windows over 90 s of history.
       rca: { stepSeconds: 1, baselineMinutes: 1.5, metrics: DEMO_RCA_METRICS.map((m) => ({ name: m.name, query: m.query.replaceAll('[1m]', '[10s]') })), anomalies: { investigate: false } },
-      models: { intervalSeconds: 2, targets: [{ name: 'error_ratio', kind: 'anomaly', query: 'sum by (service) (rate(demo_http_requests_total{code=~"5.."}[10s])) / sum by (service) (rate(demo_http_requests_total[10s]))', step: 1, warmupPoints: 30 }] },
+      models: { intervalSeconds: 2, targets: [{ name: 'error_ratio', kind: 'anomaly', query: 'sum by (service) (rate(http_requests_total{code=~"5.."}[10s])) / sum by (service) (rate(http_requests_total[10s]))', step: 1, warmupPoints: 30 }] },
       alerting: {
         remediation: {
           scriptDir: resolve(import.meta.dirname, '../../../remediation'),
@@ -160,7 +160,7 @@ before(async () => {
   // 90 s of healthy history: RCA baselines and the anomaly models' warm-up.
   const prom = new PromClient({ url: stack.prometheus.url });
   await until('90 s of scraped history', 150_000, async () => {
-    const r = await prom.query('count_over_time(demo_up{service="payments"}[2m])');
+    const r = await prom.query('count_over_time(probe_success{service="payments"}[2m])');
     return r[0] && r[0].value >= 90 ? true : undefined;
   });
 });

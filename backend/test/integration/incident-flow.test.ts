@@ -27,7 +27,7 @@ const RULE = `groups:
   - name: foresight-it
     rules:
       - alert: PaymentsAvailabilitySLOBurn
-        expr: sum by (service) (rate(demo_http_requests_total{service="payments",code=~"5.."}[5s])) / sum by (service) (rate(demo_http_requests_total{service="payments"}[5s])) > 0.1
+        expr: sum by (service) (rate(http_requests_total{service="payments",code=~"5.."}[5s])) / sum by (service) (rate(http_requests_total{service="payments"}[5s])) > 0.1
         labels: { severity: critical, foresight_source: slo, foresight_tier: page, slo: payments-availability, sloth_id: payments-availability }
         annotations: { summary: payments is burning its error budget }
 `;

@@ -31,7 +31,7 @@ test('memory leak -> exhaustion forecast and predictive alert before the thresho
   cleanups.push(() => workload.stop());
   // Memory limit of the cart service, read from the workload itself.
   const metricsText = await (await fetch(`${workload.url}/metrics`)).text();
-  const limit = Number(/demo_memory_limit_bytes\{service="cart"\} ([0-9.e+]+)/.exec(metricsText)![1]);
+  const limit = Number(/container_spec_memory_limit_bytes\{service="cart"[^}]*\} ([0-9.e+]+)/.exec(metricsText)![1]);
   const threshold = 0.9 * limit;
   const rulesDir = join(dir, 'rules');
   await mkdir(rulesDir);
@@ -44,11 +44,11 @@ test('memory leak -> exhaustion forecast and predictive alert before the thresho
   // The companion's own Prometheus client (shared interface 4) for queries, rules and reload.
   const client = new PromClient({ url: prom.url });
   const reader = { queryRange: client.queryRange.bind(client), instant: (e: string) => client.query(e) };
-  const latencyQuery = 'sum by (service) (rate(demo_http_request_duration_seconds_sum[4s])) / sum by (service) (rate(demo_http_request_duration_seconds_count[4s]))';
+  const latencyQuery = 'sum by (service) (rate(http_request_duration_seconds_sum[4s])) / sum by (service) (rate(http_request_duration_seconds_count[4s]))';
   const targets = [
     { name: 'latency', query: latencyQuery, kind: 'anomaly', step: 1, warmupPoints: 20, lookback: 40 },
     // The limit comes from PromQL (same labels as the usage series).
-    { name: 'cart-memory', query: 'demo_memory_usage_bytes{service="cart"}', kind: 'capacity', threshold: '0.9 * demo_memory_limit_bytes{service="cart"}', step: 1, lookback: 15, horizon: 120, season: 0, within: 60 },
+    { name: 'cart-memory', query: 'container_memory_working_set_bytes{service="cart"}', kind: 'capacity', threshold: '0.9 * container_spec_memory_limit_bytes{service="cart"}', step: 1, lookback: 15, horizon: 120, season: 0, within: 60 },
   ];
   // Predictive alert rules through the one rules writer (promtool check, write, reload, verify).
   const applied = await applyCapacityRules({ rulesDir, prom: client, targets: parseModelsConfig({ targets }).targets, interval: '1s', lookback: '20s', for: '0s', mode: 'predict_linear' });
@@ -103,7 +103,7 @@ test('memory leak -> exhaustion forecast and predictive alert before the thresho
     if (!alertAt) {
       const alerts = await reader.instant('ALERTS{alertname="ForesightCapacityCartMemoryPredictedExhaustion",alertstate="firing"}');
       if (alerts.length) {
-        const usage = (await reader.instant('demo_memory_usage_bytes{service="cart"}'))[0]!.value;
+        const usage = (await reader.instant('container_memory_working_set_bytes{service="cart"}'))[0]!.value;
         alertAt = { t: now, usage };
       }
     }

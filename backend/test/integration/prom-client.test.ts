@@ -19,8 +19,8 @@ const RULES = `groups:
   - name: foresight-client-test
     interval: 1s
     rules:
-      - record: job:demo_up:sum
-        expr: sum(demo_up)
+      - record: job:probe_success:sum
+        expr: sum(probe_success)
       - alert: ForesightClientTestAlways
         expr: vector(1)
         labels: { severity: none }
@@ -46,8 +46,8 @@ scrape_configs:
   client = new PromClient({ url: prom.url, timeoutMs: 10_000, retries: 1, retryBaseMs: 50 });
   // Wait until 14 s of scrapes (the split-range test needs > 11 s of data at 1 ms steps) and rule evaluations.
   for (let i = 0; i < 80; i++) {
-    const [r] = await client.query('count(count_over_time(demo_up[1m]) >= 14)');
-    const rec = await client.query('job:demo_up:sum');
+    const [r] = await client.query('count(count_over_time(probe_success[1m]) >= 14)');
+    const rec = await client.query('job:probe_success:sum');
     if (r && r.value > 0 && rec.length) break;
     await sleep(500);
   }
@@ -60,16 +60,16 @@ after(async () => {
 });
 
 test('query: the demo services, scalar answers, special values', async () => {
-  const up = await client.query('demo_up');
+  const up = await client.query('probe_success');
   const services = up.map((s) => s.labels.service).sort();
   assert.ok(services.includes('frontend') && services.includes('db') && services.includes('payments'), services.join(','));
   for (const s of up) {
     assert.equal(s.labels.job, 'demo');
     assert.ok(s.value === 0 || s.value === 1);
   }
-  const [count] = await client.query('count(demo_up)');
+  const [count] = await client.query('count(probe_success)');
   assert.equal(count!.value, up.length);
-  const [scalar] = await client.query('scalar(count(demo_up))', 1_700_000_000);
+  const [scalar] = await client.query('scalar(count(probe_success))', 1_700_000_000);
   assert.deepEqual(scalar!.labels, {});
   assert.equal(scalar!.timestamp, 1_700_000_000);
   const [inf] = await client.query('vector(1/0)');
@@ -77,8 +77,8 @@ test('query: the demo services, scalar answers, special values', async () => {
 });
 
 test('bad PromQL throws with Prometheus errorType, not retried into a timeout', async () => {
-  await assert.rejects(client.query('sum(rate(demo_up[5m]'), (e: PromApiError) => e instanceof PromApiError && e.errorType === 'bad_data' && e.status === 400 && /parse error/.test(e.message));
-  await assert.rejects(client.query('demo_up[1m]'), /returned a matrix/);
+  await assert.rejects(client.query('sum(rate(probe_success[5m]'), (e: PromApiError) => e instanceof PromApiError && e.errorType === 'bad_data' && e.status === 400 && /parse error/.test(e.message));
+  await assert.rejects(client.query('probe_success[1m]'), /returned a matrix/);
 });
 
 function pointsOf(series: RangeSeries[]): Map<string, [number, number][]> {
@@ -89,7 +89,7 @@ test('queryRange: a range over 11 000 points is split and equals the same grid q
   const end = Math.floor(Date.now() / 1000) - 1;
   const start = end - 12;
   const step = 0.001; // 12 001 points per series: over Prometheus' limit in one request
-  const expr = 'sum by (service) (demo_http_requests_total)';
+  const expr = 'sum by (service) (http_requests_total)';
   const split = await client.queryRange(expr, start, end, step);
   assert.ok(split.length >= 5, `series: ${split.length}`);
   // The same grid fetched as two requests joined at a different place (each under the limit).
@@ -116,9 +116,9 @@ test('queryRange: a range over 11 000 points is split and equals the same grid q
 });
 
 test('series, label names and values agree with the query answers', async () => {
-  const up = await client.query('demo_up');
-  const series = await client.series(['demo_up'], Math.floor(Date.now() / 1000) - 60);
-  const fromQuery = new Set(up.map((s) => labelsKey({ __name__: 'demo_up', ...s.labels })));
+  const up = await client.query('probe_success');
+  const series = await client.series(['probe_success'], Math.floor(Date.now() / 1000) - 60);
+  const fromQuery = new Set(up.map((s) => labelsKey({ __name__: 'probe_success', ...s.labels })));
   assert.deepEqual(new Set(series.map(labelsKey)), fromQuery);
   const names = await client.labelNames();
   for (const n of ['__name__', 'job', 'instance', 'service', 'code', 'client', 'server']) assert.ok(names.includes(n), n);
@@ -126,7 +126,7 @@ test('series, label names and values agree with the query answers', async () => 
   for (const s of up) assert.ok(values.includes(s.labels.service!), s.labels.service);
   const metricNames = await client.labelValues('__name__');
   assert.ok(metricNames.includes('traces_service_graph_request_total'));
-  assert.ok(metricNames.includes('job:demo_up:sum'));
+  assert.ok(metricNames.includes('job:probe_success:sum'));
 });
 
 test('targets, rules and alerts match the config and rule file Prometheus loaded', async () => {
@@ -140,9 +140,9 @@ test('targets, rules and alerts match the config and rule file Prometheus loaded
   const g = groups.find((x) => x.name === 'foresight-client-test');
   assert.ok(g, `groups: ${groups.map((x) => x.name).join(',')}`);
   assert.equal(g.file, join(dir, 'test.rules.yml'));
-  assert.deepEqual(g.rules.map((r) => [r.type, r.name]), [['recording', 'job:demo_up:sum'], ['alerting', 'ForesightClientTestAlways']]);
-  const [rec] = await client.query('job:demo_up:sum');
-  const [sum] = await client.query('sum(demo_up)');
+  assert.deepEqual(g.rules.map((r) => [r.type, r.name]), [['recording', 'job:probe_success:sum'], ['alerting', 'ForesightClientTestAlways']]);
+  const [rec] = await client.query('job:probe_success:sum');
+  const [sum] = await client.query('sum(probe_success)');
   assert.equal(rec!.value, sum!.value);
 
   const alerts = await client.alerts();

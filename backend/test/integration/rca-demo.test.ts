@@ -43,13 +43,13 @@ before(async () => {
   await mkdir(rulesDir, { recursive: true });
   await writeFile(
     join(rulesDir, 'rca.yml'),
-    'groups:\n  - name: rca-test\n    rules:\n      - alert: ServiceDown\n        expr: demo_up == 0\n        labels: {severity: page}\n',
+    'groups:\n  - name: rca-test\n    rules:\n      - alert: ServiceDown\n        expr: probe_success == 0\n        labels: {severity: page}\n',
   );
   stack = await startDemoStack({ dir, rulesDir, withCompanion: false, scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1 });
   const prom = new PromClient({ url: stack.prometheus.url });
   // 90 s of healthy history for the baselines (the workload's values move on a 5 s grid: 18 steps, so a 5 s blip is not a robust outlier).
   await eventually('90 s of scraped history', 110_000, async () => {
-    const r = await prom.query('count_over_time(demo_up{service="payments"}[2m])');
+    const r = await prom.query('count_over_time(probe_success{service="payments"}[2m])');
     return r[0] && r[0].value >= 90 ? true : undefined;
   });
   const res = await fetch(`${stack.workload.url}/faults`, {

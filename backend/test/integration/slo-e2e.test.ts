@@ -16,8 +16,8 @@ slos:
     window: 30d
     sli:
       ratio:
-        errors: sum(rate(demo_http_requests_total{service="checkout",code=~"5.."}[{{.window}}]))
-        total: sum(rate(demo_http_requests_total{service="checkout"}[{{.window}}]))
+        errors: sum(rate(http_requests_total{service="checkout",code=~"5.."}[{{.window}}]))
+        total: sum(rate(http_requests_total{service="checkout"}[{{.window}}]))
     alerting:
       name: CheckoutAvailabilityBurn
       page: { severity: critical }
@@ -95,7 +95,7 @@ test('budget served matches a hand computation from the raw counters (within 0.1
   // the 30d window (the stack is seconds old), so its events are counted from 0: first value + positive steps
   // (a drop is a counter reset: count the new value from 0).
   const hand = async (at: number, seconds: number) => {
-    const q = new URLSearchParams({ query: `demo_http_requests_total{service="checkout"}[${seconds}s]`, time: String(at) });
+    const q = new URLSearchParams({ query: `http_requests_total{service="checkout"}[${seconds}s]`, time: String(at) });
     const raw = await json<Matrix>(`${s.prometheus.url}/api/v1/query?${q}`);
     let errors = 0;
     let total = 0;

@@ -41,7 +41,7 @@ before(async () => {
   await mkdir(rulesDir, { recursive: true });
   await writeFile(
     join(rulesDir, 'demo.yml'),
-    'groups:\n  - name: stack-test\n    rules:\n      - record: service:demo_http_requests:rate30s\n        expr: sum by (service) (rate(demo_http_requests_total[30s]))\n',
+    'groups:\n  - name: stack-test\n    rules:\n      - record: service:http_requests:rate30s\n        expr: sum by (service) (rate(http_requests_total[30s]))\n',
   );
   stack = await startDemoStack({ dir, rulesDir, withCompanion: false, scrapeIntervalSeconds: 1, evaluationIntervalSeconds: 1, timeScale: 60 });
 });
@@ -51,10 +51,10 @@ after(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-test('Prometheus scrapes the workload (up == 1) and holds demo_http_requests_total', async () => {
+test('Prometheus scrapes the workload (up == 1) and holds http_requests_total', async () => {
   await eventually('up{job="demo"} == 1', 20_000, async () => ((await query('up{job="demo"} == 1')).length === 1 ? true : undefined));
-  const series = await eventually('demo_http_requests_total', 10_000, async () => {
-    const r = await query('demo_http_requests_total');
+  const series = await eventually('http_requests_total', 10_000, async () => {
+    const r = await query('http_requests_total');
     return r.length > 0 ? r : undefined;
   });
   const services = new Set(series.map((s) => s.metric.service));
@@ -70,14 +70,14 @@ test('Prometheus scrapes the workload (up == 1) and holds demo_http_requests_tot
 test('Prometheus loads rule files from the rules dir and sends alerts to the Alertmanager', async () => {
   const rules = (await (await fetch(`${stack.prometheus.url}/api/v1/rules`)).json()) as { data: { groups: { name: string }[] } };
   assert.deepEqual(rules.data.groups.map((g) => g.name), ['stack-test']);
-  await eventually('recording rule output', 15_000, async () => ((await query('service:demo_http_requests:rate30s')).length > 0 ? true : undefined));
+  await eventually('recording rule output', 15_000, async () => ((await query('service:http_requests:rate30s')).length > 0 ? true : undefined));
   const am = (await (await fetch(`${stack.prometheus.url}/api/v1/alertmanagers`)).json()) as { data: { activeAlertmanagers: { url: string }[] } };
   assert.ok(am.data.activeAlertmanagers.some((a) => a.url.startsWith(stack.alertmanager.url)), JSON.stringify(am.data));
   assert.equal((await fetch(`${stack.alertmanager.url}/-/ready`)).status, 200);
 });
 
 test('an injected error_burst raises the 5xx rate Prometheus sees', async () => {
-  const expr = 'sum(rate(demo_http_requests_total{service="cart",code=~"5.."}[5s])) / sum(rate(demo_http_requests_total{service="cart"}[5s]))';
+  const expr = 'sum(rate(http_requests_total{service="cart",code=~"5.."}[5s])) / sum(rate(http_requests_total{service="cart"}[5s]))';
   const before = await eventually('a baseline error ratio', 15_000, async () => {
     const r = await query(expr);
     return r.length ? Number(r[0].value[1]) : undefined;

@@ -71,19 +71,19 @@ test('predictive alert rules pass promtool check rules; invalid targets name the
   const dir = await mkdtemp(join(tmpdir(), 'fs-caprules-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const yaml = capacityRulesYaml([
-    { name: 'disk', query: 'demo_disk_usage_bytes{service="db"}', threshold: 100e9, withinSeconds: 86_400 },
-    { name: 'cpu-frontend', query: 'avg by (service) (demo_cpu_usage_ratio)', threshold: 0.9, withinSeconds: 3600, mode: 'predict_linear' },
+    { name: 'disk', query: 'node_filesystem_size_bytes{service="db"} - node_filesystem_avail_bytes{service="db"}', threshold: 100e9, withinSeconds: 86_400 },
+    { name: 'cpu-frontend', query: 'avg by (service) (rate(container_cpu_usage_seconds_total[5m]))', threshold: 0.9, withinSeconds: 3600, mode: 'predict_linear' },
     { name: 'free', query: 'node_filesystem_free_bytes', threshold: 1e9, direction: 'down', mode: 'foresight' },
-    { name: 'memory', query: 'demo_memory_usage_bytes', threshold: '0.9 * demo_memory_limit_bytes', withinSeconds: 3600 },
+    { name: 'memory', query: 'container_memory_working_set_bytes', threshold: '0.9 * container_spec_memory_limit_bytes', withinSeconds: 3600 },
   ]);
   const file = join(dir, 'cap.yml');
   await writeFile(file, yaml);
   const res = await promtoolCheckRules([file]);
   assert.ok(res.ok, res.output);
   assert.match(res.output, /4 rules found/);
-  assert.match(yaml, /predict_linear\(demo_memory_usage_bytes\[6h\], 3600\) >= \(0\.9 \* demo_memory_limit_bytes\)/);
-  assert.match(yaml, /predict_linear\(demo_disk_usage_bytes\{service="db"\}\[6h\], 86400\) >= 100000000000/);
-  assert.match(yaml, /\(avg by \(service\) \(demo_cpu_usage_ratio\)\)\[6h:1m\]/);
+  assert.match(yaml, /predict_linear\(container_memory_working_set_bytes\[6h\], 3600\) >= \(0\.9 \* container_spec_memory_limit_bytes\)/);
+  assert.match(yaml, /predict_linear\(\(node_filesystem_size_bytes\{service="db"\} - node_filesystem_avail_bytes\{service="db"\}\)\[6h:1m\], 86400\) >= 100000000000/);
+  assert.match(yaml, /\(avg by \(service\) \(rate\(container_cpu_usage_seconds_total\[5m\]\)\)\)\[6h:1m\]/);
   assert.match(yaml, /foresight_capacity_seconds_to_threshold\{target="disk"\} < 86400/);
   assert.throws(() => capacityAlertRule({ name: 'x y', query: 'a', threshold: 1 }, 2), /target #2 'x y': field 'name'/);
   assert.throws(() => capacityAlertRule({ name: 'x', query: 'a', threshold: 1, lookback: 'soon' }), /field 'lookback'/);

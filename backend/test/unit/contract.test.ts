@@ -168,11 +168,11 @@ test('anomalies, budget history and root cause round-trip', () => {
     candidates: [
       {
         component: 'payments',
-        metric: 'demo_up',
+        metric: 'probe_success',
         score: 0.9,
         onset: 100,
         evidence: 'went to 0',
-        series: 'demo_up{service="payments"}',
+        series: 'probe_success{service="payments"}',
       },
     ],
     timeline: [
@@ -183,7 +183,7 @@ test('anomalies, budget history and root cause round-trip', () => {
   const back = decodeRootCause(rootCauseFrames({ ...rc, incidentTime: 150 }));
   assert.equal(back?.candidates[0]?.component, 'payments');
   assert.equal(back?.incidentTime, 150);
-  assert.equal(back?.candidates[0]?.series, 'demo_up{service="payments"}');
+  assert.equal(back?.candidates[0]?.series, 'probe_success{service="payments"}');
   // No PromQL from the companion stays absent (the panel then offers no Explore link).
   const { series: _s, ...bare } = rc.candidates[0]!;
   assert.equal(decodeRootCause(rootCauseFrames({ ...rc, candidates: [bare] }))?.candidates[0]?.series, undefined);

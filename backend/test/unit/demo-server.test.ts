@@ -21,17 +21,17 @@ const sum = (p: ReturnType<typeof parseExposition>, name: string, labels: Record
 test('GET /metrics: every family has HELP and TYPE, and the shared metric names are there', async () => {
   const p = await scrape();
   const expected: Record<string, string> = {
-    demo_http_requests_total: 'counter',
-    demo_http_request_duration_seconds: 'histogram',
-    demo_up: 'gauge',
-    demo_cpu_usage_ratio: 'gauge',
-    demo_memory_usage_bytes: 'gauge',
-    demo_memory_limit_bytes: 'gauge',
-    demo_disk_usage_bytes: 'gauge',
-    demo_disk_capacity_bytes: 'gauge',
-    demo_db_connections_in_use: 'gauge',
-    demo_db_connections_max: 'gauge',
-    demo_queue_depth: 'gauge',
+    http_requests_total: 'counter',
+    http_request_duration_seconds: 'histogram',
+    probe_success: 'gauge',
+    container_cpu_usage_seconds_total: 'counter',
+    container_memory_working_set_bytes: 'gauge',
+    container_spec_memory_limit_bytes: 'gauge',
+    node_filesystem_avail_bytes: 'gauge',
+    node_filesystem_size_bytes: 'gauge',
+    db_client_connections_usage: 'gauge',
+    db_client_connections_max: 'gauge',
+    rabbitmq_queue_messages_ready: 'gauge',
     traces_service_graph_request_total: 'counter',
     traces_service_graph_request_failed_total: 'counter',
   };
@@ -43,7 +43,7 @@ test('GET /metrics: every family has HELP and TYPE, and the shared metric names 
     const family = s.name.replace(/_(bucket|sum|count)$/, '');
     assert.ok(p.types.has(s.name) || p.types.get(family) === 'histogram', `sample ${s.name} has no TYPE`);
   }
-  const les = p.samples.filter((s) => s.name === 'demo_http_request_duration_seconds_bucket' && s.labels.service === 'frontend').map((s) => s.labels.le);
+  const les = p.samples.filter((s) => s.name === 'http_request_duration_seconds_bucket' && s.labels.service === 'frontend').map((s) => s.labels.le);
   assert.deepEqual(les, ['0.005', '0.01', '0.025', '0.05', '0.1', '0.25', '0.5', '1', '2.5', '5', '10', '+Inf']);
   assert.deepEqual(
     p.samples.filter((s) => s.name === 'traces_service_graph_request_total').map((s) => `${s.labels.client}->${s.labels.server}`).sort(),
@@ -55,7 +55,7 @@ test('counters rise in real time between scrapes', async () => {
   const a = await scrape();
   await new Promise((r) => setTimeout(r, 300));
   const b = await scrape();
-  assert.ok(sum(b, 'demo_http_requests_total') > sum(a, 'demo_http_requests_total'));
+  assert.ok(sum(b, 'http_requests_total') > sum(a, 'http_requests_total'));
   assert.ok(sum(b, 'traces_service_graph_request_total') > sum(a, 'traces_service_graph_request_total'));
 });
 
@@ -88,15 +88,15 @@ test('fault API: inject, list ground truth, end early; the fault shows in /metri
   assert.equal(f.type, 'dependency_outage');
   assert.equal(Date.parse(f.end) - Date.parse(f.start), 600_000);
   const p = await scrape();
-  assert.equal(sum(p, 'demo_up', { service: 'queue' }), 0);
-  assert.equal(sum(p, 'demo_up', { service: 'db' }), 1);
+  assert.equal(sum(p, 'probe_success', { service: 'queue' }), 0);
+  assert.equal(sum(p, 'probe_success', { service: 'db' }), 1);
   const list = (await (await fetch(`${server.url}/faults`)).json()) as { id: string }[];
   assert.ok(list.some((x) => x.id === f.id));
   const del = await fetch(`${server.url}/faults/${f.id}`, { method: 'DELETE' });
   assert.equal(del.status, 200);
   const ended = (await del.json()) as { end: string };
   assert.ok(Date.parse(ended.end) < Date.parse(f.end));
-  assert.equal(sum(await scrape(), 'demo_up', { service: 'queue' }), 1);
+  assert.equal(sum(await scrape(), 'probe_success', { service: 'queue' }), 1);
   assert.equal((await fetch(`${server.url}/faults/nope`, { method: 'DELETE' })).status, 404);
   assert.equal((await fetch(`${server.url}/healthz`)).status, 200);
   assert.equal((await fetch(`${server.url}/elsewhere`)).status, 404);

@@ -48,7 +48,7 @@ function errShare(sim: Simulator, service: string, from: number, to: number): nu
   const m1 = at(sim, to);
   const d = (code?: string): number => {
     const l: Record<string, string> = code ? { service, code } : { service };
-    return value(m1, 'demo_http_requests_total', l) - value(m0, 'demo_http_requests_total', l);
+    return value(m1, 'http_requests_total', l) - value(m0, 'http_requests_total', l);
   };
   return (d('500') + d('503')) / d();
 }
@@ -57,8 +57,8 @@ function errShare(sim: Simulator, service: string, from: number, to: number): nu
 function meanLatency(sim: Simulator, service: string, from: number, to: number): number {
   const m0 = at(sim, from);
   const m1 = at(sim, to);
-  const ds = value(m1, 'demo_http_request_duration_seconds_sum', { service }) - value(m0, 'demo_http_request_duration_seconds_sum', { service });
-  const dc = value(m1, 'demo_http_request_duration_seconds_count', { service }) - value(m0, 'demo_http_request_duration_seconds_count', { service });
+  const ds = value(m1, 'http_request_duration_seconds_sum', { service }) - value(m0, 'http_request_duration_seconds_sum', { service });
+  const dc = value(m1, 'http_request_duration_seconds_count', { service }) - value(m0, 'http_request_duration_seconds_count', { service });
   return ds / dc;
 }
 
@@ -96,7 +96,7 @@ test('counters never decrease and histogram buckets are cumulative', () => {
         for (const service of ['frontend', 'db']) {
           const buckets = f.samples.filter((s) => s.name.endsWith('_bucket') && s.labels.service === service).map((s) => s.value);
           for (let i = 1; i < buckets.length; i++) assert.ok(buckets[i] >= buckets[i - 1], `${service} buckets not cumulative: ${buckets}`);
-          assert.equal(buckets.at(-1), value(fams, 'demo_http_request_duration_seconds_count', { service }));
+          assert.equal(buckets.at(-1), value(fams, 'http_request_duration_seconds_count', { service }));
         }
       }
     }
@@ -107,13 +107,13 @@ test('counters never decrease and histogram buckets are cumulative', () => {
 
 test('traffic follows a daily cycle (peak afternoon, trough at night), compressed by timeScale', () => {
   const sim = createSimulator({ seed: 1, startMs: T0 });
-  const night = rate(sim, 'demo_http_requests_total', { service: 'frontend' }, T0 + 2.5 * 3600_000, T0 + 3.5 * 3600_000);
-  const afternoon = rate(sim, 'demo_http_requests_total', { service: 'frontend' }, T0 + 14.5 * 3600_000, T0 + 15.5 * 3600_000);
+  const night = rate(sim, 'http_requests_total', { service: 'frontend' }, T0 + 2.5 * 3600_000, T0 + 3.5 * 3600_000);
+  const afternoon = rate(sim, 'http_requests_total', { service: 'frontend' }, T0 + 14.5 * 3600_000, T0 + 15.5 * 3600_000);
   assert.ok(afternoon / night > 2, `afternoon ${afternoon}/s vs night ${night}/s`);
   // 1440×: a simulated day per real minute, so 03:00 is 7.5 s in and 15:00 is 37.5 s in.
   const fast = createSimulator({ seed: 1, startMs: T0, timeScale: 1440 });
-  const fNight = rate(fast, 'demo_http_requests_total', { service: 'frontend' }, T0 + 5_000, T0 + 10_000);
-  const fDay = rate(fast, 'demo_http_requests_total', { service: 'frontend' }, T0 + 35_000, T0 + 40_000);
+  const fNight = rate(fast, 'http_requests_total', { service: 'frontend' }, T0 + 5_000, T0 + 10_000);
+  const fDay = rate(fast, 'http_requests_total', { service: 'frontend' }, T0 + 35_000, T0 + 40_000);
   assert.ok(fDay / fNight > 2, `fast afternoon ${fDay}/s vs night ${fNight}/s`);
 });
 
@@ -161,17 +161,17 @@ test('dependency_outage marks the service down, answers 503, and callers see err
   const F = T0 + 30 * MIN;
   const id = sim.inject({ type: 'dependency_outage', service: 'payments', durationSeconds: 300, startMs: F });
   const lat0 = meanLatency(sim, 'checkout', F - 5 * MIN, F - 1000);
-  assert.equal(value(sim.metrics(), 'demo_up', { service: 'payments' }), 1);
-  const before503 = value(sim.metrics(), 'demo_http_requests_total', { service: 'payments', code: '503' });
+  assert.equal(value(sim.metrics(), 'probe_success', { service: 'payments' }), 1);
+  const before503 = value(sim.metrics(), 'http_requests_total', { service: 'payments', code: '503' });
   assert.ok(errShare(sim, 'checkout', F, F + DELAY) < 0.05, 'checkout fine before the delay');
   const m60 = at(sim, F + 60_000);
-  assert.equal(value(m60, 'demo_up', { service: 'payments' }), 0);
-  assert.equal(value(m60, 'demo_up', { service: 'checkout' }), 1);
-  assert.ok(value(m60, 'demo_http_requests_total', { service: 'payments', code: '503' }) > before503 + 100);
+  assert.equal(value(m60, 'probe_success', { service: 'payments' }), 0);
+  assert.equal(value(m60, 'probe_success', { service: 'checkout' }), 1);
+  assert.ok(value(m60, 'http_requests_total', { service: 'payments', code: '503' }) > before503 + 100);
   assert.ok(errShare(sim, 'checkout', F + DELAY, F + 4 * MIN) > 0.5);
   assert.ok(meanLatency(sim, 'checkout', F + DELAY, F + 4 * MIN) > 0.5 + lat0, 'checkout waits on timeouts');
   sim.advance(F + 301_000);
-  assert.equal(value(sim.metrics(), 'demo_up', { service: 'payments' }), 1);
+  assert.equal(value(sim.metrics(), 'probe_success', { service: 'payments' }), 1);
   assert.equal(sim.faults()[0].id, id);
 });
 
@@ -181,13 +181,13 @@ test('memory_leak climbs toward the limit at its rate and resets when it ends', 
   sim.inject({ type: 'memory_leak', service: 'cart', durationSeconds: 1200, magnitude: 0.04, startMs: F });
   const mem = (t: number): number => {
     sim.advance(t);
-    return value(sim.metrics(), 'demo_memory_usage_bytes', { service: 'cart' });
+    return value(sim.metrics(), 'container_memory_working_set_bytes', { service: 'cart' });
   };
   sim.advance(T0);
-  const limit = value(sim.metrics(), 'demo_memory_limit_bytes', { service: 'cart' });
+  const limit = value(sim.metrics(), 'container_spec_memory_limit_bytes', { service: 'cart' });
   const m0 = mem(F);
   const m10 = mem(F + 10 * MIN);
-  const other = value(sim.metrics(), 'demo_memory_usage_bytes', { service: 'catalogue' }) / value(sim.metrics(), 'demo_memory_limit_bytes', { service: 'catalogue' });
+  const other = value(sim.metrics(), 'container_memory_working_set_bytes', { service: 'catalogue' }) / value(sim.metrics(), 'container_spec_memory_limit_bytes', { service: 'catalogue' });
   const m19 = mem(F + 19 * MIN);
   assert.ok(Math.abs((m10 - m0) / limit - 0.4) < 0.03, `10 min at 4 %/min leaked ${(m10 - m0) / limit}`);
   assert.ok(m19 <= limit && m19 > 0.9 * limit, `at 19 min: ${m19 / limit} of the limit`);
@@ -201,26 +201,26 @@ test('disk_fill fills the db disk and is refused on a service without a disk', (
   assert.throws(() => sim.inject({ type: 'disk_fill', service: 'frontend', durationSeconds: 60, startMs: F }), /fault\.service: disk_fill needs a service with a disk/);
   sim.inject({ type: 'disk_fill', service: 'db', durationSeconds: 1800, magnitude: 0.01, startMs: F });
   sim.advance(F);
-  const cap = value(sim.metrics(), 'demo_disk_capacity_bytes', { service: 'db' });
-  const d0 = value(sim.metrics(), 'demo_disk_usage_bytes', { service: 'db' });
-  const q0 = value(sim.metrics(), 'demo_disk_usage_bytes', { service: 'queue' });
+  const cap = value(sim.metrics(), 'node_filesystem_size_bytes', { service: 'db' });
+  const d0 = cap - value(sim.metrics(), 'node_filesystem_avail_bytes', { service: 'db' });
+  const q0 = value(sim.metrics(), 'node_filesystem_avail_bytes', { service: 'queue' });
   sim.advance(F + 20 * MIN);
-  const d1 = value(sim.metrics(), 'demo_disk_usage_bytes', { service: 'db' });
+  const d1 = cap - value(sim.metrics(), 'node_filesystem_avail_bytes', { service: 'db' });
   assert.ok(Math.abs((d1 - d0) / cap - 0.2) < 0.01, `filled ${(d1 - d0) / cap} of capacity`);
-  assert.ok(Math.abs(value(sim.metrics(), 'demo_disk_usage_bytes', { service: 'queue' }) - q0) / cap < 0.01);
+  assert.ok(Math.abs(value(sim.metrics(), 'node_filesystem_avail_bytes', { service: 'queue' }) - q0) / cap < 0.01);
 });
 
 test('traffic_surge multiplies the service’s traffic and loads its callees', () => {
   const sim = createSimulator({ seed: 16, startMs: T0 });
   const F = T0 + 12 * 3600_000;
   sim.inject({ type: 'traffic_surge', service: 'frontend', durationSeconds: 600, magnitude: 3, startMs: F });
-  const r = (s: string, a: number, b: number): number => rate(sim, 'demo_http_requests_total', { service: s }, a, b);
+  const r = (s: string, a: number, b: number): number => rate(sim, 'http_requests_total', { service: s }, a, b);
   const before = { f: r('frontend', F - 5 * MIN, F), c: r('catalogue', F - 5 * MIN, F) };
   const during = { f: r('frontend', F + MIN, F + 6 * MIN), c: r('catalogue', F + MIN, F + 6 * MIN) };
   assert.ok(during.f / before.f > 2.5, JSON.stringify({ before, during }));
   assert.ok(during.c / before.c > 2.5, JSON.stringify({ before, during }));
-  sim.advance(F + 6 * MIN);
-  const cpu = value(sim.metrics(), 'demo_cpu_usage_ratio', { service: 'frontend' });
+  // CPU seconds per second of the service's one core, over the last minute of the surge.
+  const cpu = rate(sim, 'container_cpu_usage_seconds_total', { service: 'frontend' }, F + 6 * MIN, F + 7 * MIN);
   assert.ok(cpu > 0.5, `frontend cpu ${cpu}`);
 });
 
@@ -250,15 +250,15 @@ test('a fault on one service leaves the unrelated services unchanged (same seed,
   clean.advance(T0 + 20 * MIN);
   faulty.advance(T0 + 20 * MIN);
   for (const s of ['catalogue', 'checkout', 'payments', 'db', 'queue'])
-    assert.equal(value(faulty.metrics(), 'demo_http_requests_total', { service: s }), value(clean.metrics(), 'demo_http_requests_total', { service: s }), s);
-  assert.ok(value(faulty.metrics(), 'demo_http_requests_total', { service: 'cart', code: '500' }) > 10 * value(clean.metrics(), 'demo_http_requests_total', { service: 'cart', code: '500' }));
+    assert.equal(value(faulty.metrics(), 'http_requests_total', { service: s }), value(clean.metrics(), 'http_requests_total', { service: s }), s);
+  assert.ok(value(faulty.metrics(), 'http_requests_total', { service: 'cart', code: '500' }) > 10 * value(clean.metrics(), 'http_requests_total', { service: 'cart', code: '500' }));
 });
 
 test('sampleSimulator records every series on a regular grid (RangeSeries shape)', async () => {
   const { sampleSimulator } = await import('../../src/demo/sampler.js');
   const sim = createSimulator({ seed: 30, startMs: T0 });
-  const series = sampleSimulator(sim, { fromMs: T0, toMs: T0 + 10 * MIN, stepMs: 15_000, names: (n) => n.startsWith('demo_up') || n === 'demo_http_requests_total' });
-  const up = series.filter((s) => s.labels.__name__ === 'demo_up');
+  const series = sampleSimulator(sim, { fromMs: T0, toMs: T0 + 10 * MIN, stepMs: 15_000, names: (n) => n.startsWith('probe_success') || n === 'http_requests_total' });
+  const up = series.filter((s) => s.labels.__name__ === 'probe_success');
   assert.equal(up.length, 7);
   assert.equal(up[0].timestamps.length, 41);
   assert.equal(up[0].timestamps[1] - up[0].timestamps[0], 15);
@@ -273,13 +273,13 @@ test('a stalled queue builds a backlog that drains after the fault ends; db pool
   const F = T0 + 10 * MIN;
   sim.inject({ type: 'dependency_outage', service: 'queue', durationSeconds: 300, startMs: F });
   sim.inject({ type: 'dependency_outage', service: 'db', durationSeconds: 300, startMs: F + 20 * MIN });
-  const depth = (t: number): number => value(at(sim, t), 'demo_queue_depth', { service: 'queue' });
+  const depth = (t: number): number => value(at(sim, t), 'rabbitmq_queue_messages_ready', { service: 'queue' });
   const d0 = depth(F - MIN);
   const d5 = depth(F + 5 * MIN - 1000);
   const d12 = depth(F + 12 * MIN);
   assert.ok(d0 < 40 && d5 > 1000 && d12 < 40, `depth ${d0} → ${d5} → ${d12}`);
-  const pool = value(at(sim, F + 19 * MIN), 'demo_db_connections_in_use', { service: 'payments' });
-  const poolDown = value(at(sim, F + 23 * MIN), 'demo_db_connections_in_use', { service: 'payments' });
-  const max = value(at(sim, F + 23 * MIN), 'demo_db_connections_max', { service: 'payments' });
+  const pool = value(at(sim, F + 19 * MIN), 'db_client_connections_usage', { service: 'payments' });
+  const poolDown = value(at(sim, F + 23 * MIN), 'db_client_connections_usage', { service: 'payments' });
+  const max = value(at(sim, F + 23 * MIN), 'db_client_connections_max', { service: 'payments' });
   assert.ok(pool < max / 2 && poolDown === max, `payments pool ${pool} → ${poolDown} of ${max}`);
 });

@@ -44,7 +44,8 @@ test('families: recognised from conventional names only, none of them a demo nam
   assert.ok(names(['node_filesystem_avail_bytes']).includes('disk_usage_ratio'));
   assert.ok(names(['container_spec_memory_limit_bytes']).includes('container_memory_usage_ratio'));
   assert.ok(names(['kube_pod_container_status_restarts_total']).includes('restarts'));
-  assert.deepEqual(names(['demo_up', 'my_custom_total']), []);
+  assert.deepEqual(names(['probe_success']), ['probe_success'], 'blackbox exporter probe');
+  assert.deepEqual(names(['service_up', 'my_custom_total']), []);
 });
 
 /** A Prometheus that answers the discovery queries like one scraping node_exporter, itself and Alertmanager. */
@@ -78,6 +79,20 @@ test('health with no configuration scores every scraped job, querying only famil
   for (const c of sys.components) assert.ok(c.score !== undefined && c.score > 90, `${c.component} scored: ${JSON.stringify(c)}`);
   assert.ok(!asked.some((q) => q.includes('http_requests_total{') || q.includes('histogram_quantile')), 'no HTTP family on a plain stack: not queried');
   assert.deepEqual(sys.errors, []);
+});
+
+test('a job carrying several services is not a component of its own: its services are', async () => {
+  const query = async (q: string): Promise<InstantSample[]> => {
+    const row = (labels: Record<string, string>): InstantSample => ({ labels, timestamp: 1000, value: 1 });
+    if (q === 'count by (job) (up)') return ['node', 'shop'].map((job) => row({ job }));
+    if (q.startsWith('count by (job) (count by (job, service)')) return [row({ job: 'shop' })];
+    if (q.startsWith('count by (service)')) return ['cart', 'checkout'].map((service) => row({ service }));
+    return [];
+  };
+  const d = await discover({ query }, { now: 1000 });
+  assert.deepEqual(d.components.map((c) => [c.name, c.source]), [['cart', 'service'], ['checkout', 'service'], ['node', 'job']]);
+  const all = await discover({ query: async (q) => (q.startsWith('count by (job) (count') ? [] : query(q)) }, { now: 1000 });
+  assert.ok(all.components.some((c) => c.name === 'shop'), 'a job of one service (or none) stays a component');
 });
 
 test('capacity with no configuration watches filesystems (space, inodes) and memory from node_exporter', async () => {

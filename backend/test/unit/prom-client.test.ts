@@ -32,9 +32,9 @@ test('a long PromQL goes in the body, never the URL', () => {
 test('query_range, series (repeated match[]), labels, label values, rules, alerts, targets, ready, reload', () => {
   const qr = new URLSearchParams(build.queryRange(o, 'up', 100, 200.5, 15).body);
   assert.deepEqual([...qr], [['query', 'up'], ['start', '100'], ['end', '200.5'], ['step', '15']]);
-  const s = build.series(o, ['up', 'demo_up{service="db"}'], 10, 20);
+  const s = build.series(o, ['up', 'probe_success{service="db"}'], 10, 20);
   assert.equal(s.url, 'http://prom.example:9090/prefix/api/v1/series');
-  assert.deepEqual(new URLSearchParams(s.body).getAll('match[]'), ['up', 'demo_up{service="db"}']);
+  assert.deepEqual(new URLSearchParams(s.body).getAll('match[]'), ['up', 'probe_success{service="db"}']);
   assert.equal(new URLSearchParams(s.body).get('start'), '10');
   assert.equal(build.labelNames(o).url, 'http://prom.example:9090/prefix/api/v1/labels');
   assert.equal(build.labelValues(o, 'a/b').url, 'http://prom.example:9090/prefix/api/v1/label/a%2Fb/values');

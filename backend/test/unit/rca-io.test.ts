@@ -72,7 +72,7 @@ test('neighbourhood walks dependencies and callers; config errors name the field
 
 test('an alert expression finds its runbook for the runbook_url annotation', async () => {
   const books = await loadRunbooks(RUNBOOKS);
-  const m = runbookForExpr(books, 'predict_linear(demo_disk_usage_bytes{service="db"}[1h], 14400) > demo_disk_capacity_bytes', 'https://git.example/runbooks');
+  const m = runbookForExpr(books, 'predict_linear(node_filesystem_avail_bytes{service="db"}[1h], 14400) < 0', 'https://git.example/runbooks');
   assert.equal(m?.id, 'disk-filling');
   assert.equal(m?.link, 'https://git.example/runbooks/disk-filling.md');
   assert.equal(runbookForExpr(books, 'vector(1)'), undefined);

@@ -45,7 +45,7 @@ test('Sloth-compatible record names, labels and NaN-safe ratios', () => {
     assert.match(page.expr, new RegExp(`"${k}", "[^"]+", "${k}", ""\\)`));
   }
   assert.equal(page.labels!.foresight_tier, 'page');
-  assert.match(page.expr, /\(14\.4 \* 0\.001\)/);
+  assert.match(page.expr, /\(14\.4 \* 0\.01\)/);
   assert.match(page.expr, /\* 3600 >= 100/); // minimum-events guard
   const budget = alerts!.rules.find((r) => (r as AlertingRule).labels?.foresight_alert === 'budget') as AlertingRule;
   assert.match(budget.expr, /\(1 - slo:period_error_budget_remaining:ratio\{[^}]+\}\)/);
@@ -94,7 +94,7 @@ test('a generated suite fails when the page threshold is wrong (the suite can fa
   t.after(() => rmSync(dir, { recursive: true, force: true }));
   const slo = allExamples().find((s) => s.id === 'checkout-requests-availability')!;
   const f = ruleTestFiles(slo);
-  writeFileSync(join(dir, f.alerts.name), f.alerts.yaml.replaceAll('(14.4 * 0.001)', '(1.44 * 0.001)'));
+  writeFileSync(join(dir, f.alerts.name), f.alerts.yaml.replaceAll('(14.4 * 0.01)', '(1.44 * 0.01)'));
   writeFileSync(join(dir, f.test.name), f.test.yaml);
   const r = await promtoolTestRules([join(dir, f.test.name)]);
   assert.equal(r.ok, false);

@@ -22,7 +22,7 @@ test('our spec: every SLI kind loads with no errors', () => {
   assert.deepEqual(errors(r.issues), []);
   assert.deepEqual(r.slos.map((s) => s.sli.kind).sort(), ['availability', 'events', 'events', 'latency', 'latency', 'raw']);
   const checkout = r.slos.find((s) => s.id === 'checkout-requests-availability')!;
-  assert.equal(checkout.objective, 99.9);
+  assert.equal(checkout.objective, 99);
   assert.equal(checkout.alerting.minEvents, 100);
   assert.equal(checkout.alerting.page.labels.team, 'payments-oncall');
   assert.equal(checkout.labels.team, 'shop');
@@ -112,13 +112,13 @@ test('OpenSLO v1 resolves SLI/AlertPolicy/AlertCondition references and warns on
   assert.deepEqual(errors(r.issues), []);
   // Sloth's naming: `<slo>-<objective index>`, even for a single objective.
   const ca = r.slos.find((s) => s.name === 'checkout-availability-0')!;
-  assert.equal(ca.objective, 99.5);
+  assert.equal(ca.objective, 99);
   assert.equal(ca.window.days, 28);
   assert.equal(ca.alerting.page.severity, 'page');
   assert.deepEqual(ca.sli, {
     kind: 'events',
-    errors: 'sum(rate(demo_http_requests_total{service="checkout",code=~"5.."}[{{.window}}]))',
-    total: 'sum(rate(demo_http_requests_total{service="checkout"}[{{.window}}]))',
+    errors: 'sum(rate(http_requests_total{service="checkout",code=~"5.."}[{{.window}}]))',
+    total: 'sum(rate(http_requests_total{service="checkout"}[{{.window}}]))',
   });
   const fl = r.slos.find((s) => s.name === 'frontend-latency-0')!;
   assert.equal(fl.window.kind, 'calendar');
@@ -140,7 +140,7 @@ test('OpenSLO dangling reference is an error naming the field', () => {
 test('OpenSLO v1alpha imports ratioMetrics', () => {
   const r = loadSpecs([example('openslo-v1alpha.yml')]);
   assert.deepEqual(errors(r.issues), []);
-  assert.equal(r.slos[0]!.window.text, '7d');
+  assert.equal(r.slos[0]!.window.text, '28d');
   assert.equal(r.slos[0]!.objective, 99);
   assert.equal(r.slos[0]!.sli.kind, 'events');
 });
