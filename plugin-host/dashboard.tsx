@@ -196,7 +196,11 @@ export function DashboardView({ uid, env }: { uid: string; env: DashboardEnv }) 
                 background: theme.colors.background.primary,
                 color: theme.colors.text.primary,
                 border: `1px solid ${theme.colors.border.medium}`,
-                padding: '4px 8px',
+                borderRadius: theme.shape.radius.default,
+                padding: '0 8px',
+                height: theme.spacing.gridSize * 4,
+                minWidth: 160,
+                font: 'inherit',
               }}
             >
               {v.options.map((o) => (
