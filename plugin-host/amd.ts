@@ -5,7 +5,23 @@
 type Factory = (...deps: unknown[]) => unknown;
 type Define = ((deps: string[], factory: Factory) => void) & { amd: object };
 
-export async function loadAmdModule(url: string, shared: Record<string, unknown>): Promise<Record<string, unknown>> {
+// Loads go one at a time: each swaps the global `define` while its script runs, so two at once (a
+// dashboard's panels) would capture each other's modules. Each URL is loaded once, as SystemJS does.
+let queue: Promise<unknown> = Promise.resolve();
+const loaded = new Map<string, Promise<Record<string, unknown>>>();
+
+export function loadAmdModule(url: string, shared: Record<string, unknown>): Promise<Record<string, unknown>> {
+  const key = new URL(url, window.location.href).href;
+  let p = loaded.get(key);
+  if (!p) {
+    p = queue.then(() => loadOnce(url, shared));
+    queue = p.catch(() => undefined);
+    loaded.set(key, p);
+  }
+  return p;
+}
+
+async function loadOnce(url: string, shared: Record<string, unknown>): Promise<Record<string, unknown>> {
   const captured: Array<{ deps: string[]; factory: Factory }> = [];
   const define: Define = Object.assign(
     (deps: string[], factory: Factory) => {

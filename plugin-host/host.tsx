@@ -1,9 +1,12 @@
 // The plugin host page: loads the BUILT plugin (dist/) the way Grafana does — AMD modules whose
 // externals (react, @grafana/*, …) are supplied from their npm packages — and renders each panel with
 // data from the real datasource's query(), each app page, and the datasource's editors.
-// Views: ?view=index | panel/<slo|health|capacity|rootcause> | page/<overview|slos|capacity|anomalies|incidents|experiments|config> | datasource/<config|query>
-//        &theme=dark|light
-import React, { Suspense, useEffect, useState, type ComponentType } from 'react';
+// Paths as in Grafana: /a/<app-id>/<page…> (app pages, under a router on locationService's browser
+// history), /plugins/<app-id> (app configuration), /d/<uid> (a provisioned dashboard from dashboards/*.json).
+// Views: ?view=index | panel/<slo|health|capacity|rootcause> | datasource/<config|query>, and the shorthands
+//        page/<overview|slos|slo-new|capacity|anomalies|incidents|experiments|config> and dashboard/<uid>,
+//        which are replaced by the Grafana path.      &theme=dark|light  &from=&to= (unix ms)  &timezone=
+import React, { Suspense, useEffect, useLayoutEffect, useState, type ComponentType } from 'react';
 import * as ReactAll from 'react';
 import * as ReactDOMAll from 'react-dom';
 import * as ReactDOMClient from 'react-dom/client';
@@ -14,7 +17,7 @@ import * as GrafanaRuntime from '@grafana/runtime';
 import * as EmotionCss from '@emotion/css';
 import * as Rxjs from 'rxjs';
 import * as ReactRouter from 'react-router';
-import { MemoryRouter, Route, Routes } from 'react-router-dom';
+import { Route, Router, Routes, useLocation, type Navigator } from 'react-router-dom';
 import {
   LoadingState,
   PluginType,
@@ -29,11 +32,12 @@ import {
   type PanelPlugin,
   type PanelProps,
 } from '@grafana/data';
-import { setBackendSrv, setTemplateSrv } from '@grafana/runtime';
-import { ThemeContext } from '@grafana/ui';
+import { locationService, setBackendSrv, setTemplateSrv } from '@grafana/runtime';
+import { GlobalStyles, ThemeContext } from '@grafana/ui';
 import uplotCss from 'uplot/dist/uPlot.min.css';
 import { loadAmdModule } from './amd';
-import { backendSrv, templateSrv } from './services';
+import { backendSrv, templateSrv, type HostVariable } from './services';
+import { DashboardView, type DashboardEnv } from './dashboard';
 
 const APP_ID = 'foresight-foresight-app';
 const BASE = `/public/plugins/${APP_ID}`;
@@ -52,7 +56,7 @@ const shared: Record<string, unknown> = {
 
 type Json = Record<string, unknown>;
 const params = new URLSearchParams(window.location.search);
-const view = params.get('view') ?? 'index';
+const variables = new Map<string, HostVariable>();
 const mode = params.get('theme') === 'light' ? 'light' : 'dark';
 const theme = createTheme({ colors: { mode } });
 // Grafana's URL convention: `from`/`to` in unix ms fix the dashboard's time range (the e2e asks about one
@@ -206,6 +210,40 @@ const PAGE_PATHS: Record<string, string> = {
   experiments: 'experiments',
 };
 
+/** Grafana's app router: react-router on locationService's browser history, so links and navigate() move the real URL. */
+function GrafanaRouter({ children }: { children: React.ReactNode }) {
+  const history = locationService.getHistory();
+  const [location, setLocation] = useState(history.location);
+  useLayoutEffect(() => history.listen((l: typeof location) => setLocation(l)), [history]);
+  return (
+    <Router navigator={history as unknown as Navigator} location={location}>
+      {children}
+    </Router>
+  );
+}
+
+/** The app page a path under /a/<app-id>/ shows (its first segment; the root is the Overview). */
+function pageOf(pathname: string): string {
+  const rest = pathname.slice(`/a/${APP_ID}`.length).replace(/^\/+/, '');
+  return rest.split('/')[0] || 'overview';
+}
+
+/** The app's root component with the props Grafana gives it, re-rendered on every navigation. */
+function AppRoot({ Root, meta }: { Root: ComponentType<Json>; meta: GrafanaData.AppPluginMeta }) {
+  const location = useLocation();
+  return (
+    <div data-host-ready data-page={pageOf(location.pathname)}>
+      <Root
+        meta={meta}
+        basename={`/a/${APP_ID}`}
+        path={location.pathname}
+        query={locationService.getSearchObject()}
+        onNavChanged={() => undefined}
+      />
+    </div>
+  );
+}
+
 function PageView({ name }: { name: string }) {
   const [plugin, setPlugin] = useState<AppPlugin | { error: string } | null>(null);
   useEffect(() => {
@@ -239,26 +277,16 @@ function PageView({ name }: { name: string }) {
   }
   const Root = plugin.root as ComponentType<Json> | undefined;
   if (!Root) return <div data-host-error>the app has no root page</div>;
-  const path = PAGE_PATHS[name] ?? name;
+  // As Grafana's AppRootPage: the app's root under `/a/<app-id>/*`, its own <Routes> relative to that.
   return (
-    <div data-host-ready data-page={name}>
-      <MemoryRouter initialEntries={[`/a/${APP_ID}/${path}`]}>
-        <Routes>
-          <Route
-            path={`/a/${APP_ID}/*`}
-            element={
-              <Root
-                meta={meta}
-                basename={`/a/${APP_ID}`}
-                path={`/a/${APP_ID}`}
-                query={{}}
-                onNavChanged={() => undefined}
-              />
-            }
-          />
-        </Routes>
-      </MemoryRouter>
-    </div>
+    <GrafanaRouter>
+      <Routes>
+        <Route
+          path={`/a/${APP_ID}/*`}
+          element={<AppRoot Root={Root} meta={meta} />}
+        />
+      </Routes>
+    </GrafanaRouter>
   );
 }
 
@@ -299,12 +327,20 @@ function Index() {
     .filter((k) => params.has(k))
     .map((k) => `&${k}=${encodeURIComponent(params.get(k)!)}`)
     .join('');
+  const [dashboards, setDashboards] = useState<Array<{ uid: string; title: string }>>([]);
+  useEffect(() => {
+    fetch('/api/search?type=dash-db')
+      .then((r) => r.json())
+      .then(setDashboards)
+      .catch(report);
+  }, []);
   const links = [
     ...['slo', 'health', 'capacity', 'rootcause'].map((p) => [`panel/${p}`, `${p} panel`]),
     ...['overview', 'slos', 'slo-new', 'capacity', 'anomalies', 'incidents', 'experiments', 'config'].map((p) => [
       `page/${p}`,
       `${p} page`,
     ]),
+    ...dashboards.map((d) => [`dashboard/${d.uid}`, `dashboard ${d.title}`]),
     ['datasource/config', 'datasource config editor'],
     ['datasource/query', 'datasource query editor'],
   ];
@@ -324,10 +360,63 @@ function Index() {
   );
 }
 
+/** Grafana's paths first; `?view=` for the host's own views. */
+function viewOf(pathname: string): [string, string] {
+  if (pathname === `/a/${APP_ID}` || pathname.startsWith(`/a/${APP_ID}/`)) {
+    return ['app', pageOf(pathname)];
+  }
+  if (pathname === `/plugins/${APP_ID}`) {
+    return ['page', 'config'];
+  }
+  const d = /^\/d\/([^/]+)/.exec(pathname);
+  if (d) {
+    return ['dashboard', decodeURIComponent(d[1]!)];
+  }
+  const [kind = 'index', name = ''] = (params.get('view') ?? 'index').split('/');
+  return [kind, name];
+}
+
+const datasourceOnce: { ds?: Promise<DataSourceApi> } = {};
+const panelTypes: { list?: Promise<Record<string, string>> } = {};
+const dashboardEnv: DashboardEnv = {
+  datasources: { [DS_UID]: () => (datasourceOnce.ds ??= loadDatasource()) },
+  // The app's plugin.json `includes` name each nested panel's plugin.json, whose `id` is the panel type.
+  panelPlugin: (type) => {
+    panelTypes.list ??= (async () => {
+      const app = (await (await fetch(`${BASE}/plugin.json`)).json()) as { includes?: Array<{ type: string; path?: string }> };
+      const out: Record<string, string> = {};
+      for (const inc of app.includes ?? []) {
+        if (inc.type !== 'panel' || !inc.path) {
+          continue;
+        }
+        const meta = (await (await fetch(`${BASE}/${inc.path}`)).json()) as { id: string };
+        out[meta.id] = `${BASE}/${inc.path.replace(/plugin\.json$/, 'module.js')}`;
+      }
+      return out;
+    })();
+    if (!type.startsWith('foresight-')) {
+      return null;
+    }
+    return panelTypes.list.then(async (l) => {
+      if (!l[type]) {
+        throw new Error(`panel type '${type}' is not one of the app's panels (${Object.keys(l).join(', ')})`);
+      }
+      return (await loadAmdModule(l[type]!, shared)).plugin as PanelPlugin;
+    });
+  },
+  variables,
+  fixedRange: fixed ? range : null,
+  urlTimeZone: params.get('timezone'),
+  report,
+};
+
 function Host() {
-  const [kind, name = ''] = view.split('/');
+  const [kind, name = ''] = viewOf(window.location.pathname);
   return (
     <ThemeContext.Provider value={theme}>
+      {/* Grafana's global theme CSS (body font and colours, fonts, form elements, uPlot): portals such as
+          tooltips render under <body>, outside this div, and inherit from it as in Grafana. */}
+      <GlobalStyles />
       <div
         style={{
           padding: 12,
@@ -341,6 +430,10 @@ function Host() {
         <Suspense fallback={<div>Loading…</div>}>
           {kind === 'panel' ? (
             <PanelView name={name} />
+          ) : kind === 'app' ? (
+            <PageView name={name} />
+          ) : kind === 'dashboard' ? (
+            <DashboardView uid={name} env={dashboardEnv} />
           ) : kind === 'page' ? (
             <PageView name={name} />
           ) : kind === 'datasource' ? (
@@ -379,7 +472,19 @@ GrafanaData.standardEditorsRegistry.setInit(() =>
   ].map((id) => ({ id, name: id, editor: () => null }))
 );
 setBackendSrv(backendSrv);
-setTemplateSrv(templateSrv({}));
+setTemplateSrv(templateSrv(variables));
+// The shorthand views of app pages and dashboards go to their Grafana paths (the query string is kept).
+{
+  const [kind, name = ''] = (params.get('view') ?? '').split('/');
+  const rest = new URLSearchParams(params);
+  rest.delete('view');
+  const q = rest.toString() ? `?${rest.toString()}` : '';
+  if (kind === 'page' && name !== 'config' && window.location.pathname === '/') {
+    locationService.replace(`/a/${APP_ID}/${PAGE_PATHS[name] ?? name}${q}`);
+  } else if (kind === 'dashboard' && window.location.pathname === '/') {
+    locationService.replace(`/d/${encodeURIComponent(name)}${q}`);
+  }
+}
 window.addEventListener('unhandledrejection', (e) => report(e.reason));
 fetch('/host-config.json')
   .then((r) => r.json())

@@ -12,5 +12,7 @@ export function startPluginHost(o: {
   dist?: string;
   /** the Grafana user the proxies forward as X-Grafana-User (default 'admin') */
   user?: string;
+  /** the provisioned dashboards served as /api/dashboards/uid/<uid> and shown at /d/<uid> (default: dashboards/) */
+  dashboards?: string;
 }): Promise<PluginHost>;
 export function buildHostBundle(): Promise<Uint8Array>;

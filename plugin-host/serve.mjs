@@ -235,6 +235,7 @@ export async function startPluginHost({
   host = '127.0.0.1',
   dist = join(root, 'dist'),
   user = 'admin',
+  dashboards = join(root, 'dashboards'),
 }) {
   if (!companion) {
     throw new Error('plugin host: --companion URL is required');
@@ -284,7 +285,9 @@ export async function startPluginHost({
       return forward(req, res, { kind, route, settings: settings[kind], rest, query: rawQuery, allowedOrigins });
     }
     const p = new URL(raw, 'http://host').pathname;
-    if (p === '/' || p === '/index.html') {
+    // Grafana's page paths: app pages (/a/<app-id>/…), the app's configuration, dashboards (/d/<uid>/…).
+    const pagePath = p === `/a/${APP_ID}` || p.startsWith(`/a/${APP_ID}/`) || p === `/plugins/${APP_ID}` || /^\/d\/[^/]+(\/[^/]*)?$/.test(p);
+    if (p === '/' || p === '/index.html' || pagePath) {
       res.writeHead(200, { 'content-type': 'text/html', 'cache-control': 'no-store' });
       return res.end(indexHtml);
     }
@@ -294,6 +297,21 @@ export async function startPluginHost({
       return res.end(b);
     }
     if (p === '/healthz') {return sendJson(res, 200, { status: 'ok' });}
+    // Grafana's dashboard API over the provisioned dashboards/*.json (read at each request).
+    if (p === '/api/search') {
+      return sendJson(res, 200, (await readDashboards(dashboards)).map((d) => ({ uid: d.uid, title: d.title, type: 'dash-db', url: `/d/${d.uid}` })));
+    }
+    if (p.startsWith('/api/dashboards/uid/')) {
+      const uid = decodeURIComponent(p.slice('/api/dashboards/uid/'.length));
+      const dash = (await readDashboards(dashboards)).find((d) => d.uid === uid);
+      if (!dash) {throw new HostError(404, `dashboard '${uid}' not found in ${dashboards}`);}
+      return sendJson(res, 200, { dashboard: dash, meta: { slug: uid, provisioned: true } });
+    }
+    // Grafana's fonts (its theme CSS asks for them under public/fonts/), from the npm packages of the same fonts.
+    if (p.startsWith('/grafana-public/fonts/')) {
+      const f = fontFile(p.slice('/grafana-public/fonts/'.length));
+      return f ? sendFile(res, f) : (res.writeHead(404), res.end());
+    }
     if (p === '/host-config.json') {return sendJson(res, 200, { companionUrl: companion });}
     if (p === `/api/plugins/${APP_ID}/settings`) {
       // Stand-in for Grafana's plugin settings API (the Configuration page saves here).
@@ -372,6 +390,40 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   const stop = () => h.stop().then(() => process.exit(0));
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
+}
+
+/** Every dashboard JSON in `dir`, parsed; a file that is not a dashboard is an error naming it. */
+async function readDashboards(dir) {
+  const { readdir } = await import('node:fs/promises');
+  const files = (await readdir(dir)).filter((f) => f.endsWith('.json')).sort();
+  return Promise.all(
+    files.map(async (f) => {
+      let d;
+      try {
+        d = JSON.parse(await readFile(join(dir, f), 'utf8'));
+      } catch (err) {
+        throw new HostError(500, `dashboard ${join(dir, f)}: not JSON: ${err.message}`);
+      }
+      if (!isPlainObject(d) || typeof d.uid !== 'string' || !Array.isArray(d.panels)) {
+        throw new HostError(500, `dashboard ${join(dir, f)}: needs a string 'uid' and a 'panels' list`);
+      }
+      return d;
+    })
+  );
+}
+
+/** Grafana's font paths → the files of the npm packages carrying the same fonts (Inter from its author's releases). */
+function fontFile(rel) {
+  try {
+    const m = /^inter\/(Inter-(?:Regular|Medium|Italic|MediumItalic)\.woff2)$/.exec(rel);
+    if (m) {return join(dirname(require.resolve('inter-ui/package.json')), 'web', m[1]);}
+    if (/^roboto\/[\w-]+\.woff2$/.test(rel)) {
+      return join(dirname(require.resolve('@fontsource/roboto-mono/package.json')), 'files', 'roboto-mono-latin-400-normal.woff2');
+    }
+  } catch {
+    // the font packages are devDependencies: without them the fonts are 404 and the browser falls back
+  }
+  return null;
 }
 
 /** Exits when `pid` no longer runs (the parent was SIGKILLed and could not stop us). */

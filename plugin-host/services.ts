@@ -64,14 +64,44 @@ export const backendSrv = {
   resolveCancelerIfExists: () => undefined,
 } as unknown as BackendSrv; // only the methods plugins call are implemented
 
-/** Template variables of the host page: `$name` → value. */
-export function templateSrv(vars: Record<string, string>): TemplateSrv {
-  const replace = (target?: string) =>
-    (target ?? '').replace(/\$(\w+)|\$\{(\w+)\}/g, (m, a: string, b: string) => vars[a ?? b] ?? m);
+/** A dashboard's template variable as the host resolved it. */
+export interface HostVariable {
+  name: string;
+  label?: string;
+  value: string;
+  options: string[];
+}
+
+/**
+ * Template variables of the host page: `$name`, `${name}`, `${name:format}` and `[[name]]` are replaced
+ * with the current value, scoped variables first (Grafana's templateSrv syntax; one value per variable).
+ * `vars` is read at each call, so a dashboard can set its variables after the service is registered.
+ */
+export function templateSrv(vars: Map<string, HostVariable>): TemplateSrv {
+  const pattern = /\$(\w+)|\$\{(\w+)(?::[^}]*)?\}|\[\[(\w+)\]\]/g;
+  const replace = (target?: string, scopedVars?: Record<string, { value?: unknown } | undefined>) =>
+    (target ?? '').replace(pattern, (m, a?: string, b?: string, c?: string) => {
+      const name = (a ?? b ?? c)!;
+      const scoped = scopedVars?.[name];
+      if (scoped && scoped.value !== undefined) {
+        return String(scoped.value);
+      }
+      return vars.get(name)?.value ?? m;
+    });
   return {
-    getVariables: () => [],
+    getVariables: () =>
+      [...vars.values()].map((v) => ({
+        name: v.name,
+        label: v.label ?? v.name,
+        type: 'query',
+        current: { value: v.value, text: v.value },
+        options: v.options.map((o) => ({ value: o, text: o, selected: o === v.value })),
+      })),
     replace,
-    containsTemplate: (t?: string) => /\$\w+/.test(t ?? ''),
+    containsTemplate: (t?: string) => {
+      pattern.lastIndex = 0;
+      return [...(t ?? '').matchAll(pattern)].some((m) => vars.has((m[1] ?? m[2] ?? m[3])!));
+    },
     updateTimeRange: () => undefined,
   } as unknown as TemplateSrv; // the subset plugins use
 }

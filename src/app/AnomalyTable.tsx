@@ -2,9 +2,11 @@
 import React from 'react';
 import { css } from '@emotion/css';
 import type { GrafanaTheme2, PanelData } from '@grafana/data';
+import type { TimeZone } from '@grafana/schema';
 import { useStyles2 } from '@grafana/ui';
 import { decodeAnomalies } from '@foresight/contract';
-import { compact, time } from '../panels/common/format';
+import { compact } from '../panels/common/format';
+import { formatTimeIn } from '../panels/common/TimeSeriesChart';
 import { PanelMessage, PanelWarnings } from '../panels/common/PanelMessage';
 import { panelView } from '../panels/common/state';
 import { ExploreLink } from '../panels/common/ExploreLink';
@@ -13,10 +15,13 @@ export function AnomalyTable({
   data,
   limit = 50,
   prometheusUid = 'prometheus',
+  timeZone = 'utc',
 }: {
   data: PanelData;
   limit?: number;
   prometheusUid?: string;
+  /** the dashboard's (or the user's) zone the times are shown in */
+  timeZone?: TimeZone;
 }) {
   const s = useStyles2(getStyles);
   const view = panelView(
@@ -49,7 +54,7 @@ export function AnomalyTable({
         <tbody>
           {view.value.map((a, i) => (
             <tr key={i} data-testid="anomaly-row">
-              <td>{time(a.time)}</td>
+              <td data-testid="anomaly-time">{formatTimeIn(a.time, timeZone)}</td>
               <td>{a.target}</td>
               <td className={s.mono}>{a.series}</td>
               <td>{a.score.toFixed(1)}</td>

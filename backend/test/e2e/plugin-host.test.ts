@@ -10,11 +10,12 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import {
+  decodeAnomalies,
   decodeForecasts,
   decodeHealthScores,
   decodeRootCause,
@@ -24,6 +25,7 @@ import {
 } from '@foresight/contract';
 import { DEMO_API_TOKEN } from '../../src/config/schema.js';
 import { startRecordedStack, type RecordedStack } from './recorded-stack.js';
+import { DEMO_MODEL_TARGETS } from '../../src/stack/configs.js';
 import { coverageText } from '../../../src/panels/slo/coverage.js';
 import { startPluginHost, type PluginHost } from '../../../plugin-host/serve.mjs';
 
@@ -55,6 +57,12 @@ async function companionQuery(queries: Query[]) {
   return Object.values(body.results).flatMap((r) => ('frames' in r ? r.frames : []));
 }
 
+/** The screenshot's file name for a view: `page/overview` → page-overview. */
+function shotName(view: string): string | null {
+  // Grafana paths open views the `?view=` shorthands already capture: no second copy.
+  return view.startsWith('/') ? null : view.replace('/', '-');
+}
+
 /** Opens a host view, waits for it to render, saves a screenshot and returns the page (console errors fail the test). */
 async function open(view: string, ready: string, theme: 'dark' | 'light' = 'dark', allow?: RegExp): Promise<Page> {
   const page = await context!.newPage();
@@ -67,17 +75,20 @@ async function open(view: string, ready: string, theme: 'dark' | 'light' = 'dark
       errors.push(`${m.text()} (${m.location().url})`)
   );
   page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${host!.url}/?view=${view}&theme=${theme}${TIME}`);
+  // A view (`panel/slo`, `page/overview`, `dashboard/<uid>`) or a Grafana path (`/a/<app-id>/…`).
+  await page.goto(
+    view.startsWith('/')
+      ? `${host!.url}${view}${view.includes('?') ? '&' : '?'}theme=${theme}${TIME}`
+      : `${host!.url}/?view=${view}&theme=${theme}${TIME}`
+  );
   await page.waitForSelector(ready, { timeout: 120_000 }).catch(async (err) => {
     throw new Error(
       `${view}: '${ready}' never appeared (${err.message}); console errors: ${errors.join(' | ')}; body: ${(await page.textContent('body'))?.slice(0, 500)}`
     );
   });
   await page.waitForTimeout(300); // let icons and late layout settle before the screenshot
-  await page.screenshot({
-    path: join(shots, `${view.replace('/', '-')}${theme === 'light' ? '-light' : ''}.png`),
-    fullPage: true,
-  });
+  const shot = shotName(view);
+  if (shot) await page.screenshot({ path: join(shots, `${shot}${theme === 'light' ? '-light' : ''}.png`), fullPage: true });
   assert.deepEqual(errors, [], `${view}: console errors`);
   return page;
 }
@@ -114,7 +125,12 @@ before(async () => {
     // Background work runs once at start (its results stay put while the test reads them); investigations
     // are asked for explicitly, never started by anomalies found at some wall time.
     companionConfig: {
-      models: { intervalSeconds: 86_400 },
+      models: {
+        intervalSeconds: 86_400,
+        // The one models cycle reads two hours of each anomaly series (not just its warm-up span), so the
+        // faults, minutes before the anchor, are scored against a warmed-up baseline as a live companion would.
+        targets: DEMO_MODEL_TARGETS.targets.map((t) => (t.kind === 'anomaly' ? { ...t, lookback: 2 * 3600 } : t)),
+      },
       health: { intervalSeconds: 86_400 },
       rca: { anomalies: { investigate: false } },
     },
@@ -177,6 +193,37 @@ test('the proxy adds the token server-side: the page never sees it, and the comp
   const page = await open('index', '[data-host-ready]');
   assert.equal((await page.content()).includes(TOKEN), false);
   await page.close();
+});
+
+test("the host answers Grafana's dashboard API from dashboards/*.json, its page paths and its fonts", async () => {
+  const search = (await (await fetch(`${host!.url}/api/search?type=dash-db`)).json()) as Array<{ uid: string; url: string }>;
+  const files = readdirSync(join(repo, 'dashboards')).filter((f) => f.endsWith('.json'));
+  const uids = files.map((f) => (JSON.parse(readFileSync(join(repo, 'dashboards', f), 'utf8')) as { uid: string }).uid);
+  assert.deepEqual(search.map((d) => d.uid).sort(), [...uids].sort());
+  for (const uid of uids) {
+    const res = await fetch(`${host!.url}/api/dashboards/uid/${uid}`);
+    assert.equal(res.status, 200);
+    const body = (await res.json()) as { dashboard: { uid: string; panels: unknown[] } };
+    assert.equal(body.dashboard.uid, uid);
+    assert.ok(body.dashboard.panels.length > 0);
+  }
+  const missing = await fetch(`${host!.url}/api/dashboards/uid/nope`);
+  assert.equal(missing.status, 404);
+  assert.match(((await missing.json()) as { message: string }).message, /dashboard 'nope' not found/);
+  // Grafana's page paths answer the host page, so they can be opened or reloaded directly.
+  for (const path of ['/a/foresight-foresight-app', '/a/foresight-foresight-app/slos/x/edit', '/plugins/foresight-foresight-app', '/d/foresight-overview/slug']) {
+    const res = await fetch(`${host!.url}${path}`);
+    assert.equal(res.status, 200, path);
+    assert.match(await res.text(), /<div id="root">/, path);
+  }
+  assert.equal((await fetch(`${host!.url}/a/other-app/x`)).status, 404);
+  // The fonts Grafana's theme CSS names.
+  for (const font of ['inter/Inter-Regular.woff2', 'inter/Inter-Medium.woff2', 'roboto/L0xTDF4xlVMF-BfR8bXMIhJHg45mwgGEFl0_3vrtSM1J-gEPT5Ese6hmHSh0mQ.woff2']) {
+    const res = await fetch(`${host!.url}/grafana-public/fonts/${font}`);
+    assert.equal(res.status, 200, font);
+    assert.equal(res.headers.get('content-type'), 'font/woff2');
+    assert.equal(Buffer.from(await res.arrayBuffer()).subarray(0, 4).toString('latin1'), 'wOF2', `${font} is a WOFF2 file`);
+  }
 });
 
 test('SLO panel shows each SLO with the SLI and budget the companion reports', async () => {
@@ -256,6 +303,18 @@ test('Capacity panel draws the forecast bands, threshold and crossing from the c
   await page.mouse.move(box.x + box.width * 0.6, box.y + box.height / 2);
   await page.waitForSelector('[data-testid="chart-tooltip"]', { timeout: 60_000 });
   assert.match((await page.textContent('[data-testid="chart-tooltip"]')) ?? '', /History|Forecast/);
+  // The tooltip is portalled under <body>: it takes the theme's font from Grafana's global CSS (not the
+  // browser's serif default), and the Inter font files that CSS names are loaded.
+  const font = await page.$eval('[data-testid="chart-tooltip"]', async (el) => {
+    const w = globalThis as unknown as {
+      getComputedStyle(e: unknown): { fontFamily: string };
+      document: { fonts: { ready: Promise<unknown>; check(font: string): boolean } };
+    }; // DOM types are not in the backend lib
+    await w.document.fonts.ready;
+    return { family: w.getComputedStyle(el).fontFamily, inter: w.document.fonts.check('14px Inter') };
+  });
+  assert.match(font.family, /^"?Inter"?,.*sans-serif/, `tooltip font-family: ${font.family}`);
+  assert.equal(font.inter, true, 'the Inter font is loaded');
   // The viewport as it is (a full-page capture resizes the page, which moves the pointer off the plot).
   await page.screenshot({ path: join(shots, 'panel-capacity-tooltip.png') });
   await page.close();
@@ -355,4 +414,156 @@ test('app pages render with live data', async () => {
   await list.waitForSelector('[data-testid="slo-rules-preview"]', { timeout: 60_000 });
   await list.screenshot({ path: join(shots, 'page-slo-edit.png'), fullPage: true });
   await list.close();
+});
+
+const APP = '/a/foresight-foresight-app';
+
+test('app pages in the light theme', async () => {
+  for (const [view, sel] of [
+    ['page/overview', '[data-testid="overview-slos"] [data-testid="slo-card"]'],
+    ['page/slos', '[data-testid="page-slos"] [data-testid="slo-card"]'],
+    ['page/capacity', '[data-testid="page-capacity"] [data-testid="capacity-chart"] canvas'],
+    ['page/anomalies', '[data-testid="page-anomalies"] [data-testid="anomaly-row"]'],
+    ['page/incidents', '[data-testid="page-incidents"] [data-testid="rootcause-row"]'],
+    ['page/config', '[data-testid="page-config"] input'],
+  ] as const) {
+    const page = await open(view, sel, 'light');
+    // The light theme is applied: the page background is light, not the dark theme's.
+    const bg = await page.$eval('body', (b) => {
+      const w = globalThis as unknown as { getComputedStyle(e: unknown): { backgroundColor: string } }; // DOM types are not in the backend lib
+      return w.getComputedStyle(b).backgroundColor;
+    });
+    const [r, g, bl] = (bg.match(/\d+/g) ?? []).map(Number);
+    assert.ok(r! > 200 && g! > 200 && bl! > 200, `${view}: light background, got ${bg}`);
+    await page.close();
+  }
+});
+
+test('app pages live under /a/<app-id>/ on the browser history, as in Grafana', async () => {
+  // A path opened directly, as a Grafana link would.
+  const list = await open(`${APP}/slos`, '[data-testid="page-slos"] [data-testid="slo-card"]');
+  assert.equal(await list.getAttribute('[data-host-ready]', 'data-page'), 'slos');
+  // In-app navigation moves the real URL (react-router on locationService's history), keeping the range…
+  await list.click('button[aria-label="Edit checkout-availability"]');
+  await list.waitForSelector('[data-testid="page-slo-editor"] textarea');
+  const url = new URL(list.url());
+  assert.match(url.pathname, new RegExp(`^${APP}/slos/checkout-availability/edit$`));
+  // …and the browser's back button returns to the list.
+  await list.goBack();
+  await list.waitForSelector('[data-testid="page-slos"] [data-testid="slo-card"]');
+  assert.equal(new URL(list.url()).pathname, `${APP}/slos`);
+  await list.close();
+  // The app's root path shows the Overview (the app's catch-all route), as Grafana's default nav page does.
+  (await open(APP, '[data-testid="page-overview"]')).close();
+});
+
+test('the Anomalies page shows the injected error burst within a minute of its start', async () => {
+  // The demo's anomaly targets watch each service's latency and error ratio: the error burst on payments
+  // (ANCHOR - 10 min) is in their scope; the disk filling on db is a capacity matter, not an anomaly target.
+  const burstStart = ANCHOR - 10 * 60_000;
+  // Zoomed on the fault, as a person would: five minutes before it to two after.
+  const range = { from: burstStart - 5 * 60_000, to: burstStart + 2 * 60_000 };
+  const ask = async () => {
+    const res = await fetch(`${companion!.url}/api/ds/query`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${TOKEN}` },
+      body: JSON.stringify({ range, queries: [{ refId: 'A', queryType: 'anomalies' }] }),
+    });
+    const body = dsQueryResponseSchema.parse(await res.json());
+    return decodeAnomalies(Object.values(body.results).flatMap((r) => ('frames' in r ? r.frames : [])));
+  };
+  // The companion's one models cycle runs at start; wait for its results (they then stay put).
+  let api = await ask();
+  for (const deadline = Date.now() + 180_000; api.length === 0 && Date.now() < deadline; api = await ask())
+    await new Promise((r) => setTimeout(r, 1000));
+  // The first payments flag from the burst's start on comes within a minute of it. (Before the burst the
+  // workload's own noise may be flagged now and then: the simulated day follows the wall clock's time of day.)
+  const payments = api.filter((a) => a.series.includes('"payments"') && a.time >= burstStart).sort((a, b) => a.time - b.time);
+  assert.ok(payments.length > 0, `the companion flags payments after the burst started: ${JSON.stringify(api.slice(0, 5))}`);
+  const first = payments[0]!;
+  assert.ok(first.time - burstStart <= 60_000, `first flagged ${(first.time - burstStart) / 1000} s after the burst started`);
+
+  const page = await context!.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => m.type() === 'error' && errors.push(m.text()));
+  await page.goto(`${host!.url}${APP}/anomalies?from=${range.from}&to=${range.to}&timezone=utc`);
+  await page.waitForSelector('[data-testid="page-anomalies"] [data-testid="anomaly-row"]');
+  const rows = await page.$$eval('[data-testid="anomaly-row"]', (trs) =>
+    trs.map((tr) => Array.from((tr as unknown as { children: ArrayLike<{ textContent: string | null }> }).children, (td) => td.textContent ?? '')) // DOM types are not in the backend lib
+  );
+  // The page lists what the API flags in that range, the payments burst's first minute among it (times in
+  // the page's zone, UTC here, to the minute).
+  assert.equal(rows.length, Math.min(api.length, 50), `rows on the page vs flagged by the API`);
+  const shownAt = (ms: number) => `${new Date(ms).toISOString().slice(0, 16).replace('T', ' ')} UTC`;
+  const onPage = rows.filter((r) => r[2]!.includes('"payments"') && r[0] === shownAt(first.time));
+  assert.ok(onPage.length > 0, `the page shows payments flagged at ${shownAt(first.time)}: ${JSON.stringify(rows.slice(0, 8))}`);
+  await page.screenshot({ path: join(shots, 'page-anomalies-fault.png'), fullPage: true });
+  assert.deepEqual(errors, [], 'console errors');
+  await page.close();
+});
+
+test('dashboards render from dashboards/*.json with their own targets and variables', async () => {
+  const dsRequests = (page: Page) => {
+    const bodies: Array<{ queries: Array<Record<string, unknown>> }> = [];
+    page.on('request', (r) => {
+      if (r.url().includes('/api/datasources/proxy/uid/foresight/companion/api/ds/query')) bodies.push(r.postDataJSON());
+    });
+    return bodies;
+  };
+  const targets = (
+    (await (await fetch(`${companion!.url}/api/ds/options/targets`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+      options: Array<{ value: string }>;
+    }
+  ).options.map((o) => o.value);
+  // The variable's `sort: 1` (alphabetical): its first option is the value shown when the URL names none.
+  const firstTarget = [...targets].sort()[0]!;
+  for (const theme of ['dark', 'light'] as const) {
+    const page = await context!.newPage();
+    const bodies = dsRequests(page);
+    const ready = '[data-panel-type="foresight-capacity-panel"] [data-testid="capacity-forecast"]';
+    await page.goto(`${host!.url}/d/foresight-capacity?theme=${theme}${TIME}`);
+    await page.waitForSelector(ready);
+    await page.waitForSelector('[data-panel-type="timeseries"] [data-testid="core-panel"]');
+    // The title and the query carry the variable's value, interpolated by the datasource through templateSrv.
+    assert.equal(await page.textContent('[data-panel-id="1"] [data-testid="panel-title"]'), `Forecast: ${firstTarget}`);
+    const sent = bodies.flatMap((b) => b.queries);
+    assert.deepEqual(
+      sent.map((q) => [q.queryType, q.target, q.horizon]),
+      [['forecast', firstTarget, '7d']]
+    );
+    // Core panels on Prometheus are named with their interpolated PromQL.
+    assert.match((await page.textContent('[data-panel-id="2"] [data-testid="core-panel-query"]')) ?? '', new RegExp(`target="${firstTarget}"`));
+    await assertChartDrawn(page, '[data-panel-id="1"] [data-testid="capacity-chart"]');
+    await page.screenshot({ path: join(shots, `dashboard-foresight-capacity${theme === 'light' ? '-light' : ''}.png`), fullPage: true });
+    await page.close();
+  }
+  // `var-<name>` in the URL picks the value, as in Grafana.
+  const other = targets.find((t) => t !== firstTarget) ?? firstTarget;
+  const picked = await context!.newPage();
+  const pickedBodies = dsRequests(picked);
+  await picked.goto(`${host!.url}/d/foresight-capacity?var-target=${encodeURIComponent(other)}${TIME}`);
+  await picked.waitForSelector('[data-panel-id="1"] [data-testid="capacity-forecast"]');
+  assert.equal(await picked.textContent('[data-panel-id="1"] [data-testid="panel-title"]'), `Forecast: ${other}`);
+  assert.deepEqual(pickedBodies.flatMap((b) => b.queries).map((q) => q.target), [other]);
+  await picked.close();
+
+  // The SLO detail dashboard: its panel's three targets for the SLO variable.
+  const slos = (
+    (await (await fetch(`${companion!.url}/api/ds/options/slos`, { headers: { authorization: `Bearer ${TOKEN}` } })).json()) as {
+      options: Array<{ value: string }>;
+    }
+  ).options.map((o) => o.value);
+  const slo = await open('dashboard/foresight-slo-detail', '[data-panel-id="1"] [data-testid="slo-card"]');
+  const sloId = await slo.inputValue('[data-testid="var-slo"]');
+  assert.equal(sloId, [...slos].sort()[0]);
+  assert.equal(await slo.textContent('[data-panel-id="1"] [data-testid="panel-title"]'), `SLO ${sloId}`);
+  await slo.close();
+  // The overview dashboard: all four Foresight panels with data, the core ones named.
+  const overview = await open('dashboard/foresight-overview', '[data-panel-type="foresight-health-panel"] [data-testid="health-card"]');
+  await overview.waitForSelector('[data-panel-type="foresight-slo-panel"] [data-testid="slo-card"]');
+  await overview.waitForSelector('[data-panel-type="foresight-rootcause-panel"] [data-testid="rootcause-row"]');
+  await overview.waitForSelector('[data-panel-type="foresight-capacity-panel"] [data-testid="capacity-forecast"]');
+  assert.equal(await overview.locator('[data-panel-state="error"]').count(), 0);
+  await overview.screenshot({ path: join(shots, 'dashboard-foresight-overview.png'), fullPage: true });
+  await overview.close();
 });

@@ -7,6 +7,7 @@ import { InlineField, Select } from '@grafana/ui';
 import { AnomalyTable } from '../AnomalyTable';
 import { Section } from '../Section';
 import { usePanelData } from '../usePanelData';
+import { pageTimeZone } from '../api';
 
 type Sens = 'low' | 'medium' | 'high' | 'configured';
 const SENSITIVITIES: Array<{ value: Sens; label: string }> = [
@@ -33,7 +34,7 @@ export default function Anomalies() {
           />
         </InlineField>
         <Section title="Anomalies" data={data} height={200}>
-          {() => <AnomalyTable data={data} />}
+          {() => <AnomalyTable data={data} timeZone={pageTimeZone()} />}
         </Section>
       </div>
     </PluginPage>

@@ -10,8 +10,11 @@ import { CapacityPanel, defaultCapacityOptions } from '../../panels/capacity/Cap
 import { AnomalyTable } from '../AnomalyTable';
 import { Section } from '../Section';
 import { useOptions, usePanelData } from '../usePanelData';
+import { pageTimeZone } from '../api';
 
 export default function Overview() {
+  // The dashboard/user zone every panel on the page shows its times in (as Grafana passes it to panels).
+  const timeZone = pageTimeZone();
   const slo = usePanelData([{ refId: 'A', queryType: 'sloStatus' }]);
   const health = usePanelData([{ refId: 'A', queryType: 'healthScore' }]);
   // Every series alarms at its own configured sensitivity; scores run 0..1, so no further cut here.
@@ -45,7 +48,7 @@ export default function Overview() {
           testId="overview-slos"
         >
           {(w, h) => (
-            <SloPanel data={slo} options={{ ...defaultSloOptions, showBurnDown: false }} width={w} height={h} />
+            <SloPanel data={slo} options={{ ...defaultSloOptions, showBurnDown: false }} width={w} height={h} timeZone={timeZone} />
           )}
         </Section>
         <Section title="Worst health scores" data={health} height={200} testId="overview-health">
@@ -55,11 +58,12 @@ export default function Overview() {
               options={{ ...defaultHealthOptions, limit: 6, showCategories: false }}
               width={w}
               height={h}
+              timeZone={timeZone}
             />
           )}
         </Section>
         <Section title="Open anomalies" data={anomalies} height={120} testId="overview-anomalies">
-          {() => <AnomalyTable data={anomalies} limit={10} />}
+          {() => <AnomalyTable data={anomalies} limit={10} timeZone={timeZone} />}
         </Section>
         <Section
           title="Forecasts crossing a threshold"
@@ -78,6 +82,7 @@ export default function Overview() {
                 options={defaultCapacityOptions}
                 width={w}
                 height={Math.max(h, 260 * crossing.series.length)}
+                timeZone={timeZone}
               />
             )
           }
