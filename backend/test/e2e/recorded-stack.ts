@@ -124,6 +124,12 @@ export async function startRecordedStack(o: RecordedStackOptions): Promise<Recor
         'alerting:',
         '  alertmanagers:',
         `    - static_configs: [{ targets: ["127.0.0.1:${alertmanager.port}"] }]`,
+        // The blocks reach past wall time, so Prometheus would refuse what rules record at "now" as out of
+        // bounds (older than the newest block), and the rules writer's health check would then refuse an
+        // apply whenever the first evaluation beat it. Out-of-order ingestion over the future span accepts it.
+        'storage:',
+        '  tsdb:',
+        `    out_of_order_time_window: ${Math.ceil(o.futureMs / 60_000) + 60}m`,
         '',
       ].join('\n'),
       // Blocks older than 15 days (the default retention) relative to wall time would be dropped: the data is recent.
