@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'yaml';
 import { freePort, startAlertmanager, startPrometheus, type Managed } from '../../src/stack/index.js';
-import { spawnSupervised, waitReady } from '../../src/stack/children.js';
+import { startCompanionProcess } from './companion-process.js';
 import { repoRoot } from '../../src/paths.js';
 
 const root = repoRoot();
@@ -74,17 +74,16 @@ before(async () => {
   token = env.FORESIGHT_API_TOKEN!;
   const [cmd, ...args] = companionSvc.command!;
   assert.equal(cmd, 'node');
-  const p = spawnSupervised({
+  const c = await startCompanionProcess({
     name: 'compose companion command',
-    cmd: process.execPath,
+    port: companionPort,
+    dir,
     args: args.map((a) => (a === '/etc/foresight/companion.yaml' ? config : a)),
     cwd: root, // the image's WORKDIR /app holds the same layout
     env: { ...process.env, ...env },
-    logFile: join(dir, 'companion.log'),
   });
-  companion = `http://127.0.0.1:${companionPort}`;
-  parts.push({ url: companion, port: companionPort, stop: () => p.stop(5000) });
-  await waitReady(p, `${companion}/healthz`, 60_000);
+  parts.push(c);
+  companion = c.url;
 });
 
 after(async () => {

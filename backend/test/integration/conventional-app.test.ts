@@ -10,8 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort, startAlertmanager, startPrometheus, startWorkload, type Managed } from '../../src/stack/index.js';
-import { spawnSupervised, waitReady } from '../../src/stack/children.js';
-import { packageRoot } from '../../src/paths.js';
+import { startCompanionProcess } from './companion-process.js';
 import { PromClient } from '../../src/prom/client.js';
 
 const TOKEN = 'conventional-app-api-token';
@@ -79,16 +78,9 @@ before(async () => {
   });
   const configFile = join(dir, 'companion.yml');
   await writeFile(configFile, configText);
-  const p = spawnSupervised({
-    name: `companion (port ${companionPort})`,
-    cmd: process.execPath,
-    args: [join(packageRoot(), 'bin', 'foresight.mjs'), 'companion', '--config', configFile],
-    cwd: dir,
-    logFile: join(dir, 'companion.log'),
-  });
-  companion = `http://127.0.0.1:${companionPort}`;
-  parts.push({ url: companion, port: companionPort, stop: () => p.stop(5000) });
-  await waitReady(p, `${companion}/healthz`, 60_000);
+  const c = await startCompanionProcess({ port: companionPort, dir, configFile });
+  parts.push(c);
+  companion = c.url;
 });
 
 after(async () => {

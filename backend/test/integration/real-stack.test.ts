@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort, startAlertmanager, startNodeExporter, startPrometheus, type Managed } from '../../src/stack/index.js';
 import { spawnSupervised, waitReady, findBinary } from '../../src/stack/children.js';
-import { packageRoot } from '../../src/paths.js';
+import { startCompanionProcess } from './companion-process.js';
 import { PromClient } from '../../src/prom/client.js';
 import { discover } from '../../src/discovery/index.js';
 import { HealthService } from '../../src/health/service.js';
@@ -118,16 +118,9 @@ before(async () => {
       rca: { anomalies: { investigate: false }, stepSeconds: 1, baselineMinutes: 1 },
     }),
   );
-  const p = spawnSupervised({
-    name: `companion (port ${companionPort})`,
-    cmd: process.execPath,
-    args: [join(packageRoot(), 'bin', 'foresight.mjs'), 'companion', '--config', configFile],
-    cwd: dir,
-    logFile: join(dir, 'companion.log'),
-  });
-  companion = `http://127.0.0.1:${companionPort}`;
-  parts.push({ url: companion, port: companionPort, stop: () => p.stop(5000) });
-  await waitReady(p, `${companion}/healthz`, 60_000);
+  const c = await startCompanionProcess({ port: companionPort, dir, configFile });
+  parts.push(c);
+  companion = c.url;
 });
 
 after(async () => {
