@@ -19,8 +19,9 @@ if (files.length === 0) {
   console.error(`no ${suite} tests${filter ? ` matching '${filter}'` : ''}`);
   process.exit(1);
 }
-// Integration suites start real servers: run files one at a time so 2 cores are not oversubscribed.
-const concurrency = suite === 'unit' ? '2' : '1';
+// Integration files spend most of their time waiting on real time (scrapes, baselines, alert 'for'), so two
+// run at once; they take free ports and their own directories. The e2e drives Chromium: one at a time.
+const concurrency = suite === 'e2e' ? '1' : '2';
 const child = spawn(
   process.execPath,
   ['--import', 'tsx', '--test', `--test-concurrency=${concurrency}`, ...files],
