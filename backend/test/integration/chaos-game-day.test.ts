@@ -16,6 +16,7 @@ import { startDemoStack, freePort, type DemoStack } from '../../src/stack/index.
 import { DEMO_API_TOKEN } from '../../src/config/schema.js';
 import { DEMO_RCA_METRICS } from '../../src/demo/foresight-config.js';
 import { PromClient } from '../../src/prom/client.js';
+import { until } from './until.js';
 
 const ratio = (svc: string, w: string) =>
   `(sum(rate(http_requests_total{service="${svc}",code=~"5.."}[${w}])) or vector(0)) / sum(rate(http_requests_total{service="${svc}"}[${w}]))`;
@@ -119,16 +120,6 @@ let stack: DemoStack | undefined;
 let api = '';
 const auth = { authorization: `Bearer ${DEMO_API_TOKEN}`, 'content-type': 'application/json' };
 
-async function until<T>(what: string, ms: number, f: () => Promise<T | undefined>): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
-
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fs-chaos-it-'));
   const rulesDir = join(dir, 'rules');
@@ -159,10 +150,10 @@ before(async () => {
   api = `${stack.companion!.url}/api/chaos`;
   // 90 s of healthy history: RCA baselines and the anomaly models' warm-up.
   const prom = new PromClient({ url: stack.prometheus.url });
-  await until('90 s of scraped history', 150_000, async () => {
+  await until('90 s of scraped history', async () => {
     const r = await prom.query('count_over_time(probe_success{service="payments"}[2m])');
     return r[0] && r[0].value >= 90 ? true : undefined;
-  });
+  }, { ms: 150_000, everyMs: 1000 });
 });
 
 after(async () => {
@@ -180,16 +171,16 @@ test('a game day of three experiments: all met, wrong receiver reported, burn-ra
   const { id } = (await started.json()) as { id: number };
 
   // Progress is visible while it runs.
-  const running = await until('the run to show progress', 60_000, async () => {
+  const running = await until('the run to show progress', async () => {
     const r = (await (await fetch(`${api}/runs/${id}`, { headers: auth })).json()) as Run & { current?: string };
     return r.events.length > 0 ? r : undefined;
-  });
+  }, { ms: 60_000, everyMs: 1000 });
   assert.ok(['running', 'done'].includes(running.status));
 
-  const run = await until('the game day to finish', 900_000, async () => {
+  const run = await until('the game day to finish', async () => {
     const r = (await (await fetch(`${api}/runs/${id}`, { headers: auth })).json()) as Run;
     return r.status === 'done' ? r : undefined;
-  });
+  }, { ms: 900_000, everyMs: 1000 });
   const trail = run.events.map((e) => `[${e.experiment}] ${e.step}${e.ok ? '' : ' (!)'}: ${e.message}`).join('\n');
   const [one, two, three] = run.experiments;
 

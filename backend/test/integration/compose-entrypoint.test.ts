@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { freePort, startAlertmanager, startPrometheus, type Managed } from '../../src/stack/index.js';
 import { startCompanionProcess } from './companion-process.js';
+import { until } from './until.js';
 import { repoRoot } from '../../src/paths.js';
 
 const root = repoRoot();
@@ -21,22 +22,13 @@ const compose = parse(await readFile(join(root, 'docker-compose.yml'), 'utf8')) 
 const companionSvc = compose.services.companion!;
 const SECRET_PATH = '/run/secrets/foresight_webhook';
 
+const POLL = { ms: 90_000, everyMs: 500 };
 let dir = '';
 const parts: Managed[] = [];
 let companion = '';
 let token = '';
 let promUrl = '';
 let amUrl = '';
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  for (;;) {
-    const v = await f().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 
 before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'fs-compose-entry-'));
@@ -96,7 +88,7 @@ test('the entrypoint applies the example SLOs at start and Prometheus loads thei
   const s = await until('the example SLOs applied and loaded', async () => {
     const r = (await (await fetch(`${companion}/api/slo`, { headers: { Authorization: `Bearer ${token}` } })).json()) as Slos;
     return r.slos.length && r.slos.every((x) => x.loaded) ? r : undefined;
-  });
+  }, POLL);
   assert.ok(s.slos.length >= 1);
   const groups = (await (await fetch(`${promUrl}/api/v1/rules`)).json()) as { data: { groups: { name: string }[] } };
   assert.ok(groups.data.groups.length >= 2, 'the SLO rule groups are loaded by Prometheus');
@@ -113,6 +105,6 @@ test('an alert sent through the provisioned Alertmanager reaches the webhook wit
   const inc = await until('an incident from the alert', async () => {
     const list = (await (await fetch(`${companion}/api/alerting/incidents`, { headers: { Authorization: `Bearer ${token}` } })).json()) as { id: number; services: string[] }[];
     return list.find((i) => i.services.includes('checkout'));
-  });
+  }, POLL);
   assert.ok(inc.id > 0);
 });

@@ -11,31 +11,18 @@ import { join } from 'node:path';
 import { stringify } from 'yaml';
 import { freePort, startAlertmanager, startPrometheus, startWorkload, type Managed } from '../../src/stack/index.js';
 import { startCompanionProcess } from './companion-process.js';
+import { until } from './until.js';
 import { PromClient } from '../../src/prom/client.js';
 
 const TOKEN = 'conventional-app-api-token';
 const SERVICES = ['cart', 'catalogue', 'checkout', 'db', 'frontend', 'payments', 'queue'];
 
+const POLL = { ms: 120_000, everyMs: 1000 };
 let dir = '';
 const parts: Managed[] = [];
 let companion = '';
 let workloadUrl = '';
 let configText = '';
-
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 120_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? ` (last: ${last instanceof Error ? last.message : String(last)})` : ''}`);
-    await new Promise((r) => setTimeout(r, 1000));
-  }
-}
 
 const api = async <T>(path: string, init?: RequestInit): Promise<{ status: number; body: T }> => {
   const r = await fetch(`${companion}${path}`, { ...init, headers: { Authorization: `Bearer ${TOKEN}`, 'Content-Type': 'application/json' } });
@@ -106,7 +93,7 @@ test('health lists every service of the app as a component with a score, from th
     const x = (await api<Health>('/api/health?refresh=1')).body;
     if (!SERVICES.every((s) => x.components.some((c) => c.component === s && typeof c.score === 'number'))) return undefined;
     return Object.entries(want).every(([c, names]) => names.every((n) => indicators(x, c).includes(n))) ? x : undefined;
-  });
+  }, POLL);
   for (const s of SERVICES) {
     const c = h.components.find((x) => x.component === s)!;
     assert.ok(c.score! > 0 && c.score! <= 100, `${s}: ${c.score}`);
@@ -121,7 +108,7 @@ test('a fault injected into payments: root cause ranks payments first', async (t
   await until('90 s of scraped history', async () => {
     const r = await prom.query('count_over_time(probe_success{service="payments"}[2m])');
     return r[0] && r[0].value >= 90 ? true : undefined;
-  });
+  }, POLL);
   const res = await fetch(`${workloadUrl}/faults`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
@@ -133,7 +120,7 @@ test('a fault injected into payments: root cause ranks payments first', async (t
   await until('the outage reaching frontend', async () => {
     const r = await prom.query('sum(rate(http_requests_total{service="frontend",code=~"5.."}[10s]))');
     return r[0] && r[0].value > 0 && Date.now() / 1000 - injectedAt > 70 ? true : undefined;
-  }, 180_000);
+  }, { ...POLL, ms: 180_000 });
 
   type Inv = { status: string; reason?: string; components: { component: string; score: number; onset?: number }[]; queries: Record<string, Record<string, string>> };
   const r = await api<Inv>('/api/rca/investigations', { method: 'POST', body: JSON.stringify({ incidentTime: Math.floor(injectedAt) }) });

@@ -14,6 +14,7 @@ import { stringify } from 'yaml';
 import { freePort, startAlertmanager, startNodeExporter, startPrometheus, type Managed } from '../../src/stack/index.js';
 import { spawnSupervised, waitReady, findBinary } from '../../src/stack/children.js';
 import { startCompanionProcess } from './companion-process.js';
+import { until } from './until.js';
 import { PromClient } from '../../src/prom/client.js';
 import { discover } from '../../src/discovery/index.js';
 import { HealthService } from '../../src/health/service.js';
@@ -30,25 +31,12 @@ const RULES = `groups:
         annotations: { summary: a filesystem alert from node_exporter's own metrics }
 `;
 
+const POLL = { ms: 90_000, everyMs: 500 };
 let dir = '';
 const parts: Managed[] = [];
 let companion = '';
 let amConfigText = '';
 
-async function until<T>(what: string, f: () => Promise<T | undefined>, ms = 90_000): Promise<T> {
-  const end = Date.now() + ms;
-  let last: unknown;
-  for (;;) {
-    try {
-      const v = await f();
-      if (v !== undefined) return v;
-    } catch (e) {
-      last = e;
-    }
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((r) => setTimeout(r, 500));
-  }
-}
 const api = async <T>(path: string): Promise<T> => {
   const r = await fetch(`${companion}${path}`, { headers: { Authorization: `Bearer ${TOKEN}` } });
   if (!r.ok) throw new Error(`${path}: HTTP ${r.status} ${await r.text()}`);
@@ -135,7 +123,7 @@ test('health lists node, prometheus and alertmanager with scores, discovered wit
     const x = await api<Health>('/api/health?refresh=1');
     const want = ['alertmanager', 'node', 'prometheus'];
     return want.every((w) => x.components.some((c) => c.component === w && typeof c.score === 'number')) ? x : undefined;
-  });
+  }, POLL);
   for (const c of h.components) assert.ok(c.score! > 0 && c.score! <= 100, `${c.component}: ${c.score}`);
   assert.ok(!h.components.some((c) => /demo/.test(c.component)));
 });
@@ -145,7 +133,7 @@ test('capacity forecasts the host filesystems by default', async () => {
   const cap = await until('filesystem capacity results', async () => {
     const r = await api<Cap>('/api/models/capacity?target=filesystem_bytes');
     return r.results.length ? r : undefined;
-  });
+  }, POLL);
   for (const r of cap.results) {
     assert.ok(r.labels.mountpoint, `a filesystem series: ${JSON.stringify(r.labels)}`);
     assert.ok(r.threshold > 0 && r.current >= 0 && r.current <= r.threshold, JSON.stringify(r));
@@ -164,7 +152,7 @@ test('an Alertmanager alert reaches the webhook with the webhook secret only and
       if (d.alerts.some((a) => a.alertname === 'HostFilesystemWatched')) return i;
     }
     return undefined;
-  });
+  }, POLL);
   assert.equal(inc.status, 'open');
   // Nothing else passes: no credential, or a wrong one, is refused by the real app.
   const bare = await fetch(`${companion}/api/alerting/webhook`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: '{}' });
@@ -182,7 +170,7 @@ test('RCA gathers the discovered components\' conventional series, each candidat
       body: JSON.stringify({ incidentTime: Math.floor(Date.now() / 1000) - 5 }),
     });
     return r.status === 201 ? ((await r.json()) as Inv) : undefined;
-  });
+  }, POLL);
   assert.deepEqual(['alertmanager', 'node', 'prometheus'].filter((c) => inv.queries[c]), ['alertmanager', 'node', 'prometheus']);
   const q = inv.queries.node!.disk_usage_ratio!;
   assert.match(q, /node_filesystem_avail_bytes\{.*job="node"/);
@@ -217,12 +205,12 @@ test('VictoriaMetrics as the datasource: instant, range, series, labels, discove
   const up = await until('up{job="node"} in VictoriaMetrics', async () => {
     const r = await client.query('up{job="node"}', now());
     return r.length ? r : undefined;
-  });
+  }, POLL);
   assert.equal(up[0]!.value, 1);
   const range = await until('a range of node_filesystem_avail_bytes', async () => {
     const r = await client.queryRange('node_filesystem_avail_bytes', now() - 60, now(), 1);
     return r.length && r[0]!.values.length >= 2 ? r : undefined;
-  });
+  }, POLL);
   assert.ok(range[0]!.labels.mountpoint);
   const series = await client.series(['node_filesystem_size_bytes'], now() - 300, now());
   assert.ok(series.length > 0 && series.every((s) => s.__name__ === 'node_filesystem_size_bytes'));
@@ -258,5 +246,5 @@ test('VictoriaMetrics as the datasource: instant, range, series, labels, discove
       if (d.alerts.some((a) => a.alertname === 'VictoriaMetricsFilesystemWatched')) return i;
     }
     return undefined;
-  });
+  }, POLL);
 });
