@@ -26,6 +26,16 @@ test('the runbook library parses and the cause\'s runbook beats the symptoms\'',
   assert.match(outage[0]!.reason, /up on payments/);
   const leak = matchRunbooks(books, [{ component: 'cart', metric: 'memory_usage_ratio', score: 1, evidence: '' }, { component: 'cart', metric: 'latency_p95_seconds', score: 0.3, evidence: '' }]);
   assert.equal(leak[0]!.id, 'memory-leak');
+  // Errors with every component still up: the error-rate runbook, not the outage one (both used to claim
+  // error_ratio, and the tie went to the alphabetically first file).
+  const errors = matchRunbooks(books, [
+    { component: 'checkout', metric: 'error_ratio', score: 1, evidence: '' },
+    { component: 'frontend', metric: 'error_ratio', score: 0.5, evidence: '' },
+  ]);
+  assert.equal(errors[0]!.id, 'high-error-rate', JSON.stringify(errors));
+  assert.ok(!errors.some((m) => m.id === 'dependency-down'), JSON.stringify(errors));
+  const probe = matchRunbooks(books, [{ component: 'payments', metric: 'probe_success', score: 1, evidence: '' }]);
+  assert.equal(probe[0]!.id, 'dependency-down');
   assert.deepEqual(matchRunbooks(books, []), []);
 });
 
