@@ -5,7 +5,9 @@
 //    max(step, 1 min); daily: max(step, 5 min); weekly: 1 h). A profile is used only once it has seen
 //    1.5 of its cycles AND predicts better than without it (EW squared error < 0.7x, over one cycle),
 //    so seasons are found from the data: none, one or several.
-//  - Scale: robust EW of |residual|, never below the data's noise floor = max(smallest non-zero step
+//  - Scale: robust EW of |residual| times, for a seasonal model, its phase's factor (|residual| in that
+//    5 min of the hour / hour of the day over the overall scale, learned over a week: a square wave whose
+//    high state is noisier, noise that grows with traffic), never below the data's noise floor = max(smallest non-zero step
 //    seen (the quantum), running median of |first differences|). No absolute constant touches the
 //    values, so scores are scale invariant: quantised to 1/4096, they are bit-identical for the series
 //    times any positive constant (the rounding of x * k never reaches a grid boundary in practice).
@@ -33,7 +35,8 @@
 //    gives one alarm lasting at most adaptSeconds.
 //  - Bad input: NaN/Inf values and timestamps that do not advance are skipped (`skipped`, state
 //    unchanged); gaps are fine (phase comes from the timestamp). Counters must be turned into rates.
-// State: ~40 scalars plus the profiles as base64 float32 (<= 60 + 288 + 168 buckets): < 4 KB of JSON.
+// State: ~40 scalars plus the profiles as base64 float32 (<= 60 + 288 + 168 buckets) and the phase
+// factors as uint16 (12 + 24 + 24): < 4 KB of JSON.
 
 import { nextQuantum, nextTypicalDiff, resolutionFloor } from '../series/noise-floor.js';
 
@@ -142,6 +145,12 @@ const GROSS_Z = 6;
 const GROSS_FACTOR = 3;
 const PEAK_SECONDS = 7 * 86_400;
 const CLOSE_FACTOR = 100;
+// Scale by phase (heteroscedastic seasons: a square wave whose high state is noisier, traffic whose
+// noise grows with it): each seasonal model keeps, per phase bucket (5 min of the hour, 1 h of the day),
+// the bucket's |residual| relative to the model's overall scale, learned over ~a week (MULT_SECONDS).
+const MULT_ONE = 4096; // fixed point: exact in JSON, cheap to decode
+const MULT_MAX = 65_535;
+const MULT_SECONDS = 7 * 86_400;
 const SCORE_GRID = 4096;
 /** Scores are multiples of 1/4096 (a waiting time to within 0.2%). The same series times any positive
  * constant differs only by floating-point rounding (~1e-15 relative) in every quantity compared, so
@@ -172,6 +181,10 @@ interface Profile {
   level: number;
   scale: number;
   mse: number;
+  /** Scale by phase: |residual| in this phase bucket over `scale`, fixed point (MULT_ONE = 1x). */
+  m: Uint16Array;
+  /** Width (s) of a phase bucket of `m`. */
+  mWidth: number;
 }
 
 export interface AnomalyState {
@@ -206,7 +219,7 @@ export interface AnomalyState {
   bN: number;
   nBlocks: number;
   sel: number;
-  profiles: { period: number; width: number; p: string; level: number; scale: number; mse: number }[];
+  profiles: { period: number; width: number; p: string; level: number; scale: number; mse: number; m?: string }[];
 }
 
 function newTail(): Float64Array {
@@ -219,7 +232,7 @@ function newTail(): Float64Array {
   return t;
 }
 
-function b64(a: Float32Array | Float64Array | Uint8Array): string {
+function b64(a: ArrayBufferView): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 }
 
@@ -256,6 +269,7 @@ export class OnlineAnomalyDetector {
   private belowSince = Number.NaN;
   private profiles: Profile[] = [];
   private readonly buckets = new Int32Array(CANDIDATES.length);
+  private readonly mBuckets = new Int32Array(CANDIDATES.length);
   private aZ = PRIOR_ZETA; // this sample's learning rate of the exceedance fractions
   // Last step's details (fields so the hot path allocates nothing).
   private lastScore = 0;
@@ -316,7 +330,8 @@ export class OnlineAnomalyDetector {
       if (B < 4 || Math.abs(c.period / width - B) > 1e-6) continue; // the step does not tile the period
       const on = c.name === 'daily+weekly' ? this.profiles.findIndex((p) => p.period === 86_400) : -1;
       if (c.name === 'daily+weekly' && on < 0) continue;
-      this.profiles.push({ period: c.period, width, eta: c.eta, tau: c.tau, on, p: new Float32Array(B), level: this.level, scale: 0, mse: 0 });
+      const mWidth = multWidth(c.period, step);
+      this.profiles.push({ period: c.period, width, eta: c.eta, tau: c.tau, on, p: new Float32Array(B), level: this.level, scale: 0, mse: 0, m: newMult(c.period, mWidth), mWidth });
     }
   }
 
@@ -330,6 +345,13 @@ export class OnlineAnomalyDetector {
     return v;
   }
 
+  /** Scale factor of candidate k's phase bucket for the current sample. */
+  private mult(k: number): number {
+    const pr = this.profiles[k]!;
+    const m = pr.m[this.mBuckets[k]!]! / MULT_ONE;
+    return m;
+  }
+
   /** Bucket of every profile at t, computed once per sample (the hot path). */
   private setBuckets(t: number): void {
     for (let k = 0; k < this.profiles.length; k++) {
@@ -338,6 +360,8 @@ export class OnlineAnomalyDetector {
       if (ph < 0) ph += pr.period;
       const b = Math.floor(ph / pr.width);
       this.buckets[k] = b < pr.p.length ? b : pr.p.length - 1;
+      const mb = Math.floor((ph % (pr.m.length * pr.mWidth)) / pr.mWidth);
+      this.mBuckets[k] = mb < pr.m.length ? mb : pr.m.length - 1;
     }
   }
 
@@ -383,7 +407,7 @@ export class OnlineAnomalyDetector {
     const expected = this.predict(this.sel);
     const r = x - expected;
     const floor = resolutionFloor(this.quantum, this.medDiff);
-    const ownScale = this.sel < 0 ? this.scale : this.profiles[this.sel]!.scale;
+    const ownScale = this.sel < 0 ? this.scale : this.profiles[this.sel]!.scale * this.mult(this.sel);
     const sc = ownScale > floor ? ownScale : floor;
     this.lastExpected = expected;
     this.lastScale = sc;
@@ -535,8 +559,12 @@ export class OnlineAnomalyDetector {
       const pr = this.profiles[k]!;
       const pred = this.predict(k);
       const rk = x - pred;
-      const sk = pr.scale > floor ? pr.scale : floor;
+      const mk = this.mult(k);
+      const sk = pr.scale * mk > floor ? pr.scale * mk : floor;
       if (this.n > MIN_POINTS && sk > 0) this.learnTail(k + 1, rk / sk);
+      // The overall scale learns |residual| clipped at CLIP of the phase's scale; the phase's factor,
+      // that |residual| over the overall scale (clipped the same way), once the season has had a cycle.
+      const s1 = pr.scale > floor ? pr.scale : floor;
       const c = 3 * sk;
       const rc = sk > 0 ? (rk > c ? c : rk < -c ? -c : rk) : rk;
       const b = this.buckets[k]!;
@@ -550,7 +578,19 @@ export class OnlineAnomalyDetector {
       // Not clipped: a clipped step could take days to correct a profile learned while the level settled.
       if (this.ref > 0) pr.p[b] = pr.p[b]! + (eta * rk) / this.ref;
       const ar = rk < 0 ? -rk : rk;
-      pr.scale += aS * ((sk > 0 && ar > CLIP * sk ? CLIP * sk : ar) * SQRT_HALF_PI - pr.scale);
+      const arc = sk > 0 && ar > CLIP * sk ? CLIP * sk : ar;
+      pr.scale += aS * (arc * SQRT_HALF_PI - pr.scale);
+      const span = pr.m.length * pr.mWidth;
+      const seenM = Math.floor((t - this.t0) / span);
+      if (seenM > 0 && s1 > 0) {
+        const mi = this.mBuckets[k]!;
+        const cur = pr.m[mi]! / MULT_ONE;
+        const cycles = MULT_SECONDS / span;
+        // per visit: a running mean over the bucket's visits so far, then a week's memory
+        const aMult = (dt > 0 ? dt : this.step) / (pr.mWidth * (seenM < cycles ? seenM + 1 : cycles));
+        const next = Math.round((cur + (aMult < 1 ? aMult : 1) * ((arc * SQRT_HALF_PI) / s1 - cur)) * MULT_ONE);
+        pr.m[mi] = next < 1 ? 1 : next > MULT_MAX ? MULT_MAX : next;
+      }
       // Error of the season only from its second cycle on (its first cycle only fills the profile), as a
       // running mean until that reaches the one-day memory: first-cycle errors kept it from being chosen
       // for days.
@@ -674,7 +714,7 @@ export class OnlineAnomalyDetector {
       v: 2, opts: optsDiff(this.o), n: this.n, t0: this.t0, lastT: this.lastT, step: this.step, lastX: this.lastX, level: this.level, mse: this.mse, rFast: this.rFast, lrv: this.lrv, bSum: this.bSum, bN: this.bN, nBlocks: this.nBlocks, sel: this.sel,
       scale: this.scale, quantum: this.quantum, medDiff: this.medDiff, flatSince: this.flatSince, peak: this.peak, ref: this.ref, tail: b64(this.tail),
       cusPos: this.cusPos, cusNeg: this.cusNeg, episode: this.episode, episodeStart: this.episodeStart, aboveSince: this.aboveSince, belowSince: this.belowSince,
-      profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: b64(p.p), level: p.level, scale: p.scale, mse: p.mse })),
+      profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: b64(p.p), level: p.level, scale: p.scale, mse: p.mse, m: b64(p.m) })),
     };
   }
 
@@ -712,7 +752,11 @@ export class OnlineAnomalyDetector {
       const fb = Buffer.from(p.p, 'base64');
       const arr = new Float32Array(fb.byteLength / 4);
       new Uint8Array(arr.buffer).set(fb);
-      return { period: p.period, width: p.width, eta: def.eta, tau: def.tau, on: -1, p: arr, level: p.level, scale: p.scale, mse: p.mse };
+      const mWidth = multWidth(p.period, s.step);
+      const m = newMult(p.period, mWidth);
+      // (states saved before the scale by phase existed: every factor 1)
+      if (p.m !== undefined) new Uint8Array(m.buffer).set(Buffer.from(p.m, 'base64').subarray(0, m.byteLength));
+      return { period: p.period, width: p.width, eta: def.eta, tau: def.tau, on: -1, p: arr, level: p.level, scale: p.scale, mse: p.mse, m, mWidth };
     });
     const daily = this.profiles.findIndex((p) => p.period === 86_400);
     for (const p of this.profiles) if (p.period === 7 * 86_400) p.on = daily;
@@ -765,6 +809,19 @@ function parseState(x: unknown): AnomalyState {
       bad(`profiles[${i}]`, 'must be {period, width, p, level, scale, mse}');
     }
     if (Buffer.from(q.p as string, 'base64').byteLength !== 4 * Math.round((q.period as number) / (q.width as number))) bad(`profiles[${i}].p`, 'must hold one float32 per bucket');
+    if (q.m !== undefined && (typeof q.m !== 'string' || Buffer.from(q.m, 'base64').byteLength !== 2 * newMult(q.period as number, multWidth(q.period as number, o.step as number)).length)) bad(`profiles[${i}].m`, 'must hold one uint16 per phase bucket');
   });
   return st;
+}
+
+/** Width of a scale-by-phase bucket: 5 min of the hour, 1 h of the day (the weekly model uses the day's
+ * phase too: a week of hourly factors would take weeks to learn); never finer than the step. */
+function multWidth(period: number, step: number): number {
+  const w = period <= 3600 ? 300 : 3600;
+  return step > w ? step : w;
+}
+
+function newMult(period: number, width: number): Uint16Array {
+  const span = period < 86_400 ? period : 86_400;
+  return new Uint16Array(Math.max(1, Math.round(span / width))).fill(MULT_ONE);
 }
