@@ -236,6 +236,30 @@ test('state: < 4 KB, survives JSON exactly and continues identically; bad state 
   assert.throws(() => new OnlineAnomalyDetector({ sensitivity: 'loud' as 'low' }), /sensitivity/);
 });
 
+test('state size: at most 3.5 KB at 1 s, 15 s, 1 min and 5 min steps with hourly, daily and weekly seasons all learned', () => {
+  // Every candidate profile is kept (60 + 288 + 168 buckets at 1 s), plus the scale by phase: float32
+  // profiles made 3,996-4,003 B on 1 s to 1 min data, against the 4 KB limit.
+  let max = 0;
+  for (const step of [1, 15, 60, 300]) {
+    const r = rng(step);
+    const d = new OnlineAnomalyDetector({ sensitivity: 'high', warmupSeconds: 2 * DAY });
+    const n = Math.round((15 * DAY) / step);
+    for (let i = 0; i < n; i++) {
+      const t = T0 + i * step;
+      const x = 1234.5678 * (1 + 0.3 * Math.sin((2 * Math.PI * t) / DAY) + 0.1 * Math.sin((2 * Math.PI * t) / 3600) + (Math.floor(t / DAY) % 7 >= 5 ? 0.2 : 0) + 0.05 * r.gauss());
+      d.score(t, x);
+    }
+    const st = d.toJSON();
+    assert.equal(st.profiles.length, 3, `all three seasons kept at ${step} s`);
+    const json = JSON.stringify(st);
+    max = Math.max(max, json.length);
+    // and it survives JSON exactly
+    const b = OnlineAnomalyDetector.fromJSON(JSON.parse(json));
+    assert.equal(JSON.stringify(b), json, `state at ${step} s round-trips`);
+  }
+  assert.ok(max <= 3584, `largest state ${max} B`);
+});
+
 test('bad input: NaN/Inf and timestamps that do not advance are skipped; gaps are fine', () => {
   const d = new OnlineAnomalyDetector();
   for (let i = 0; i < 100; i++) d.update(T0 + i * 300, 7 + (i % 2));

@@ -35,8 +35,8 @@
 //    gives one alarm lasting at most adaptSeconds.
 //  - Bad input: NaN/Inf values and timestamps that do not advance are skipped (`skipped`, state
 //    unchanged); gaps are fine (phase comes from the timestamp). Counters must be turned into rates.
-// State: ~40 scalars plus the profiles as base64 float32 (<= 60 + 288 + 168 buckets) and the phase
-// factors as uint16 (12 + 24 + 24): < 4 KB of JSON.
+// State: ~40 scalars plus the profiles as base64 24-bit floats (<= 60 + 288 + 168 buckets) and the phase
+// factors as uint16 (12 + 24 + 24): <= 3.5 KB of JSON at any step (test: state size).
 
 import { nextQuantum, nextTypicalDiff, resolutionFloor } from '../series/noise-floor.js';
 
@@ -178,6 +178,8 @@ interface Profile {
   /** Index of the profile this one corrects (daily+weekly on daily), or -1. */
   on: number;
   p: Float32Array;
+  /** The same buffer as bits, to round each learned value to 24 bits (see round24). */
+  pBits: Uint32Array;
   level: number;
   scale: number;
   mse: number;
@@ -331,7 +333,8 @@ export class OnlineAnomalyDetector {
       const on = c.name === 'daily+weekly' ? this.profiles.findIndex((p) => p.period === 86_400) : -1;
       if (c.name === 'daily+weekly' && on < 0) continue;
       const mWidth = multWidth(c.period, step);
-      this.profiles.push({ period: c.period, width, eta: c.eta, tau: c.tau, on, p: new Float32Array(B), level: this.level, scale: 0, mse: 0, m: newMult(c.period, mWidth), mWidth });
+      const p = new Float32Array(B);
+      this.profiles.push({ period: c.period, width, eta: c.eta, tau: c.tau, on, p, pBits: new Uint32Array(p.buffer), level: this.level, scale: 0, mse: 0, m: newMult(c.period, mWidth), mWidth });
     }
   }
 
@@ -576,7 +579,10 @@ export class OnlineAnomalyDetector {
       if (seen > 0) pr.level += (Math.min(1, dt / pr.tau) || 0) * rc;
       const eta = Math.max(pr.eta, 1 / (seen + 1));
       // Not clipped: a clipped step could take days to correct a profile learned while the level settled.
-      if (this.ref > 0) pr.p[b] = pr.p[b]! + (eta * rk) / this.ref;
+      if (this.ref > 0) {
+        pr.p[b] = pr.p[b]! + (eta * rk) / this.ref;
+        pr.pBits[b] = round24(pr.pBits[b]!);
+      }
       const ar = rk < 0 ? -rk : rk;
       const arc = sk > 0 && ar > CLIP * sk ? CLIP * sk : ar;
       pr.scale += aS * (arc * SQRT_HALF_PI - pr.scale);
@@ -714,7 +720,7 @@ export class OnlineAnomalyDetector {
       v: 2, opts: optsDiff(this.o), n: this.n, t0: this.t0, lastT: this.lastT, step: this.step, lastX: this.lastX, level: this.level, mse: this.mse, rFast: this.rFast, lrv: this.lrv, bSum: this.bSum, bN: this.bN, nBlocks: this.nBlocks, sel: this.sel,
       scale: this.scale, quantum: this.quantum, medDiff: this.medDiff, flatSince: this.flatSince, peak: this.peak, ref: this.ref, tail: b64(this.tail),
       cusPos: this.cusPos, cusNeg: this.cusNeg, episode: this.episode, episodeStart: this.episodeStart, aboveSince: this.aboveSince, belowSince: this.belowSince,
-      profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: b64(p.p), level: p.level, scale: p.scale, mse: p.mse, m: b64(p.m) })),
+      profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: pack24(p.pBits), level: p.level, scale: p.scale, mse: p.mse, m: b64(p.m) })),
     };
   }
 
@@ -749,14 +755,12 @@ export class OnlineAnomalyDetector {
     this.belowSince = s.belowSince;
     this.profiles = s.profiles.map((p) => {
       const def = CANDIDATES.find((x) => x.period === p.period)!;
-      const fb = Buffer.from(p.p, 'base64');
-      const arr = new Float32Array(fb.byteLength / 4);
-      new Uint8Array(arr.buffer).set(fb);
+      const arr = unpackProfile(Buffer.from(p.p, 'base64'), Math.round(p.period / p.width));
       const mWidth = multWidth(p.period, s.step);
       const m = newMult(p.period, mWidth);
       // (states saved before the scale by phase existed: every factor 1)
       if (p.m !== undefined) new Uint8Array(m.buffer).set(Buffer.from(p.m, 'base64').subarray(0, m.byteLength));
-      return { period: p.period, width: p.width, eta: def.eta, tau: def.tau, on: -1, p: arr, level: p.level, scale: p.scale, mse: p.mse, m, mWidth };
+      return { period: p.period, width: p.width, eta: def.eta, tau: def.tau, on: -1, p: arr, pBits: new Uint32Array(arr.buffer), level: p.level, scale: p.scale, mse: p.mse, m, mWidth };
     });
     const daily = this.profiles.findIndex((p) => p.period === 86_400);
     for (const p of this.profiles) if (p.period === 7 * 86_400) p.on = daily;
@@ -808,7 +812,9 @@ function parseState(x: unknown): AnomalyState {
     if (typeof q !== 'object' || q === null || !CANDIDATES.some((s) => s.period === q.period) || typeof q.p !== 'string' || typeof q.width !== 'number' || typeof q.level !== 'number' || typeof q.scale !== 'number' || typeof q.mse !== 'number') {
       bad(`profiles[${i}]`, 'must be {period, width, p, level, scale, mse}');
     }
-    if (Buffer.from(q.p as string, 'base64').byteLength !== 4 * Math.round((q.period as number) / (q.width as number))) bad(`profiles[${i}].p`, 'must hold one float32 per bucket');
+    const pb = Buffer.from(q.p as string, 'base64').byteLength;
+    const nb = Math.round((q.period as number) / (q.width as number));
+    if (pb !== 3 * nb && pb !== 4 * nb) bad(`profiles[${i}].p`, 'must hold one 24-bit (or, saved before, 32-bit) float per bucket');
     if (q.m !== undefined && (typeof q.m !== 'string' || Buffer.from(q.m, 'base64').byteLength !== 2 * newMult(q.period as number, multWidth(q.period as number, o.step as number)).length)) bad(`profiles[${i}].m`, 'must hold one uint16 per phase bucket');
   });
   return st;
@@ -824,4 +830,34 @@ function multWidth(period: number, step: number): number {
 function newMult(period: number, width: number): Uint16Array {
   const span = period < 86_400 ? period : 86_400;
   return new Uint16Array(Math.max(1, Math.round(span / width))).fill(MULT_ONE);
+}
+
+/** A float32 (as its bits) rounded to its top 24 bits: 15 bits of mantissa, a relative error below 2^-16.
+ * Every learned profile value is kept so, in memory too, so that a saved state (3 bytes a bucket, not 4:
+ * the profiles are most of the state) continues exactly as the detector it came from. A profile moves by
+ * eta x the residual per visit, so only a season 1e4 times its noise loses a step to the rounding. */
+function round24(bits: number): number {
+  return ((bits + 0x80) & 0xffffff00) >>> 0;
+}
+
+function pack24(bits: Uint32Array): string {
+  const out = Buffer.alloc(3 * bits.length);
+  for (let i = 0; i < bits.length; i++) {
+    const v = bits[i]!;
+    out[3 * i] = (v >>> 8) & 0xff;
+    out[3 * i + 1] = (v >>> 16) & 0xff;
+    out[3 * i + 2] = v >>> 24;
+  }
+  return out.toString('base64');
+}
+
+/** Profile from its saved bytes: 3 a bucket, or 4 (a float32) in states saved before, rounded on load. */
+function unpackProfile(b: Buffer, n: number): Float32Array {
+  const p = new Float32Array(n);
+  const bits = new Uint32Array(p.buffer);
+  if (b.byteLength === 4 * n) {
+    new Uint8Array(p.buffer).set(b);
+    for (let i = 0; i < n; i++) bits[i] = round24(bits[i]!);
+  } else for (let i = 0; i < n; i++) bits[i] = ((b[3 * i]! << 8) | (b[3 * i + 1]! << 16) | (b[3 * i + 2]! << 24)) >>> 0;
+  return p;
 }
