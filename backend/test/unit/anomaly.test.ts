@@ -181,6 +181,30 @@ test('6. events: one alarm per episode; a level shift alarms once and becomes no
   assert.ok(!md.alarms.includes(800));
 });
 
+test('6b. an incident that ends: one alarm each, no second alarm when the values come back, no daily echo', () => {
+  // A low ratio (0.3% errors, 3% noise, and a series with a daily rhythm) with bursts of 15-60 min at
+  // 30-200x. The episode was held open past the burst by the drift test's memory of it, re-based at
+  // adaptSeconds on a residual average still full of the burst, so the return to normal alarmed, the
+  // recovery alarmed again (drift), and the re-base taught the daily profile a hole that alarmed at the
+  // same time every day: 24 alarms outside the bursts on these 4 series before, none now.
+  const bursts: [number, number, number][] = [[870, 6, 0.3], [1057, 12, 0.6], [1300, 7, 0.25], [1761, 10, 0.12], [2066, 3, 0.17], [2400, 12, 0.5]];
+  const n = 10 * 288;
+  let outside = 0;
+  for (const seed of [1, 2, 3, 4]) {
+    const r = rng(100 + seed);
+    const daily = seed % 2 === 0;
+    const y = Float64Array.from({ length: n }, (_, i) => {
+      const b = bursts.find(([s0, len]) => i >= s0 && i < s0 + len);
+      const base = 0.003 * (daily ? 1 + 0.4 * Math.sin((2 * Math.PI * i) / 288) : 1);
+      return b ? b[2] * (1 + 0.05 * r.gauss()) : base * (1 + 0.03 * r.gauss());
+    });
+    const o = run(every(300), y);
+    for (const [s0, len] of bursts) assert.ok(o.alarms.some((i) => i >= s0 && i < s0 + len), `burst at ${s0} alarmed (seed ${seed}): ${o.alarms}`);
+    outside += o.alarms.filter((i) => i >= 2 * 288 && !bursts.some(([s0, len]) => i >= s0 && i < s0 + len)).length;
+  }
+  assert.equal(outside, 0, 'alarms outside the bursts');
+});
+
 test('gross jump after a short warm-up: 20 noisy 1-second points, then 20x, is flagged within 2 points', () => {
   // The live case: a latency series at 1 s step with a 19 s warm-up. On 1-second data a once-a-week
   // deviation is p ~ 1e-6 per point, which a tail fitted to 20 noisy residuals cannot vouch for; the

@@ -32,7 +32,8 @@
 //    after `closeAfterSeconds` (default 10 min) below a lower threshold (W < 1/100 of the alarm's).
 //    While open nothing is learned. A level shift that lasts `adaptSeconds` (default 1 h) becomes the
 //    new normal: the level is re-based to the recent level and the episode closes, so a permanent shift
-//    gives one alarm lasting at most adaptSeconds.
+//    gives one alarm lasting at most adaptSeconds; if the values are back by then, the episode closes
+//    without a re-base (an incident that ended raises no second alarm on its return).
 //  - Bad input: NaN/Inf values and timestamps that do not advance are skipped (`skipped`, state
 //    unchanged); gaps are fine (phase comes from the timestamp). Counters must be turned into rates.
 // State: ~40 scalars plus the profiles as base64 24-bit floats (<= 60 + 288 + 168 buckets) and the phase
@@ -492,8 +493,16 @@ export class OnlineAnomalyDetector {
       if (t - this.episodeStart >= o.adaptSeconds) {
         // A shift that lasted adaptSeconds is the new normal: the level of the model in use moves by it
         // (the other candidates kept learning through the episode).
-        if (this.sel < 0) this.level += this.rFast;
-        else this.profiles[this.sel]!.level += this.rFast;
+        // Only if it is still there: an episode held open after the values came back (by the drift test's
+        // memory of the episode) re-based on a residual average still full of the episode, so the return
+        // to normal raised a second alarm and the recovery a third (drift).
+        // Back = this point is within the noise and well below that average (a shift still there keeps them alike).
+        const ar = r < 0 ? -r : r;
+        const back = sc > 0 && ar < U * sc && 2 * ar < (this.rFast < 0 ? -this.rFast : this.rFast);
+        if (!back) {
+          if (this.sel < 0) this.level += this.rFast;
+          else this.profiles[this.sel]!.level += this.rFast;
+        }
         this.cusPos = 0;
         this.cusNeg = 0;
         this.closeEpisode();
