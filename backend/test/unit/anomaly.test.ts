@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { OnlineAnomalyDetector, SENSITIVITIES, groupAnomalies, scoreForWait, waitForScore, type AnomalyOptions } from '../../src/models/anomaly/index.js';
 import { rng } from '../../eval/lib/rng.js';
+import { realisticCorpus } from '../../eval/lib/realistic.js';
 
 const T0 = 1_700_006_400; // a UTC midnight
 const DAY = 86_400;
@@ -58,6 +59,21 @@ test('1. scale: scores and alarms are bit-identical for the series x2^-30, x1e-9
   // A constant start, then +-1 wiggles: not hundreds of alarms.
   const c = Float64Array.from({ length: 5 * 288 }, (_, i) => (i < 576 ? 7 : 7 + (i % 7 === 0 ? 1 : i % 11 === 0 ? -1 : 0)));
   assert.ok(run(every(300), c).alarms.length <= 2);
+});
+
+test('1b. scale invariance on quantised data: |z| exactly on a threshold (2 quanta over a 1-quantum floor) is decided alike at every scale', () => {
+  // Two series of the synthetic eval corpus where it happened (integer CPU %, Poisson error counts): 150
+  // and 101 scores differed under x3.7 and x1e-9 before the thresholds got a tie margin.
+  const corpus = realisticCorpus({ seed: 13, perCell: 3 });
+  for (const id of ['cpu_quantised/outage/0', 'errors_zero_heavy/drift/1']) {
+    const s = corpus.find((c) => c.id === id)!;
+    const score = (k: number): number[] => {
+      const d = new OnlineAnomalyDetector();
+      return Array.from(s.values, (v, i) => d.score(s.ts[i]!, v * k));
+    };
+    const base = score(1);
+    for (const k of [1e-9, 3.7]) assert.deepEqual(score(k), base, `${id} x${k}`);
+  }
 });
 
 test('2. quantised: CPU % in whole percents (about 24 distinct values) raises at most a couple of alarms a week', () => {

@@ -10,7 +10,8 @@
 //    high state is noisier, noise that grows with traffic), never below the data's noise floor = max(smallest non-zero step
 //    seen (the quantum), running median of |first differences|). No absolute constant touches the
 //    values, so scores are scale invariant: quantised to 1/4096, they are bit-identical for the series
-//    times any positive constant (the rounding of x * k never reaches a grid boundary in practice).
+//    times any positive constant (the rounding of x * k never reaches a grid boundary in practice, and
+//    thresholds on |z|, which quantised data hits exactly, are taken with a 1e-9 tie margin).
 //  - Score = calibrated rarity. |z| above 2 is modelled by a generalised Pareto tail fitted online to
 //    the series' own exceedances (peaks over threshold, as in SPOT/DSPOT; method of moments with a
 //    20-exceedance prior); a CUSUM of clipped z catches slow drifts and small sustained shifts (its
@@ -124,6 +125,12 @@ const CANDIDATES = [
   { name: 'daily+weekly', period: 7 * 86_400, width: 3600, eta: 0.3, tau: 86_400 },
 ] as const;
 const U = 2; // POT threshold on |z|
+// Every threshold on a ratio of data-scaled quantities is taken TIE beyond it: on quantised data |z| is
+// often exactly 2 or 6 (a residual of 2 quanta over a floor of 1 quantum), and x * 3.7 puts it a few
+// 1e-16 either side, so the same series scaled counted an exceedance the other did not (scale invariance:
+// 500 of 1.84 M scores differed on the synthetic corpus x 1e-9 / 3.7 / 1e12).
+const TIE = 1 + 1e-9;
+const U_TIE = U * TIE;
 const PRIOR_N = 20; // prior weight, in exceedances
 const PRIOR_M1 = 0.667; // GPD(xi 0.1, sigma 0.6) excess mean
 const PRIOR_M2 = 1.0; // and second moment
@@ -426,7 +433,7 @@ export class OnlineAnomalyDetector {
         z = r / sc;
         const a = z < 0 ? -z : z;
         const tb = 4 * (this.sel + 1);
-        if (a > U) wPoint = step / (this.tail[tb]! * this.gpdTail(tb, a - U));
+        if (a > U_TIE) wPoint = step / (this.tail[tb]! * this.gpdTail(tb, a - U));
         // CUSUM of clipped z, deflated by the residuals' long-run variance (batch means over blocks of
         // BLOCK points: sums of autocorrelated residuals grow faster than sqrt(n)).
         const f = Math.sqrt(this.lrv > 1 ? (this.lrv < 25 ? this.lrv : 25) : 1);
@@ -456,7 +463,7 @@ export class OnlineAnomalyDetector {
       const a = r < 0 ? -r : r;
       // A tail fitted to a few dozen noisy residuals cannot vouch for a once-a-week deviation on
       // 1-second data (p ~ 1e-6 per point); a jump far outside everything seen is flagged anyway.
-      if (a >= GROSS_Z * sc && !(a < GROSS_FACTOR * this.peak)) {
+      if (a >= GROSS_Z * TIE * sc && !(a < GROSS_FACTOR * TIE * this.peak)) {
         this.lastGross = true;
         const wThr = waitForScore(this.thr);
         if (w < wThr) w = wThr;
@@ -498,7 +505,7 @@ export class OnlineAnomalyDetector {
         // to normal raised a second alarm and the recovery a third (drift).
         // Back = this point is within the noise and well below that average (a shift still there keeps them alike).
         const ar = r < 0 ? -r : r;
-        const back = sc > 0 && ar < U * sc && 2 * ar < (this.rFast < 0 ? -this.rFast : this.rFast);
+        const back = sc > 0 && ar * TIE < U * sc && 2 * TIE * ar < (this.rFast < 0 ? -this.rFast : this.rFast);
         if (!back) {
           if (this.sel < 0) this.level += this.rFast;
           else this.profiles[this.sel]!.level += this.rFast;
@@ -513,7 +520,7 @@ export class OnlineAnomalyDetector {
     // A residual far outside the noise (>= GROSS_Z scales) enters the record only when it opened an
     // episode: a jump ramping in over a few points (a rate() window) would otherwise teach the record
     // its own first steps and never be gross.
-    if (this.lastAlarm || (!this.episode && !(sc > 0 && (r < 0 ? -r : r) >= GROSS_Z * sc))) {
+    if (this.lastAlarm || (!this.episode && !(sc > 0 && (r < 0 ? -r : r) >= GROSS_Z * TIE * sc))) {
       // The record of residuals learns every normal point and an episode's first one (as the tail does),
       // so a kind of jump that keeps coming stops being gross.
       const ar = r < 0 ? -r : r;
@@ -651,8 +658,8 @@ export class OnlineAnomalyDetector {
     const tb = 4 * i;
     const t = this.tail;
     const aZ = this.aZ;
-    t[tb] = t[tb]! + aZ * ((a > U ? 1 : 0) - t[tb]!);
-    if (a > U) {
+    t[tb] = t[tb]! + aZ * ((a > U_TIE ? 1 : 0) - t[tb]!);
+    if (a > U_TIE) {
       const y = a - U < 50 ? a - U : 50;
       const ne = ++t[tb + 3]!;
       const aE = 1 / Math.min(ne + PRIOR_N, 500);
