@@ -1,0 +1,57 @@
+// A slow leak: a saturation metric climbing steadily crosses the meaningful-change floor late and by little,
+// so it was dated after the symptoms it causes and ranked below them (issue 14, synthetic memory leaks).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { rankRootCauses, type CandidateSeries } from '../../src/rca/model/index.js';
+
+function rng(seed: number): () => number {
+  let s = seed >>> 0;
+  return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
+}
+
+/** Samples every 10 s on [0, 1200]; noise is uniform in [-1, 1]. */
+function make(component: string, metric: string, seed: number, value: (t: number, n: number) => number): CandidateSeries {
+  const r = rng(seed);
+  const ts: number[] = [];
+  const vs: number[] = [];
+  for (let t = 0; t <= 1200; t += 10) {
+    ts.push(t);
+    vs.push(value(t, (r() - 0.5) * 2));
+  }
+  return { component, metric, timestamps: ts, values: vs };
+}
+
+// cache leaks from t = 900: +0.25 % of its memory per sample, +7.5 % by the end (its noise is 0.2 %).
+// api calls cache; its latency steps up at 930 (it waits on the leaking cache).
+const leak = make('cache', 'container_memory_working_set_bytes', 1, (t, n) => 1e9 * (1 + 0.002 * n + (t >= 900 ? 0.00025 * (t - 900) : 0)));
+const series = [
+  leak,
+  make('cache', 'http_server_request_duration_seconds', 2, (t, n) => 0.02 + 0.001 * n),
+  make('api', 'http_server_request_duration_seconds', 3, (t, n) => 0.1 + 0.005 * n + (t >= 930 ? 0.06 : 0)),
+  make('api', 'container_memory_working_set_bytes', 4, (t, n) => 5e8 * (1 + 0.002 * n)),
+];
+const edges = [{ caller: 'api', callee: 'cache' }];
+
+test('a steady climb of a saturation metric is judged against its noise and dated from where the ramp began', () => {
+  const r = rankRootCauses({ series, incidentTime: 960, edges });
+  assert.equal(r.status, 'ranked');
+  if (r.status !== 'ranked') return;
+  const mem = r.findings.find((f) => f.component === 'cache' && f.semantic === 'saturation')!;
+  assert.ok(mem.anomalous);
+  // Against the 5 %-of-level floor the climb is worth z ≈ 4; against its measured noise, far more.
+  assert.ok(mem.deviation > 10, `deviation ${mem.deviation}`);
+  // The ramp began at 900, before the caller's latency step at 930: not when it crossed the alarm threshold.
+  assert.ok(mem.onset! <= 920, `onset ${mem.onset}`);
+  assert.equal(r.components[0]!.component, 'cache');
+});
+
+test('a step of the same metric keeps the floor and its own onset (only a steady climb is re-judged)', () => {
+  // The same 7.5 % change as a step at 1100: no climb, so it is judged against the meaningful-change floor.
+  const step = make('cache', 'container_memory_working_set_bytes', 1, (t, n) => 1e9 * (1 + 0.002 * n + (t >= 1100 ? 0.075 : 0)));
+  const r = rankRootCauses({ series: [step, ...series.slice(1)], incidentTime: 960, edges });
+  assert.equal(r.status, 'ranked');
+  if (r.status !== 'ranked') return;
+  const mem = r.findings.find((f) => f.component === 'cache' && f.semantic === 'saturation')!;
+  assert.ok(mem.deviation < 6, `deviation ${mem.deviation}`);
+  assert.equal(mem.onset, 1100);
+});
