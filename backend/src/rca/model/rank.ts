@@ -2,13 +2,14 @@
 // then rank components with the explanation walk (dependency graph + onset order) and metrics within them.
 import { analyseSeries, largestChange, type Windows } from './series-anomaly.js';
 import { explanationWalk, type NodeState } from './explanation-walk.js';
-import { graphTrust, inferEdges, type Trace } from './graph-evidence.js';
+import { graphTrust, inferEdges, type LatencyLevel, type Trace } from './graph-evidence.js';
 import { median } from './robust-stats.js';
 import { formatDuration, formatValue, valueUnitOf } from './units.js';
 import {
   RcaInputError,
   type CandidateRank,
   type ComponentRank,
+  type DependencyEdge,
   type RcaInput,
   type RcaResult,
   type SeriesFinding,
@@ -63,15 +64,19 @@ export function rankRootCauses(input: RcaInput): RcaResult {
   for (const [k, v] of Object.entries(input.priors ?? {})) if (!k.includes('/')) priors.set(k, v);
   const walkOpts = { tolerance: step, decay: 2 * step, priors };
   const given = input.edges ?? [];
-  // No graph given: infer one from the data (onset order + co-moving deviation traces).
-  const edges = given.length || input.options?.inferGraph === false ? given : inferEdges(nodes, componentTraces(findings, traceOf), { step });
+  const infer = input.options?.inferGraph !== false;
+  // Edges inferred from the data (onset order + co-moving deviation traces): the graph when none is given,
+  // the fallback when the given one is contradicted by the data.
+  let inferred: DependencyEdge[] | undefined;
+  const inferredEdges = () => (inferred ??= infer ? inferEdges(nodes, componentTraces(findings, traceOf), { step }) : []);
+  const edges = given.length ? given : inferredEdges();
   const graph = explanationWalk(nodes, edges, walkOpts);
-  // The graph moves the ranking only as far as the data supports it: blend the walk with the components'
-  // own evidence (the walk without edges) by the share of informative edges whose onsets agree.
-  const trust = edges.length ? graphTrust(nodes, edges, step) : 1;
-  const own = edges.length && trust < 1 ? explanationWalk(nodes, [], walkOpts) : graph;
-  const mass = new Map([...graph].map(([c, m]) => [c, trust * m + (1 - trust) * (own.get(c) ?? 0)]));
-
+  // The graph moves the ranking only as far as the data supports it: when onsets and latency nesting say the
+  // edges point the other way, blend the walk with the one on the inferred edges (or, with none, the
+  // components' own evidence) by the trust left.
+  const trust = edges.length ? graphTrust(nodes, edges, step, latencyLevels(findings)) : 1;
+  const fallback = edges.length && trust < 1 ? explanationWalk(nodes, given.length ? inferredEdges() : [], walkOpts) : graph;
+  const mass = new Map([...graph].map(([c, m]) => [c, trust * m + (1 - trust) * (fallback.get(c) ?? 0)]));
   // Onset order among the strong anomalies only: a faint wobble that "started first" is not the beginning.
   const top = Math.max(...[...nodes.values()].map((s) => Math.max(s.failure, s.load, s.drop)));
   const firstOnset = (s: NodeState) => {
@@ -168,6 +173,13 @@ function weighByVolume(findings: SeriesFinding[]): void {
     if (v === undefined || !(ref > 0)) continue;
     f.score *= Math.min(1, Math.max(0.05, Math.sqrt(v / ref)));
   }
+}
+
+/** Latency series' baseline levels, for the latency-nesting test of a given graph's direction. */
+function latencyLevels(findings: SeriesFinding[]): LatencyLevel[] {
+  return findings
+    .filter((f) => f.semantic === 'latency' && Number.isFinite(f.baselineMedian))
+    .map((f) => ({ component: f.component, metric: f.metric, median: f.baselineMedian }));
 }
 
 /** Per component, the deviation trace of its strongest anomalous series (ties: metric name). */
