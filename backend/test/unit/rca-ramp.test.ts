@@ -55,3 +55,18 @@ test('a step of the same metric keeps the floor and its own onset (only a steady
   assert.ok(mem.deviation < 6, `deviation ${mem.deviation}`);
   assert.equal(mem.onset, 1100);
 });
+
+test("a leak is the component's own doing: a callee's simultaneous slowdown does not take its blame", () => {
+  // svc leaks memory from 900; its callee db happens to slow down at the same time (a second, smaller fault).
+  // svc's latency follows db's. Without the rule the walk hands svc's anomaly to db, which "explains" it.
+  const s = [
+    make('svc', 'container_memory_working_set_bytes', 11, (t, n) => 1e9 * (1 + 0.002 * n + (t >= 900 ? 0.0003 * (t - 900) : 0))),
+    make('svc', 'http_server_request_duration_seconds', 12, (t, n) => 0.1 + 0.005 * n + (t >= 910 ? 0.03 : 0)),
+    make('db', 'http_server_request_duration_seconds', 13, (t, n) => 0.02 + 0.001 * n + (t >= 900 ? 0.012 : 0)),
+  ];
+  const r = rankRootCauses({ series: s, incidentTime: 960, edges: [{ caller: 'svc', callee: 'db' }] });
+  assert.equal(r.status, 'ranked');
+  if (r.status !== 'ranked') return;
+  assert.ok(r.findings.find((f) => f.component === 'svc' && f.semantic === 'saturation')!.climbing);
+  assert.deepEqual(r.components.map((c) => c.component), ['svc', 'db'], r.components.map((c) => `${c.component} ${c.score} (${c.anomaly})`).join(', '));
+});

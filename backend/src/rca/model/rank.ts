@@ -204,7 +204,10 @@ function componentStates(findings: SeriesFinding[]): Map<string, NodeState> {
       const top = Math.max(...mine.map((f) => f.score));
       // Onset from the series that matter (at least half the top severity): a faint early wobble is not the start.
       const onset = Math.min(...mine.filter((f) => f.score >= 0.5 * top).map((f) => f.onset!));
-      if (kind === 'failure') Object.assign(st, { failure: top, failureOnset: onset });
+      if (kind === 'failure') {
+        Object.assign(st, { failure: top, failureOnset: onset });
+        if (mine.some((f) => f.score === top && f.climbing)) st.failureOwn = true;
+      }
       else if (kind === 'load') Object.assign(st, { load: top, loadOnset: onset });
       else Object.assign(st, { drop: top, dropOnset: onset });
     }

@@ -176,15 +176,16 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
   // A saturation metric climbing steadily (a leak filling memory, a queue or disk filling) is judged against
   // its measured noise, not the meaningful-change floor: the floor keeps small wobbles from counting, and a
   // climb sustained over many samples is no wobble however small each step.
-  if (semantic === 'saturation' && pick.onset !== undefined && steadyClimb(av, at, pick.onset, pick.sign)) {
+  let climbing = false;
+  if (semantic === 'saturation' && pick.onset !== undefined) {
     const measured = Math.max(noise.scale, noise.resolution);
     const rampScale = measured > 0 ? Math.min(scale, measured) : scale;
-    {
-      const again = detect(av, at, expected, rampScale, pick.sign, w.minDeviation, true);
-      if (again.onset !== undefined && again.deviation >= pick.deviation) {
-        pick = again;
-        scale = rampScale;
-      }
+    // Judged from where the climb left the noise band (a slow one crosses the floor only near the end).
+    const again = detect(av, at, expected, rampScale, pick.sign, w.minDeviation, true);
+    if (again.onset !== undefined && again.deviation >= pick.deviation && steadyClimb(av, at, again.onset, pick.sign)) {
+      pick = again;
+      scale = rampScale;
+      climbing = true;
     }
   }
   const abnormal = pick.onset !== undefined && pick.deviation >= w.minDeviation;
@@ -222,6 +223,7 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
     finding.detectedAt = pick.detectedAt!;
     finding.peakValue = pick.peakValue!;
     if (preexisting) finding.preexisting = true;
+    if (climbing) finding.climbing = true;
     const trace = new Map<number, number>();
     for (let i = 0; i < at.length; i++) trace.set(at[i]!, (pick.sign * (av[i]! - expected(at[i]!))) / scale);
     return { finding, trace };
