@@ -42,6 +42,9 @@ test('a steady climb of a saturation metric is judged against its noise and date
   assert.ok(mem.deviation > 10, `deviation ${mem.deviation}`);
   // The ramp began at 900, before the caller's latency step at 930: not when it crossed the alarm threshold.
   assert.ok(mem.onset! <= 920, `onset ${mem.onset}`);
+  // Still climbing at the end: judged by where it has got to, not by its typical level since the onset.
+  const reached = (mem.peakValue! - mem.baselineMedian) / mem.baselineScale;
+  assert.ok(mem.deviation >= 0.85 * reached, `deviation ${mem.deviation} against ${reached} reached`);
   assert.equal(r.components[0]!.component, 'cache');
 });
 

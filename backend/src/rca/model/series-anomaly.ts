@@ -183,7 +183,10 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
     // Judged from where the climb left the noise band (a slow one crosses the floor only near the end).
     const again = detect(av, at, expected, rampScale, pick.sign, w.minDeviation, true);
     if (again.onset !== undefined && again.deviation >= pick.deviation && steadyClimb(av, at, again.onset, pick.sign)) {
-      pick = again;
+      // Still climbing at the end of the window: judged by where it has got to (the last samples), not by
+      // its typical level since the onset, which a ramp keeps below its current one.
+      const last = av.slice(-3).map((v, k) => (pick.sign * (v - expected(at[at.length - 3 + k]!))) / rampScale);
+      pick = { ...again, deviation: Math.max(again.deviation, quantile(sortedCopy(last), 0.5)) };
       scale = rampScale;
       climbing = true;
     }
