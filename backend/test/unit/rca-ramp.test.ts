@@ -9,12 +9,12 @@ function rng(seed: number): () => number {
   return () => ((s = (s * 1664525 + 1013904223) >>> 0) / 2 ** 32);
 }
 
-/** Samples every 10 s on [0, 1200]; noise is uniform in [-1, 1]. */
-function make(component: string, metric: string, seed: number, value: (t: number, n: number) => number): CandidateSeries {
+/** Samples every 10 s on [0, to]; noise is uniform in [-1, 1]. */
+function make(component: string, metric: string, seed: number, value: (t: number, n: number) => number, to = 1200): CandidateSeries {
   const r = rng(seed);
   const ts: number[] = [];
   const vs: number[] = [];
-  for (let t = 0; t <= 1200; t += 10) {
+  for (let t = 0; t <= to; t += 10) {
     ts.push(t);
     vs.push(value(t, (r() - 0.5) * 2));
   }
@@ -72,4 +72,21 @@ test("a leak is the component's own doing: a callee's simultaneous slowdown does
   if (r.status !== 'ranked') return;
   assert.ok(r.findings.find((f) => f.component === 'svc' && f.semantic === 'saturation')!.climbing);
   assert.deepEqual(r.components.map((c) => c.component), ['svc', 'db'], r.components.map((c) => `${c.component} ${c.score} (${c.anomaly})`).join(', '));
+});
+
+test('a leak that began before the analysis window and is still climbing into the incident is not discounted as background', () => {
+  // 40 min of data, incident at 2160; cache has leaked since 1500 (+0.1 % per sample), its callers' latency
+  // steps up at 2100 and 2130. The climb is already under way when the analysis window opens.
+  const s = [
+    make('cache', 'container_memory_working_set_bytes', 1, (t, n) => 1e9 * (1 + 0.002 * n + (t >= 1500 ? 0.0001 * (t - 1500) : 0)), 2400),
+    make('cache', 'http_server_request_duration_seconds', 2, (t, n) => 0.02 + 0.001 * n, 2400),
+    make('api', 'http_server_request_duration_seconds', 3, (t, n) => 0.1 + 0.005 * n + (t >= 2130 ? 0.03 : 0), 2400),
+    make('web', 'http_server_request_duration_seconds', 4, (t, n) => 0.1 + 0.005 * n + (t >= 2100 ? 0.02 : 0), 2400),
+  ];
+  const r = rankRootCauses({ series: s, incidentTime: 2160, edges: [{ caller: 'api', callee: 'cache' }, { caller: 'web', callee: 'cache' }] });
+  assert.equal(r.status, 'ranked');
+  if (r.status !== 'ranked') return;
+  const mem = r.findings.find((f) => f.component === 'cache' && f.semantic === 'saturation')!;
+  assert.ok(mem.preexisting && mem.climbing, JSON.stringify(mem));
+  assert.equal(r.components[0]!.component, 'cache', r.components.map((c) => `${c.component} ${c.score} (${c.anomaly})`).join(', '));
 });

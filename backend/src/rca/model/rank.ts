@@ -85,15 +85,16 @@ export function rankRootCauses(input: RcaInput): RcaResult {
   };
   const strong = [...nodes]
     .filter(([, s]) => Math.max(s.failure, s.load, s.drop) >= 0.5 * top && firstOnset(s) !== undefined)
-    .map(([c, s]) => ({ c, on: firstOnset(s)! }));
+    .map(([c, s]) => ({ c, on: firstOnset(s)!, climbing: s.failureOwn === true }));
   // A cause leads its symptoms by propagation delays, not by many samples: a change that began long before
   // every other strong one (a load balancer already down, a deploy an hour ago, background noise) is not
-  // the start of this cascade and must not win by onset order.
+  // the start of this cascade and must not win by onset order. A resource still filling up (a leak) is the
+  // exception: it builds up for as long as it takes before anything else breaks.
   const leadOf = (c: string, first: number) => {
     const others = strong.filter((x) => x.c !== c).map((x) => x.on);
     return others.length ? Math.min(...others) - first : 0;
   };
-  const cascade = strong.filter((x) => leadOf(x.c, x.on) <= MAX_LEAD * step);
+  const cascade = strong.filter((x) => x.climbing || leadOf(x.c, x.on) <= MAX_LEAD * step);
   const earliest = Math.min(...(cascade.length ? cascade : strong).map((x) => x.on));
   const components: ComponentRank[] = [];
   for (const [c, st] of nodes) {
@@ -107,7 +108,7 @@ export function rankRootCauses(input: RcaInput): RcaResult {
     // more likely a late consequence or unrelated.
     const late = 1 / (1 + Math.max(0, first - input.incidentTime - step) / (10 * step));
     const lead = leadOf(c, first) - MAX_LEAD * step;
-    const before = lead > 0 ? 0.3 + 0.7 * Math.exp(-lead / (4 * step)) : 1;
+    const before = lead > 0 && !st.failureOwn ? 0.3 + 0.7 * Math.exp(-lead / (4 * step)) : 1;
     const rank: ComponentRank = {
       component: c,
       // Mass decides; the node's own severity breaks near-ties in favour of the louder anomaly.

@@ -219,7 +219,9 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
     baselineScale: scale,
     anomalous: abnormal,
     deviation: pick.deviation,
-    score: abnormal ? severity(pick.deviation) * (preexisting ? PREEXISTING : 1) : 0,
+    // A resource that began filling before the incident and is still climbing into it is no background
+    // noise: the climb is what leads to the incident, so it keeps its full weight.
+    score: abnormal ? severity(pick.deviation) * (preexisting && !climbing ? PREEXISTING : 1) : 0,
   };
   if (abnormal) {
     finding.onset = onset!;
