@@ -90,3 +90,11 @@ test('a leak that began before the analysis window and is still climbing into th
   assert.ok(mem.preexisting && mem.climbing, JSON.stringify(mem));
   assert.equal(r.components[0]!.component, 'cache', r.components.map((c) => `${c.component} ${c.score} (${c.anomaly})`).join(', '));
 });
+
+test('the evidence says a resource is still climbing', () => {
+  const r = rankRootCauses({ series, incidentTime: 960, edges, secondsPerUnit: 1 });
+  assert.equal(r.status, 'ranked');
+  if (r.status !== 'ranked') return;
+  const line = r.candidates.find((c) => c.component === 'cache' && c.metric === 'container_memory_working_set_bytes')!.evidence;
+  assert.match(line, /still climbing steadily/);
+});

@@ -97,8 +97,8 @@ const TRUST_FALL = 2;
 
 /**
  * Share of its say the graph keeps, 0..1: full unless the data argues against the edges as given (a combined
- * z below -0.5), then falling off quickly (z = -1: 0.37, z = -1.5: 0.14, z = -2: 0.05). A graph the data cannot judge (no
- * votes, simultaneous onsets, no shared latency metrics) keeps its full say.
+ * z below -0.5), then falling off quickly (z = -1: 0.37, z = -1.5: 0.14, z = -2: 0.05). A graph the data
+ * cannot judge (no votes, simultaneous onsets, no shared latency metrics) keeps its full say.
  */
 export function graphTrust(nodes: Map<string, NodeState>, edges: DependencyEdge[], step: number, latency: LatencyLevel[] = []): number {
   const z = graphOrientation(nodes, edges, step, latency);

@@ -208,8 +208,7 @@ function componentStates(findings: SeriesFinding[]): Map<string, NodeState> {
       if (kind === 'failure') {
         Object.assign(st, { failure: top, failureOnset: onset });
         if (mine.some((f) => f.score === top && f.climbing)) st.failureOwn = true;
-      }
-      else if (kind === 'load') Object.assign(st, { load: top, loadOnset: onset });
+      } else if (kind === 'load') Object.assign(st, { load: top, loadOnset: onset });
       else Object.assign(st, { drop: top, dropOnset: onset });
     }
   }
@@ -289,7 +288,8 @@ export function describe(f: SeriesFinding, incidentTime: number, secondsPerUnit?
           : `, started ${span(f.onset - incidentTime)} after the incident`;
   return (
     `${f.metric} ${dir} from ${v(f.baselineMedian)} to ${v(f.peakValue ?? NaN)} ` +
-    `(${formatValue(f.deviation, 'none')} × its noise)${lead}${f.preexisting ? ' (already changed before the analysis window)' : ''}`
+    `(${formatValue(f.deviation, 'none')} × its noise)${lead}${f.preexisting ? ' (already changed before the analysis window)' : ''}` +
+    (f.climbing ? ', still climbing steadily' : '')
   );
 }
 
