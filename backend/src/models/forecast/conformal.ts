@@ -26,9 +26,12 @@ export interface Widths {
 const LEVELS: [keyof Widths, number][] = [['lo95', 0.025], ['lo80', 0.1], ['hi80', 0.9], ['hi95', 0.975]];
 export const KAPPAS = [0, 0.5, 1];
 
-/** k-th smallest of a[0, len) (0-based), in place (Hoare quickselect; partial order left behind). */
-export function select(a: Float64Array, len: number, k: number): number {
-  let lo = 0;
+/**
+ * k-th smallest of a[0, len) (0-based), in place (Hoare quickselect). Leaves a partitioned around k
+ * (a[i] <= a[k] for i < k, >= for i > k), so a later select of a rank >= k may start at `from` = k.
+ */
+export function select(a: Float64Array, len: number, k: number, from = 0): number {
+  let lo = from;
   let hi = len - 1;
   while (hi > lo) {
     const mid = (lo + hi) >> 1;
@@ -91,9 +94,18 @@ export function stepQuantiles(v: ValidationErrors, u: Float64Array, h: number, p
   for (let j = 0; j < reach; j = Math.max(j + 2, Math.floor(j * 1.25))) grid.push(j);
   if (grid[grid.length - 1] !== reach - 1) grid.push(reach - 1);
   const q = LEVELS.map(() => new Float64Array(grid.length));
+  let lastA = -1;
+  let lastB = -1;
   grid.forEach((j, g) => {
     const a = Math.floor(j * 0.8);
     const b = Math.min(reach - 1, Math.ceil(j * 1.25) + 1);
+    if (a === lastA && b === lastB) {
+      // Same pool as the previous grid step (the last steps before the reach): same quantiles.
+      for (const qs of q) qs[g] = qs[g - 1]!;
+      return;
+    }
+    lastA = a;
+    lastB = b;
     let len = 0;
     for (let k = 0; k < K; k++) {
       const row = k * hv;
@@ -101,8 +113,12 @@ export function stepQuantiles(v: ValidationErrors, u: Float64Array, h: number, p
       for (let s = a; s <= end; s++) pool[len++] = u[row + s]!;
     }
     if (!len) pool[len++] = 0;
+    // LEVELS ascend: each selection searches only above the previous rank (the pool is partitioned there).
+    let from = 0;
     LEVELS.forEach(([name, p], i) => {
-      const x = select(pool, len, rank(p, len));
+      const r = Math.max(from, rank(p, len));
+      const x = select(pool, len, r, from);
+      from = r;
       q[i]![g] = name.startsWith('lo') ? Math.max(0, -x) : Math.max(0, x);
     });
   });

@@ -10,7 +10,7 @@
 // decomposition + a robust level (median of the last max(horizon, longest season) adjusted values).
 import { etsPaths, fitEts, type EtsFit } from './ets.js';
 import { conformalBands, select } from './conformal.js';
-import { decompose, seasonalAt, type SeasonComponent } from './seasons.js';
+import { decompose, type SeasonComponent } from './seasons.js';
 
 export interface EnsembleResult {
   mean: Float64Array;
@@ -108,10 +108,24 @@ function thetaRunner(a: Float64Array, fitFrom: number, th: { alpha: number; drif
   };
 }
 
-function adjusted(y: Float64Array, comps: SeasonComponent[]): Float64Array {
+/** The seasonal sum at positions [0, len), computed once (members read it at every origin and step). */
+function seasonalSum(comps: SeasonComponent[], len: number): Float64Array {
+  const out = new Float64Array(len);
+  for (const c of comps) {
+    const p = c.period;
+    const v = c.values;
+    for (let i = 0, k = 0; i < len; i++) {
+      out[i]! += v[k]!;
+      if (++k === p) k = 0;
+    }
+  }
+  return out;
+}
+
+function adjusted(y: Float64Array, S: Float64Array, comps: SeasonComponent[]): Float64Array {
   if (!comps.length) return y;
   const a = new Float64Array(y.length);
-  for (let i = 0; i < y.length; i++) a[i] = y[i]! - seasonalAt(comps, i);
+  for (let i = 0; i < y.length; i++) a[i] = y[i]! - S[i]!;
   return a;
 }
 
@@ -175,9 +189,10 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
     });
   }
   // Decomposition + ETS / Theta on the seasonally adjusted series.
-  const a = adjusted(y, comps);
+  const S = seasonalSum(comps, y.length + h);
+  const a = adjusted(y, S, comps);
   const fitA = pre.etsA ?? bestEts(a.subarray(fitFrom, train), 0);
-  const seas = (i: number): number => seasonalAt(comps, i);
+  const seas = (i: number): number => S[i]!;
   const label = comps.length ? `stl[${comps.map((c) => c.period).join(',')}]+` : '';
   out.push({
     name: `${label}ets(A,${fitA.trend},N)`,
@@ -279,7 +294,8 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
   const K2 = origins.length;
   // Validation paths, one flat K x h matrix per member (row k = origin k); steps past the end unused.
   // Members emit in origin order (ascending): row k is the k-th emitted path.
-  const paths = valMembers.map(() => new Float64Array(K2 * hv));
+  const flat = new Float64Array(valMembers.length * K2 * hv);
+  const paths = valMembers.map((_, i) => flat.subarray(i * K2 * hv, (i + 1) * K2 * hv));
   valMembers.forEach((m, i) => {
     let k = 0;
     m.run(origins, hv, (_, p) => paths[i]!.set(p, hv * k++));
