@@ -387,6 +387,21 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
   }
   const w = conformalBands({ err, fc: bestPath, lim, K: K2, hv }, mean, { positive, level });
   if (w.kappa) notes.push(`interval widths scale with the forecast level^${w.kappa}`);
+  // The validation forecasts used seasons estimated on the train part, over fewer cycles of the longest
+  // season than the final forecast: their errors carry more seasonal-estimation noise (about sigma^2 / c
+  // for c cycles). The widths are narrowed by that known ratio so the final bands are not too wide.
+  const pLong = valSeasons.length ? valSeasons[valSeasons.length - 1]! : 0;
+  if (pLong) {
+    const cVal = Math.min(Math.floor(train / pLong), 8);
+    const cFin = Math.min(Math.floor(n / pLong), 8);
+    const f = cFin > cVal ? Math.sqrt((1 + 1 / cFin) / (1 + 1 / cVal)) : 1;
+    for (let j = 0; j < h; j++) {
+      w.lo80[j]! *= f;
+      w.hi80[j]! *= f;
+      w.lo95[j]! *= f;
+      w.hi95[j]! *= f;
+    }
+  }
   const lo80 = new Float64Array(h), hi80 = new Float64Array(h), lo95 = new Float64Array(h), hi95 = new Float64Array(h);
   for (let j = 0; j < h; j++) {
     lo80[j] = mean[j]! - w.lo80[j]!;

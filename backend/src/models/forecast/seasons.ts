@@ -102,7 +102,7 @@ export function decompose(y: ArrayLike<number>, periods: number[], o: { offset?:
     if (short) {
       const last = comps[comps.length - 1]!;
       const cycles = Math.min(Math.floor(n / longest), maxCycles);
-      last.values = lowRank(last.values, short, Math.sqrt(residualVar(y, comps, cycles * longest, offset) / cycles), offset);
+      last.values = lowRank(last.values, short, Math.sqrt(residualVar(y, comps, cycles * longest, offset) / cycles));
     }
   }
   return comps;
@@ -137,14 +137,14 @@ function residualVar(y: ArrayLike<number>, comps: SeasonComponent[], span: numbe
  * laid out as a matrix of rows = consecutive short cycles (e.g. 7 days x 24 hours), it keeps only the
  * singular directions above the noise of per-phase means (Gavish & Donoho's hard threshold for a known
  * noise level `noiseSd`). Weekday/weekend shapes are a few such directions; the rest is estimation noise
- * that would otherwise be forecast every week. Values are indexed by absolute position (offset-aware).
+ * that would otherwise be forecast every week.
  */
-export function lowRank(values: Float64Array, q: number, noiseSd: number, offset = 0): Float64Array {
+export function lowRank(values: Float64Array, q: number, noiseSd: number): Float64Array {
   const p = values.length;
   const R = p / q;
   if (!(R >= 2) || !(noiseSd > 0)) return values;
-  // Rows start at absolute phase 0 of the long season, so they line up with the short season's cycles.
-  void offset;
+  // Row a holds phases [a q, (a + 1) q) of the long season: since q divides it, column c is phase c of
+  // the short season in every row.
   const G = new Float64Array(R * R);
   for (let a = 0; a < R; a++) {
     for (let b = a; b < R; b++) {
