@@ -144,32 +144,40 @@ export function lowRank(values: Float64Array, q: number, noiseSd: number): Float
   const R = p / q;
   if (!(R >= 2) || !(noiseSd > 0)) return values;
   // Row a holds phases [a q, (a + 1) q) of the long season: since q divides it, column c is phase c of
-  // the short season in every row.
-  const G = new Float64Array(R * R);
-  for (let a = 0; a < R; a++) {
-    for (let b = a; b < R; b++) {
-      let s = 0;
-      for (let c = 0; c < q; c++) s += values[a * q + c]! * values[b * q + c]!;
-      G[a * R + b] = s;
-      G[b * R + a] = s;
+  // the short season in every row. The eigenvectors are taken of the smaller Gram matrix (A A^T when
+  // R <= q, else A^T A): the same singular values, at (min(R, q))^3 cost.
+  const at = (a: number, c: number): number => values[a * q + c]!;
+  const byRows = R <= q;
+  const s = byRows ? R : q;
+  const t = byRows ? q : R;
+  const el = byRows ? at : (i: number, j: number): number => at(j, i);
+  const G = new Float64Array(s * s);
+  for (let a = 0; a < s; a++) {
+    for (let b = a; b < s; b++) {
+      let sum = 0;
+      for (let c = 0; c < t; c++) sum += el(a, c) * el(b, c);
+      G[a * s + b] = sum;
+      G[b * s + a] = sum;
     }
   }
-  const { vals, vecs } = jacobiEigen(G, R);
-  const rows = Math.min(R, q);
-  const cols = Math.max(R, q);
-  const beta = rows / cols;
+  const { vals, vecs } = jacobiEigen(G, s);
+  const beta = s / t;
   const lambda = Math.sqrt(2 * (beta + 1) + (8 * beta) / (beta + 1 + Math.sqrt(beta * beta + 14 * beta + 1)));
-  const tau = lambda * Math.sqrt(cols) * noiseSd;
+  const tau = lambda * Math.sqrt(t) * noiseSd;
   const keep: number[] = [];
-  for (let i = 0; i < R; i++) if (Math.sqrt(Math.max(0, vals[i]!)) > tau) keep.push(i);
-  if (keep.length === R) return values;
+  for (let i = 0; i < s; i++) if (Math.sqrt(Math.max(0, vals[i]!)) > tau) keep.push(i);
+  if (keep.length === s) return values;
   const out = new Float64Array(p);
-  // Projection onto the kept left singular vectors: out = U_k U_k^T A.
+  // Projection onto the kept singular vectors of the small side: out = U_k U_k^T A (or A V_k V_k^T).
   for (const i of keep) {
-    for (let c = 0; c < q; c++) {
+    for (let c = 0; c < t; c++) {
       let proj = 0;
-      for (let a = 0; a < R; a++) proj += vecs[a * R + i]! * values[a * q + c]!;
-      for (let a = 0; a < R; a++) out[a * q + c]! += vecs[a * R + i]! * proj;
+      for (let a = 0; a < s; a++) proj += vecs[a * s + i]! * el(a, c);
+      for (let a = 0; a < s; a++) {
+        const v = vecs[a * s + i]! * proj;
+        if (byRows) out[a * q + c]! += v;
+        else out[c * q + a]! += v;
+      }
     }
   }
   let mean = 0;
@@ -191,7 +199,8 @@ function jacobiEigen(A0: Float64Array, R: number): { vals: Float64Array; vecs: F
       diag += A[i * R + i]! ** 2;
       for (let j = i + 1; j < R; j++) off += A[i * R + j]! ** 2;
     }
-    if (off <= 1e-22 * diag || off === 0) break;
+    // Eigenvalues are compared with a threshold and used for a projection: 1e-12 relative is plenty.
+    if (off <= 1e-12 * diag || off === 0) break;
     for (let p = 0; p < R; p++) {
       for (let q = p + 1; q < R; q++) {
         const apq = A[p * R + q]!;
@@ -305,7 +314,8 @@ export function findSeasons(y: Float64Array, o: { stepSeconds?: number; hint?: n
     const bar = p === hint ? Math.max(0.05, 1.2 / cycles) : Math.max(0.12, 1.6 / cycles);
     if (explained >= bar) {
       kept.push(p);
-      comps = decompose(y, kept);
+      // The search only needs what the kept seasons explain: no denoising here (it costs more than it changes).
+      comps = decompose(y, kept, { denoise: false });
       notes.push(`season ${p} steps (explains ${(100 * explained).toFixed(0)}% of what remains)`);
     } else if (p === hint) notes.push(`season hint ${p} steps: weak in the data (explains ${(100 * Math.max(0, explained)).toFixed(0)}%), searched beside it`);
   }
