@@ -213,3 +213,13 @@ export function conformalBands(v: ValidationErrors, mean: Float64Array, o: { pos
   }
   return { ...w, kappa };
 }
+
+/**
+ * Ratio of final to validation error spread when seasons are phase means over `cFinal` cycles for the
+ * final forecast but `cVal` for the validation ones: errors are noise (sigma^2) plus the estimate's own
+ * noise (sigma^2 / c), so the spread scales with sqrt(1 + 1/c). 1 when the final has no more cycles.
+ */
+export function seasonNoiseRatio(cVal: number, cFinal: number): number {
+  if (!(cVal >= 1) || !(cFinal > cVal)) return 1;
+  return Math.sqrt((1 + 1 / cFinal) / (1 + 1 / cVal));
+}

@@ -9,7 +9,7 @@
 // decomposition (all seasons) + ETS (N / Ad by AICc), decomposition + Theta, decomposition + drift,
 // decomposition + a robust level (median of the last max(horizon, longest season) adjusted values).
 import { etsPaths, fitEts, type EtsFit } from './ets.js';
-import { conformalBands, select } from './conformal.js';
+import { conformalBands, seasonNoiseRatio, select } from './conformal.js';
 import { decompose, type SeasonComponent } from './seasons.js';
 
 export interface EnsembleResult {
@@ -392,9 +392,7 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
   // for c cycles). The widths are narrowed by that known ratio so the final bands are not too wide.
   const pLong = valSeasons.length ? valSeasons[valSeasons.length - 1]! : 0;
   if (pLong) {
-    const cVal = Math.min(Math.floor(train / pLong), 8);
-    const cFin = Math.min(Math.floor(n / pLong), 8);
-    const f = cFin > cVal ? Math.sqrt((1 + 1 / cFin) / (1 + 1 / cVal)) : 1;
+    const f = seasonNoiseRatio(Math.min(Math.floor(train / pLong), 8), Math.min(Math.floor(n / pLong), 8));
     for (let j = 0; j < h; j++) {
       w.lo80[j]! *= f;
       w.hi80[j]! *= f;
