@@ -3,7 +3,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decompose, lowRank, seasonalAt } from '../../src/models/forecast/seasons.js';
-import { seasonNoiseRatio, select } from '../../src/models/forecast/conformal.js';
+import { conformalBands, seasonNoiseRatio, select } from '../../src/models/forecast/conformal.js';
 import { forecast } from '../../src/models/forecast/forecast.js';
 import { rng } from '../../eval/lib/rng.js';
 
@@ -96,4 +96,25 @@ test('season-estimate noise: bands narrowed only when the final seasons use more
   }
   const cov = inside / total;
   assert.ok(cov > 0.9 && cov < 0.99, `coverage ${cov}`);
+});
+
+test('conformal widths: tail shape pooled over all steps, scale per step (steady with few origins)', () => {
+  // 12 origins x 168 steps (a one-week horizon on hourly data), Gaussian errors whose spread grows with
+  // the step: the 95% half-widths should follow 1.96 sd_j closely at every step, the first ones included
+  // (where a quantile of the ~24 errors of one or two steps alone is mostly noise).
+  const r = rng(17);
+  const K = 12;
+  const hv = 168;
+  const sd = (j: number): number => 1 + j / 40;
+  let worst = 0;
+  for (let rep = 0; rep < 5; rep++) {
+    const err = Float64Array.from({ length: K * hv }, (_, i) => sd(i % hv) * r.gauss());
+    const w = conformalBands({ err, fc: new Float64Array(K * hv).fill(1), lim: new Int32Array(K).fill(hv), K, hv }, new Float64Array(hv).fill(1), { positive: false, level: 1 });
+    for (const j of [0, 1, 2, 5, 20, 80, 167]) {
+      const rel = (w.hi95[j]! + w.lo95[j]!) / 2 / (1.96 * sd(j));
+      worst = Math.max(worst, Math.abs(rel - 1));
+    }
+    assert.ok(w.lo95.every((x, j) => x >= w.lo80[j]! && x > 0));
+  }
+  assert.ok(worst < 0.3, `worst relative error of a 95% half-width ${worst.toFixed(2)}`);
 });
