@@ -278,6 +278,9 @@ export function findSeasons(y: Float64Array, o: { stepSeconds?: number; hint?: n
   const maxP = o.maxPeriod ?? Infinity;
   const kept: number[] = [];
   let comps: SeasonComponent[] = [];
+  // Components of the kept seasons, recomputed only when another candidate needs them (after the last
+  // candidate they would be thrown away).
+  let stale = false;
   const tried = new Set<number>();
   const usable = (p: number): boolean => p >= 2 && p <= maxP && n >= 2 * p && !tried.has(p);
   const queue = [...cands].filter(usable).sort((a, b) => a - b);
@@ -295,6 +298,11 @@ export function findSeasons(y: Float64Array, o: { stepSeconds?: number; hint?: n
     }
     const p = queue.shift()!;
     tried.add(p);
+    if (stale) {
+      // The search only needs what the kept seasons explain: no denoising here (it costs more than it changes).
+      comps = decompose(y, kept, { denoise: false });
+      stale = false;
+    }
     // Remaining series: y minus the seasons kept so far.
     let x = y;
     if (comps.length) {
@@ -314,8 +322,7 @@ export function findSeasons(y: Float64Array, o: { stepSeconds?: number; hint?: n
     const bar = p === hint ? Math.max(0.05, 1.2 / cycles) : Math.max(0.12, 1.6 / cycles);
     if (explained >= bar) {
       kept.push(p);
-      // The search only needs what the kept seasons explain: no denoising here (it costs more than it changes).
-      comps = decompose(y, kept, { denoise: false });
+      stale = true;
       notes.push(`season ${p} steps (explains ${(100 * explained).toFixed(0)}% of what remains)`);
     } else if (p === hint) notes.push(`season hint ${p} steps: weak in the data (explains ${(100 * Math.max(0, explained)).toFixed(0)}%), searched beside it`);
   }
