@@ -15,6 +15,8 @@ export interface SeasonComponent {
   values: Float64Array;
 }
 
+let prefix = new Float64Array(4096);
+
 /** Centred moving average of length p (2 x p for even p), ends held at the nearest full window. */
 export function movingAverage(x: ArrayLike<number>, p: number): Float64Array {
   const n = x.length;
@@ -25,7 +27,10 @@ export function movingAverage(x: ArrayLike<number>, p: number): Float64Array {
     out.fill(n ? s / n : 0);
     return out;
   }
-  const c = new Float64Array(n + 1);
+  // Prefix sums in a scratch buffer reused across calls (this runs several times per series).
+  if (prefix.length < n + 1) prefix = new Float64Array(Math.max(n + 1, 2 * prefix.length));
+  const c = prefix;
+  c[0] = 0;
   for (let i = 0; i < n; i++) c[i + 1] = c[i]! + x[i]!;
   const even = p % 2 === 0;
   const half = Math.floor(p / 2);
