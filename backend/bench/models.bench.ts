@@ -92,23 +92,40 @@ function benchFit(series: number, sample: number, fit: FitFn = forecast): { msPe
   return { msPerSeries: (cpuNow() - t0) / k, sampled: k };
 }
 
-/** Batch throughput: raw (timestamp, value) samples -> cleaned grid -> forecast, many series in one process. */
-function benchBatch(series: number, horizon: number): { perSec: number; perSecV0: number } {
+/**
+ * Batch throughput: raw (timestamp, value) samples -> cleaned grid -> forecast, many series in one process.
+ * Run in 5 rounds of series/5, this version and the previous one interleaved, so load on a shared machine
+ * hits both alike; reported over all rounds and for the fastest round of each (the least disturbed one).
+ */
+function benchBatch(series: number, horizon: number): { perSec: number; perSecV0: number; bestPerSec: number; bestPerSecV0: number } {
   const data = Array.from({ length: 50 }, (_, s) => makeSeries(3000 + s, 2016));
   const ts = Array.from({ length: 2016 }, (_, i) => T0 + i * STEP);
   const items = Array.from({ length: series }, (_, s) => ({ key: `s${s}`, ts, values: data[s % data.length]! }));
   forecastMany(items.slice(0, 5), { horizon });
-  const t0 = cpuNow();
-  const res = forecastMany(items, { horizon });
-  const sec = (cpuNow() - t0) / 1000;
-  if (res.some((r) => !r.ok)) throw new Error('batch bench: a series failed');
-  const t1 = cpuNow();
-  for (const it of items) {
-    const g = cleanSeries(it.ts, it.values);
-    forecastV0(g.values, { horizon, stepSeconds: g.step });
+  const rounds = 5;
+  const per = Math.ceil(series / rounds);
+  let sec = 0;
+  let secV0 = 0;
+  let best = Infinity;
+  let bestV0 = Infinity;
+  for (let r = 0; r < rounds; r++) {
+    const part = items.slice(r * per, (r + 1) * per);
+    const t0 = cpuNow();
+    const res = forecastMany(part, { horizon });
+    const dt = (cpuNow() - t0) / 1000;
+    if (res.some((x) => !x.ok)) throw new Error('batch bench: a series failed');
+    const t1 = cpuNow();
+    for (const it of part) {
+      const g = cleanSeries(it.ts, it.values);
+      forecastV0(g.values, { horizon, stepSeconds: g.step });
+    }
+    const dtV0 = (cpuNow() - t1) / 1000;
+    sec += dt;
+    secV0 += dtV0;
+    best = Math.min(best, dt / part.length);
+    bestV0 = Math.min(bestV0, dtV0 / part.length);
   }
-  const secV0 = (cpuNow() - t1) / 1000;
-  return { perSec: series / sec, perSecV0: series / secV0 };
+  return { perSec: series / sec, perSecV0: series / secV0, bestPerSec: 1 / best, bestPerSecV0: 1 / bestV0 };
 }
 
 function benchGridFit(sample: number): number {
@@ -152,7 +169,7 @@ export default async function modelsBench(): Promise<void> {
   rows.push(['forecast fit on 2,016 points: this version vs the previous one (frozen copy), 500 series', `${cur.msPerSeries.toFixed(2)} ms/series`, '< 5 ms/series', `${v0.msPerSeries.toFixed(2)} ms/series (previous: AICc-chosen ETS + seasonal naive)`, `${(cur.msPerSeries / v0.msPerSeries).toFixed(2)}x the previous time`]);
   for (const h of [12, 288]) {
     const b = benchBatch(500, h);
-    rows.push([`batch (forecastMany: clean + forecast), 500 series x 2,016 points, horizon ${h}`, `${b.perSec.toFixed(0)} series/s`, '>= 500 series/s', `${b.perSecV0.toFixed(0)} series/s (previous version, same loop)`, `${(b.perSec / b.perSecV0).toFixed(2)}x`]);
+    rows.push([`batch (forecastMany: clean + forecast), 500 series x 2,016 points, horizon ${h}: all 5 rounds / fastest round`, `${b.perSec.toFixed(0)} / ${b.bestPerSec.toFixed(0)} series/s`, '>= 500 series/s', `${b.perSecV0.toFixed(0)} / ${b.bestPerSecV0.toFixed(0)} series/s (previous version, interleaved rounds)`, `${(b.perSec / b.perSecV0).toFixed(2)}x / ${(b.bestPerSec / b.bestPerSecV0).toFixed(2)}x`]);
   }
   process.stdout.write(table(['what', 'measured', 'target', 'naive baseline', 'ratio'], rows));
   process.stdout.write(`\n(wall time of the whole bench ${((Date.now() - wall0) / 1000).toFixed(1)} s)\n`);

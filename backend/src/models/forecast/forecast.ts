@@ -62,9 +62,16 @@ const MIN_ENSEMBLE_POINTS = 24;
 /** Longer histories are cut to their most recent part (30 days at 5 minutes). */
 const MAX_POINTS = 8640;
 
+function allFinite(a: Float64Array): boolean {
+  // x - x is 0 for finite x and NaN for +-Infinity and NaN (cheaper than a callback per value).
+  let acc = 0;
+  for (let i = 0; i < a.length; i++) acc += a[i]! - a[i]!;
+  return acc === 0;
+}
+
 function fillNonFinite(values: ArrayLike<number>, notes: string[]): Float64Array {
   // A finite Float64Array is used as it is (the models only read it): no copy per series in a batch.
-  if (values instanceof Float64Array && values.every(Number.isFinite)) return values;
+  if (values instanceof Float64Array && allFinite(values)) return values;
   const y = Float64Array.from(values as ArrayLike<number>);
   let bad = 0;
   let last = -1;

@@ -27,13 +27,25 @@ export function nelderMead(f: (x: Float64Array) => number, x0: ArrayLike<number>
     return p;
   };
   while (evals < maxEvals) {
-    order.sort((a, b) => vals[a]! - vals[b]!);
+    // Insertion sort of d + 1 (<= 7) indices: cheaper than Array.sort with a comparator, called every step.
+    for (let i = 1; i <= d; i++) {
+      const x = order[i]!;
+      let j = i - 1;
+      while (j >= 0 && vals[order[j]!]! > vals[x]!) {
+        order[j + 1] = order[j]!;
+        j--;
+      }
+      order[j + 1] = x;
+    }
     const best = order[0]!;
     const worst = order[d]!;
     const second = order[d - 1]!;
     if (Math.abs(vals[worst]! - vals[best]!) <= tol * (Math.abs(vals[best]!) + 1e-12)) break;
     centroid.fill(0);
-    for (const i of order.slice(0, d)) for (let j = 0; j < d; j++) centroid[j]! += pts[i]![j]! / d;
+    for (let r = 0; r < d; r++) {
+      const p = pts[order[r]!]!;
+      for (let j = 0; j < d; j++) centroid[j]! += p[j]! / d;
+    }
     const xr = trial(-1, pts[worst]!);
     const fr = ev(xr);
     if (fr < vals[best]!) {
@@ -57,7 +69,8 @@ export function nelderMead(f: (x: Float64Array) => number, x0: ArrayLike<number>
         vals[worst] = fc;
       } else {
         // Shrink towards the best point.
-        for (const i of order.slice(1)) {
+        for (let r = 1; r <= d; r++) {
+          const i = order[r]!;
           for (let j = 0; j < d; j++) pts[i]![j] = pts[best]![j]! + 0.5 * (pts[i]![j]! - pts[best]![j]!);
           vals[i] = ev(pts[i]!);
         }

@@ -15,6 +15,8 @@ export interface SeasonComponent {
   values: Float64Array;
 }
 
+let prefix = new Float64Array(4096);
+
 /** Centred moving average of length p (2 x p for even p), ends held at the nearest full window. */
 export function movingAverage(x: ArrayLike<number>, p: number): Float64Array {
   const n = x.length;
@@ -25,7 +27,10 @@ export function movingAverage(x: ArrayLike<number>, p: number): Float64Array {
     out.fill(n ? s / n : 0);
     return out;
   }
-  const c = new Float64Array(n + 1);
+  // Prefix sums in a scratch buffer reused across calls (this runs several times per series).
+  if (prefix.length < n + 1) prefix = new Float64Array(Math.max(n + 1, 2 * prefix.length));
+  const c = prefix;
+  c[0] = 0;
   for (let i = 0; i < n; i++) c[i + 1] = c[i]! + x[i]!;
   const even = p % 2 === 0;
   const half = Math.floor(p / 2);
@@ -72,13 +77,19 @@ function phaseMeans(x: Float64Array, p: number, cycles: number, offset: number, 
  * Components for the given seasons (ascending) on `y`, whose first point sits at absolute position
  * `offset` (so components line up with positions past the end of y).
  */
-export function decompose(y: ArrayLike<number>, periods: number[], o: { offset?: number; maxCycles?: number } = {}): SeasonComponent[] {
+export function decompose(y: ArrayLike<number>, periods: number[], o: { offset?: number; maxCycles?: number; denoise?: boolean } = {}): SeasonComponent[] {
   const offset = o.offset ?? 0;
   const n = y.length;
   const comps: SeasonComponent[] = periods.map((p) => ({ period: p, values: new Float64Array(p) }));
   if (!comps.length) return comps;
   const x = new Float64Array(n);
   const passes = comps.length > 1 ? 2 : 1;
+  const maxCycles = o.maxCycles ?? 8;
+  const longest = periods[periods.length - 1]!;
+  // A season nested in a longer one (24 in 168) is estimated over the same span as the longer one: it
+  // then holds everything the cycles share, and the longer one only how they differ.
+  const nested = (p: number): boolean => p < longest && longest % p === 0 && longest / p <= MAX_ROWS;
+  const denoise = o.denoise ?? true;
   for (let pass = 0; pass < passes; pass++) {
     for (let k = 0; k < comps.length; k++) {
       for (let i = 0; i < n; i++) {
@@ -87,10 +98,146 @@ export function decompose(y: ArrayLike<number>, periods: number[], o: { offset?:
         x[i] = v;
       }
       const p = comps[k]!.period;
-      comps[k]!.values = phaseMeans(x, p, Math.min(Math.floor(n / p), o.maxCycles ?? 8), offset);
+      const span = denoise && nested(p) ? maxCycles * (longest / p) : maxCycles;
+      comps[k]!.values = phaseMeans(x, p, Math.min(Math.floor(n / p), span), offset);
+    }
+  }
+  if (denoise) {
+    const short = periods.find((p) => nested(p));
+    if (short) {
+      const last = comps[comps.length - 1]!;
+      const cycles = Math.min(Math.floor(n / longest), maxCycles);
+      last.values = lowRank(last.values, short, Math.sqrt(residualVar(y, comps, cycles * longest, offset) / cycles));
     }
   }
   return comps;
+}
+
+/** A long season is split into at most this many cycles of a shorter one for low-rank denoising. */
+const MAX_ROWS = 64;
+
+/** Variance of y minus its seasons and a moving average (one longest season), over the last `span` points. */
+function residualVar(y: ArrayLike<number>, comps: SeasonComponent[], span: number, offset: number): number {
+  const n = y.length;
+  const from = Math.max(0, n - span);
+  const x = new Float64Array(n - from);
+  for (let i = from; i < n; i++) {
+    let v = y[i]!;
+    for (const c of comps) v -= c.values[(i + offset) % c.period]!;
+    x[i - from] = v;
+  }
+  const ma = movingAverage(x, comps[comps.length - 1]!.period);
+  let s = 0;
+  let s2 = 0;
+  for (let i = 0; i < x.length; i++) {
+    const r = x[i]! - ma[i]!;
+    s += r;
+    s2 += r * r;
+  }
+  return x.length ? Math.max(0, s2 / x.length - (s / x.length) ** 2) : 0;
+}
+
+/**
+ * Low-rank denoising of a long season's component (what its cycles of a shorter season do not share):
+ * laid out as a matrix of rows = consecutive short cycles (e.g. 7 days x 24 hours), it keeps only the
+ * singular directions above the noise of per-phase means (Gavish & Donoho's hard threshold for a known
+ * noise level `noiseSd`). Weekday/weekend shapes are a few such directions; the rest is estimation noise
+ * that would otherwise be forecast every week.
+ */
+export function lowRank(values: Float64Array, q: number, noiseSd: number): Float64Array {
+  const p = values.length;
+  const R = p / q;
+  if (!(R >= 2) || !(noiseSd > 0)) return values;
+  // Row a holds phases [a q, (a + 1) q) of the long season: since q divides it, column c is phase c of
+  // the short season in every row. The eigenvectors are taken of the smaller Gram matrix (A A^T when
+  // R <= q, else A^T A): the same singular values, at (min(R, q))^3 cost.
+  const at = (a: number, c: number): number => values[a * q + c]!;
+  const byRows = R <= q;
+  const s = byRows ? R : q;
+  const t = byRows ? q : R;
+  const el = byRows ? at : (i: number, j: number): number => at(j, i);
+  const G = new Float64Array(s * s);
+  for (let a = 0; a < s; a++) {
+    for (let b = a; b < s; b++) {
+      let sum = 0;
+      for (let c = 0; c < t; c++) sum += el(a, c) * el(b, c);
+      G[a * s + b] = sum;
+      G[b * s + a] = sum;
+    }
+  }
+  const { vals, vecs } = jacobiEigen(G, s);
+  const beta = s / t;
+  const lambda = Math.sqrt(2 * (beta + 1) + (8 * beta) / (beta + 1 + Math.sqrt(beta * beta + 14 * beta + 1)));
+  const tau = lambda * Math.sqrt(t) * noiseSd;
+  const keep: number[] = [];
+  for (let i = 0; i < s; i++) if (Math.sqrt(Math.max(0, vals[i]!)) > tau) keep.push(i);
+  if (keep.length === s) return values;
+  const out = new Float64Array(p);
+  // Projection onto the kept singular vectors of the small side: out = U_k U_k^T A (or A V_k V_k^T).
+  for (const i of keep) {
+    for (let c = 0; c < t; c++) {
+      let proj = 0;
+      for (let a = 0; a < s; a++) proj += vecs[a * s + i]! * el(a, c);
+      for (let a = 0; a < s; a++) {
+        const v = vecs[a * s + i]! * proj;
+        if (byRows) out[a * q + c]! += v;
+        else out[c * q + a]! += v;
+      }
+    }
+  }
+  let mean = 0;
+  for (let k = 0; k < p; k++) mean += out[k]!;
+  mean /= p;
+  for (let k = 0; k < p; k++) out[k]! -= mean;
+  return out;
+}
+
+/** Eigen-decomposition of a small symmetric matrix (cyclic Jacobi); vecs column i = eigenvector i. */
+function jacobiEigen(A0: Float64Array, R: number): { vals: Float64Array; vecs: Float64Array } {
+  const A = Float64Array.from(A0);
+  const V = new Float64Array(R * R);
+  for (let i = 0; i < R; i++) V[i * R + i] = 1;
+  for (let sweep = 0; sweep < 30; sweep++) {
+    let off = 0;
+    let diag = 0;
+    for (let i = 0; i < R; i++) {
+      diag += A[i * R + i]! ** 2;
+      for (let j = i + 1; j < R; j++) off += A[i * R + j]! ** 2;
+    }
+    // Eigenvalues are compared with a threshold and used for a projection: 1e-12 relative is plenty.
+    if (off <= 1e-12 * diag || off === 0) break;
+    for (let p = 0; p < R; p++) {
+      for (let q = p + 1; q < R; q++) {
+        const apq = A[p * R + q]!;
+        if (apq === 0) continue;
+        const theta = (A[q * R + q]! - A[p * R + p]!) / (2 * apq);
+        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
+        const c = 1 / Math.sqrt(t * t + 1);
+        const s = t * c;
+        for (let k = 0; k < R; k++) {
+          const akp = A[k * R + p]!;
+          const akq = A[k * R + q]!;
+          A[k * R + p] = c * akp - s * akq;
+          A[k * R + q] = s * akp + c * akq;
+        }
+        for (let k = 0; k < R; k++) {
+          const apk = A[p * R + k]!;
+          const aqk = A[q * R + k]!;
+          A[p * R + k] = c * apk - s * aqk;
+          A[q * R + k] = s * apk + c * aqk;
+        }
+        for (let k = 0; k < R; k++) {
+          const vkp = V[k * R + p]!;
+          const vkq = V[k * R + q]!;
+          V[k * R + p] = c * vkp - s * vkq;
+          V[k * R + q] = s * vkp + c * vkq;
+        }
+      }
+    }
+  }
+  const vals = new Float64Array(R);
+  for (let i = 0; i < R; i++) vals[i] = A[i * R + i]!;
+  return { vals, vecs: V };
 }
 
 /** Sum of the components at absolute position i. */
@@ -136,6 +283,9 @@ export function findSeasons(y: Float64Array, o: { stepSeconds?: number; hint?: n
   const maxP = o.maxPeriod ?? Infinity;
   const kept: number[] = [];
   let comps: SeasonComponent[] = [];
+  // Components of the kept seasons, recomputed only when another candidate needs them (after the last
+  // candidate they would be thrown away).
+  let stale = false;
   const tried = new Set<number>();
   const usable = (p: number): boolean => p >= 2 && p <= maxP && n >= 2 * p && !tried.has(p);
   const queue = [...cands].filter(usable).sort((a, b) => a - b);
@@ -153,6 +303,11 @@ export function findSeasons(y: Float64Array, o: { stepSeconds?: number; hint?: n
     }
     const p = queue.shift()!;
     tried.add(p);
+    if (stale) {
+      // The search only needs what the kept seasons explain: no denoising here (it costs more than it changes).
+      comps = decompose(y, kept, { denoise: false });
+      stale = false;
+    }
     // Remaining series: y minus the seasons kept so far.
     let x = y;
     if (comps.length) {
@@ -172,7 +327,7 @@ export function findSeasons(y: Float64Array, o: { stepSeconds?: number; hint?: n
     const bar = p === hint ? Math.max(0.05, 1.2 / cycles) : Math.max(0.12, 1.6 / cycles);
     if (explained >= bar) {
       kept.push(p);
-      comps = decompose(y, kept);
+      stale = true;
       notes.push(`season ${p} steps (explains ${(100 * explained).toFixed(0)}% of what remains)`);
     } else if (p === hint) notes.push(`season hint ${p} steps: weak in the data (explains ${(100 * Math.max(0, explained)).toFixed(0)}%), searched beside it`);
   }
