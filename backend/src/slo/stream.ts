@@ -33,10 +33,10 @@ export interface StreamResult {
  * spinning schedulers fighting over the cores) and a larger GC target (a short-lived checker of a few MB of rules)
  * cut its CPU time by about a quarter. A user's own GOGC / GOMAXPROCS are kept.
  */
-const PROMTOOL_ENV: Record<string, string> = {
+export const promtoolEnv = (): Record<string, string> => ({
   GOMAXPROCS: process.env.GOMAXPROCS ?? '1',
   GOGC: process.env.GOGC ?? '400',
-};
+});
 
 /** Generates every SLO's rule file into `outDir`, promtool-checked, in chunks; nothing is written on failure. */
 export async function generateToDir(slos: SloDef[], outDir: string, o: StreamOptions = {}): Promise<StreamResult> {
@@ -65,7 +65,7 @@ export async function generateToDir(slos: SloDef[], outDir: string, o: StreamOpt
       staged.push(...Object.keys(files));
       const check = (async () => {
         if (o.check !== false) {
-          const r = await promtoolCheckRules(rules.map((n) => join(stage, n)), PROMTOOL_ENV);
+          const r = await promtoolCheckRules(rules.map((n) => join(stage, n)), promtoolEnv());
           if (!r.ok) failed ??= r.output;
         }
         done += part.length;
