@@ -65,12 +65,14 @@ async function streamed(): Promise<void> {
   const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
   const bin = existsSync(tsx) ? tsx : fileURLToPath(new URL('../../node_modules/.bin/tsx', import.meta.url));
   console.log(`\nStreamed CLI path: foresight slo generate --out (load average ${loadavg()[0]!.toFixed(1)} at start)\n`);
-  console.log('| SLOs | exit | wall s | node CPU s | peak RSS MB | target |');
-  console.log('|------|------|--------|------------|-------------|--------|');
+  // The wall time depends on what else the machine runs; CPU seconds (this process, and its promtool children) less so.
+  console.log('| SLOs | exit | wall s | node CPU s | promtool CPU s | peak RSS MB | target |');
+  console.log('|------|------|--------|------------|----------------|-------------|--------|');
   for (const n of [1000, 5000]) {
     const { stdout } = await promisify(execFile)(bin, [child, String(n)], { maxBuffer: 1 << 20 });
-    const r = JSON.parse(stdout.trim().split('\n').pop()!) as { code: number; ms: number; cpuMs: number; maxRssMb: number };
+    const r = JSON.parse(stdout.trim().split('\n').pop()!) as { code: number; ms: number; cpuMs: number; promtoolCpuMs: number | null; maxRssMb: number };
     const target = n === 5000 ? `< 15 s, < 500 MB: ${r.ms < 15000 && r.maxRssMb < 500 ? 'met' : 'NOT met'}` : '';
-    console.log(`| ${n} | ${r.code} | ${(r.ms / 1000).toFixed(1)} | ${(r.cpuMs / 1000).toFixed(1)} | ${r.maxRssMb.toFixed(0)} | ${target} |`);
+    const promtool = r.promtoolCpuMs === null ? 'n/a' : (r.promtoolCpuMs / 1000).toFixed(1); // null: no /proc (JSON has no NaN)
+    console.log(`| ${n} | ${r.code} | ${(r.ms / 1000).toFixed(1)} | ${(r.cpuMs / 1000).toFixed(1)} | ${promtool} | ${r.maxRssMb.toFixed(0)} | ${target} |`);
   }
 }

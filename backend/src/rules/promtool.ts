@@ -9,14 +9,14 @@ export function promtoolPath(): string {
 }
 
 /** Runs promtool with args; resolves with exit status and combined output, rejects only if it cannot start. */
-export function runPromtool(args: string[], timeoutMs = 120_000): Promise<PromtoolResult> {
-  return runTool({ name: 'promtool', bin: promtoolPath(), missingHint: "install prometheus' promtool or set FORESIGHT_PROMTOOL" }, args, timeoutMs);
+export function runPromtool(args: string[], timeoutMs = 120_000, env?: Record<string, string>): Promise<PromtoolResult> {
+  return runTool({ name: 'promtool', bin: promtoolPath(), missingHint: "install prometheus' promtool or set FORESIGHT_PROMTOOL" }, args, timeoutMs, env);
 }
 
-/** `promtool check rules FILE…`. An empty list is trivially ok. */
-export async function promtoolCheckRules(files: string[]): Promise<PromtoolResult> {
+/** `promtool check rules FILE…`. An empty list is trivially ok. `env`: extra environment for promtool. */
+export async function promtoolCheckRules(files: string[], env?: Record<string, string>): Promise<PromtoolResult> {
   if (files.length === 0) return { ok: true, output: '' };
-  return runPromtool(['check', 'rules', ...files]);
+  return runPromtool(['check', 'rules', ...files], 120_000, env);
 }
 
 /** `promtool test rules TEST_FILE…` (unit tests of alerting/recording rules). */

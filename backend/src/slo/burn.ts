@@ -28,11 +28,26 @@ export type BurnTier = Omit<BurnCondition, 'factor'>;
 
 /** The conditions for a period: the workbook's tiers, or the given ones (e.g. from a Sloth AlertWindows file). */
 export function burnConditions(periodDays: number, tiers: readonly BurnTier[] = TIERS): BurnCondition[] {
-  return tiers.map((t) => ({ ...t, factor: Number(num((t.budgetFraction * periodDays * 24) / t.longHours)) }));
+  // Memoized per tier list and period (a big spec has thousands of SLOs and a handful of periods); copies are
+  // returned so a caller can never change the cached ones.
+  let byDays = conditionCache.get(tiers);
+  if (!byDays) conditionCache.set(tiers, (byDays = new Map()));
+  let conds = byDays.get(periodDays);
+  if (!conds) byDays.set(periodDays, (conds = tiers.map((t) => ({ ...t, factor: Number(num((t.budgetFraction * periodDays * 24) / t.longHours)) }))));
+  return conds.map((c) => ({ ...c }));
 }
+const conditionCache = new WeakMap<readonly BurnTier[], Map<number, BurnCondition[]>>();
 
 /** Windows needing an error-ratio rule: the standard ones plus any the tiers use, shortest first. */
 export function sliWindows(tiers?: readonly BurnTier[]): string[] {
+  const key = tiers ?? TIERS;
+  let w = windowCache.get(key);
+  if (!w) windowCache.set(key, (w = computeSliWindows(tiers)));
+  return [...w];
+}
+const windowCache = new WeakMap<readonly BurnTier[], string[]>();
+
+function computeSliWindows(tiers?: readonly BurnTier[]): string[] {
   const all = new Set<string>(SLI_WINDOWS);
   for (const t of tiers ?? []) all.add(t.short).add(t.long);
   const secs = (w: string): number => {

@@ -1,8 +1,8 @@
 // SLO → Prometheus rule groups (Sloth-compatible names and labels), one file per SLO.
-import { stringify } from 'yaml';
 import { burnConditions, sliWindows, type BurnCondition } from './burn.js';
 import type { Labels, SloDef, TierOptions } from './model.js';
 import { num } from './promql.js';
+import { emitRuleGroups } from './rule-yaml.js';
 import { compileSli, noDataQuery } from './sli.js';
 
 export interface RecordingRule {
@@ -284,8 +284,8 @@ export function sloGroups(slo: SloDef, o: GenerateOptions = {}): RuleGroup[] {
 }
 
 export function rulesYaml(groups: RuleGroup[], header?: string): string {
-  // No anchors/aliases: rule files are read by people and by tools that do not resolve YAML aliases.
-  const body = stringify({ groups }, { lineWidth: 0, aliasDuplicateObjects: false });
+  // Our own emitter (no anchors/aliases, fixed key order): the `yaml` library's took most of a large generate.
+  const body = emitRuleGroups(groups);
   return header ? `${header.split('\n').map((l) => `# ${l}`.trimEnd()).join('\n')}\n${body}` : body;
 }
 

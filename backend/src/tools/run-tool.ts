@@ -16,9 +16,10 @@ export interface ToolSpec {
   missingHint: string;
 }
 
-export function runTool(tool: ToolSpec, args: string[], timeoutMs: number): Promise<ToolResult> {
+/** `env`: extra environment variables for the tool (added to this process's). */
+export function runTool(tool: ToolSpec, args: string[], timeoutMs: number, env?: Record<string, string>): Promise<ToolResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(tool.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(tool.bin, args, { stdio: ['ignore', 'pipe', 'pipe'], ...(env ? { env: { ...process.env, ...env } } : {}) });
     let output = '';
     child.stdout.on('data', (d: Buffer) => (output += d.toString()));
     child.stderr.on('data', (d: Buffer) => (output += d.toString()));

@@ -2,7 +2,7 @@
 // error, and nothing written to --out when any chunk fails promtool.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFile } from 'node:child_process';
@@ -64,4 +64,25 @@ test('a chunk promtool rejects leaves the output directory untouched (no half-wr
   assert.match(r.output, /range vector/);
   assert.deepEqual(readdirSync(out), [], 'neither the good chunk nor the staging directory remain');
   assert.deepEqual(seen.sort((a, b) => a - b), [2, 4]);
+});
+
+test('the chunk checks run promtool single-threaded with a larger GC target, unless the user set GOMAXPROCS / GOGC', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'slo-stream-'));
+  const saved = { FORESIGHT_PROMTOOL: process.env.FORESIGHT_PROMTOOL, GOGC: process.env.GOGC, GOMAXPROCS: process.env.GOMAXPROCS };
+  t.after(() => {
+    for (const [k, v] of Object.entries(saved)) if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+    rmSync(dir, { recursive: true, force: true });
+  });
+  // A stand-in promtool that records the environment it was started with and accepts everything.
+  const seen = join(dir, 'env.txt');
+  writeFileSync(join(dir, 'promtool'), `#!/bin/sh\necho "$GOMAXPROCS $GOGC" >> ${JSON.stringify(seen)}\n`, { mode: 0o755 });
+  process.env.FORESIGHT_PROMTOOL = join(dir, 'promtool');
+  delete process.env.GOMAXPROCS;
+  delete process.env.GOGC;
+  const { slos } = loadSpecsOrThrow([{ file: 'spec.yml', text: benchSpec(2) }]);
+  assert.equal((await generateToDir(slos, join(dir, 'a'))).ok, true);
+  process.env.GOGC = '100';
+  assert.equal((await generateToDir(slos, join(dir, 'b'))).ok, true);
+  assert.equal(readFileSync(seen, 'utf8'), '1 400\n1 100\n');
 });

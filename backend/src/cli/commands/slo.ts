@@ -19,7 +19,7 @@ const USAGE = `usage: foresight slo <validate|generate|test|apply|budget> --inpu
                            push the groups to a Mimir/Cortex ruler instead of files
   budget --prometheus URL  error budget per SLO from Prometheus (--json for the full report)
 options: --default-window 30d (Sloth specs have none)  --interval 30s (rule group interval)  --json
-         --max-input-mb 32 (refuse larger inputs)  --chunk 250 (SLOs per promtool check while generating to --out)`;
+         --max-input-mb 32 (refuse larger inputs)  --chunk 500 (SLOs per promtool check while generating to --out)`;
 
 export async function run(argv: string[]): Promise<number> {
   const [sub, ...rest] = argv;
@@ -44,7 +44,7 @@ export async function run(argv: string[]): Promise<number> {
         tests: { type: 'boolean', default: false },
         json: { type: 'boolean', default: false },
         'max-input-mb': { type: 'string', default: '32' },
-        chunk: { type: 'string', default: '250' },
+        chunk: { type: 'string', default: '500' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       allowPositionals: true,
