@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { forecast, fitEts, etsPredict, findSeasons, forecastSeries, forecastMany, ForecastInputError } from '../../src/models/forecast/index.js';
 import { rng } from '../../eval/lib/rng.js';
 import { cleanSeries } from '../../src/models/series/clean.js';
+import { conformalBands } from '../../src/models/forecast/conformal.js';
 
 function allFinite(...arrs: Float64Array[]): boolean {
   return arrs.every((a) => a.every((v) => Number.isFinite(v)));
@@ -201,4 +202,31 @@ test('series path: a single row needs a step; batch: one bad series does not sto
   assert.equal(irregular.grid.report.interpolated, 1);
   const b = res[2]!;
   assert.ok(b.ok && b.result.grid.step === 300 && Math.abs(b.result.forecast.mean[0]! - 300) < 3);
+});
+
+test('intervals: errors growing faster than the level (spiky latency) get bands scaled by level^1.5', () => {
+  // Validation errors whose spread is level^1.5 at forecast levels 1..10; fresh errors at level 10 and
+  // at level 1 must both be covered about 95% of the time (a level^1 band is too narrow at the top).
+  const r = rng(15);
+  const K = 400;
+  const hv = 3;
+  const err = new Float64Array(K * hv);
+  const fc = new Float64Array(K * hv);
+  for (let i = 0; i < K * hv; i++) {
+    fc[i] = 1 + 9 * r();
+    err[i] = r.gauss() * fc[i]! ** 1.5;
+  }
+  const bandAt = (level: number) =>
+    conformalBands({ err, fc, lim: new Int32Array(K).fill(hv), K, hv }, new Float64Array(hv).fill(level), { positive: true, level: 5 });
+  assert.equal(bandAt(5).kappa, 1.5);
+  for (const level of [1, 10]) {
+    const w = bandAt(level);
+    let inside = 0;
+    const m = 4000;
+    for (let i = 0; i < m; i++) {
+      const e = r.gauss() * level ** 1.5;
+      if (e >= -w.lo95[i % hv]! && e <= w.hi95[i % hv]!) inside++;
+    }
+    assert.ok(inside / m > 0.92 && inside / m < 0.98, `95% coverage at level ${level}: ${inside / m}`);
+  }
 });
