@@ -230,3 +230,15 @@ test('intervals: errors growing faster than the level (spiky latency) get bands 
     assert.ok(inside / m > 0.92 && inside / m < 0.98, `95% coverage at level ${level}: ${inside / m}`);
   }
 });
+
+test('ensemble: a long horizon is still validated on at least 14 rolling origins', () => {
+  // One week of 5-minute points, forecast one day ahead: the combination and the interval tails are chosen
+  // on >= 14 origins (12 gave unsteady choices at 1 d in eval/forecast.eval.ts).
+  const r = rng(20);
+  const y = Array.from({ length: 2016 }, (_, i) => 100 + 20 * Math.sin((2 * Math.PI * i) / 288) + 3 * r.gauss());
+  const f = forecast(y, { horizon: 288, stepSeconds: 300 });
+  const note = f.notes.find((x) => /rolling origins/.test(x));
+  const m = note && /chosen on (\d+) rolling origins/.exec(note);
+  assert.ok(m, `no origins note in ${JSON.stringify(f.notes)}`);
+  assert.ok(Number(m[1]) >= 14, note);
+});
