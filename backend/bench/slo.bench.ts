@@ -59,7 +59,7 @@ export default async function (): Promise<void> {
   await streamed();
 }
 
-/** The CLI's streamed generate (chunks of 250, promtool-checked, written to --out), one fresh process per size. */
+/** The CLI's streamed generate (chunks of 500, promtool-checked, written to --out), one fresh process per size. */
 async function streamed(): Promise<void> {
   const child = fileURLToPath(new URL('./slo-generate-child.ts', import.meta.url));
   const tsx = fileURLToPath(new URL('../node_modules/.bin/tsx', import.meta.url));
