@@ -188,7 +188,7 @@ if (stack.companion) {
     try {
       await waitReady(host, `${hostUrl}/healthz`, 60_000);
       host.keepAlive((line) => say(`  [${new Date().toTimeString().slice(0, 8)}] ${'plugin host'.padEnd(12)} ${line}`), () => waitReady(host, `${hostUrl}/healthz`, 60_000));
-      say(`  Plugin host    ${hostUrl}/?view=page/overview   (panels: ?view=panel/slo|health|capacity|rootcause)`);
+      say(`  Plugin host    ${hostUrl}/a/foresight-foresight-app/overview   (dashboards: ${hostUrl}/d/foresight-overview; panels: ?view=panel/slo|health|capacity|rootcause)`);
     } catch (err) {
       say(`  Plugin host    failed to start: ${String(err.message).split('\n')[0]}`);
       host = undefined;
