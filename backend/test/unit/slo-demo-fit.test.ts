@@ -39,7 +39,7 @@ const sum = (samples: MetricSample[], name: string, match: Matcher): number =>
   samples.filter((s) => s.name === name && match(s.labels)).reduce((a, s) => a + s.value, 0);
 
 /** Bad and total event counts (cumulative) of an SLI at one scrape; undefined when the workload has no such series. */
-function counts(slo: SloDef, samples: MetricSample[]): { bad: number; total: number } | undefined {
+function counts(slo: SloDef, samples: MetricSample[]): { bad: number; total: number; gauge?: boolean } | undefined {
   const sli = slo.sli;
   const count = (q: string): number | undefined => {
     const s = selector(q);
@@ -64,7 +64,14 @@ function counts(slo: SloDef, samples: MetricSample[]): { bad: number; total: num
     const total = sum(samples, s.name, le('+Inf'));
     return { bad: total - sum(samples, s.name, le(String(sli.threshold))), total };
   }
-  return undefined; // native histograms and probes: the demo has no such series under these selectors
+  if (sli.kind === 'availability') {
+    // A 0/1 gauge: each sample is one event (summed over the series the selector matches), counted up by the caller.
+    const s = selector(`${sli.metric}${sli.selector}`);
+    const matched = samples.filter((x) => x.name === s.name && s.match(x.labels));
+    if (!matched.length) return undefined;
+    return { bad: matched.filter((x) => x.value < 1).length, total: matched.length, gauge: true };
+  }
+  return undefined; // native histograms: the demo exposes classic histograms only
 }
 
 for (const seed of [1, 2]) {
@@ -78,7 +85,12 @@ for (const seed of [1, 2]) {
       const samples = sim.metrics().flatMap((f) => f.samples);
       for (const slo of slos) {
         const c = counts(slo, samples);
-        if (c) series.set(slo.id, [...(series.get(slo.id) ?? []), c]);
+        if (!c) continue;
+        const prev = series.get(slo.id) ?? [];
+        // Gauge SLIs give this scrape's events; accumulate them like the counters' running totals.
+        const last = prev.at(-1);
+        const point = c.gauge ? { bad: (last?.bad ?? 0) + c.bad, total: (last?.total ?? 0) + c.total } : c;
+        series.set(slo.id, [...prev, point]);
       }
     }
     assert.deepEqual([...series.keys()].sort(), [
@@ -87,6 +99,7 @@ for (const seed of [1, 2]) {
       'checkout-requests-availability',
       'frontend-latency-500ms',
       'payments-payments-success-0',
+      'payments-probe-availability',
       'queue-raw-error-ratio',
     ]);
     const report: string[] = [];
