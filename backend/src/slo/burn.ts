@@ -42,14 +42,14 @@ const conditionCache = new WeakMap<readonly BurnTier[], Map<number, BurnConditio
 export function sliWindows(tiers?: readonly BurnTier[]): string[] {
   const key = tiers ?? TIERS;
   let w = windowCache.get(key);
-  if (!w) windowCache.set(key, (w = computeSliWindows(tiers)));
+  if (!w) windowCache.set(key, (w = computeSliWindows(key)));
   return [...w];
 }
 const windowCache = new WeakMap<readonly BurnTier[], string[]>();
 
-function computeSliWindows(tiers?: readonly BurnTier[]): string[] {
+function computeSliWindows(tiers: readonly BurnTier[]): string[] {
   const all = new Set<string>(SLI_WINDOWS);
-  for (const t of tiers ?? []) all.add(t.short).add(t.long);
+  for (const t of tiers) all.add(t.short).add(t.long);
   const secs = (w: string): number => {
     let total = 0;
     for (const m of w.matchAll(/(\d+)(ms|s|m|h|d|w|y)/g)) total += Number(m[1]) * ({ ms: 0.001, s: 1, m: 60, h: 3600, d: 86400, w: 604800, y: 31536000 } as Record<string, number>)[m[2]!]!;

@@ -10,7 +10,7 @@
 // decomposition + a robust level (median of the last max(horizon, longest season) adjusted values).
 import { etsPaths, fitEts, type EtsFit } from './ets.js';
 import { conformalBands, seasonNoiseRatio, select } from './conformal.js';
-import { decompose, type SeasonComponent } from './seasons.js';
+import { decompose, seasonalSum, type SeasonComponent } from './seasons.js';
 
 export interface EnsembleResult {
   mean: Float64Array;
@@ -106,20 +106,6 @@ function thetaRunner(a: Float64Array, fitFrom: number, th: { alpha: number; drif
       if (i < a.length) l += alpha * (a[i]! - l);
     }
   };
-}
-
-/** The seasonal sum at positions [0, len), computed once (members read it at every origin and step). */
-function seasonalSum(comps: SeasonComponent[], len: number): Float64Array {
-  const out = new Float64Array(len);
-  for (const c of comps) {
-    const p = c.period;
-    const v = c.values;
-    for (let i = 0, k = 0; i < len; i++) {
-      out[i]! += v[k]!;
-      if (++k === p) k = 0;
-    }
-  }
-  return out;
 }
 
 function adjusted(y: Float64Array, S: Float64Array, comps: SeasonComponent[]): Float64Array {

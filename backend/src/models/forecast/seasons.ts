@@ -247,6 +247,20 @@ export function seasonalAt(comps: SeasonComponent[], i: number): number {
   return s;
 }
 
+/** The seasonal sum at positions [0, len), computed once for callers that read it at every position. */
+export function seasonalSum(comps: SeasonComponent[], len: number): Float64Array {
+  const out = new Float64Array(len);
+  for (const c of comps) {
+    const p = c.period;
+    const v = c.values;
+    for (let i = 0, k = 0; i < len; i++) {
+      out[i]! += v[k]!;
+      if (++k === p) k = 0;
+    }
+  }
+  return out;
+}
+
 function residualVariance(x: Float64Array, p: number, comp: Float64Array | null, ma: Float64Array): number {
   let s = 0;
   let s2 = 0;
@@ -311,8 +325,9 @@ export function findSeasons(y: Float64Array, o: { stepSeconds?: number; hint?: n
     // Remaining series: y minus the seasons kept so far.
     let x = y;
     if (comps.length) {
+      const S = seasonalSum(comps, n);
       x = new Float64Array(n);
-      for (let i = 0; i < n; i++) x[i] = y[i]! - seasonalAt(comps, i);
+      for (let i = 0; i < n; i++) x[i] = y[i]! - S[i]!;
     }
     const cycles = Math.min(Math.floor(n / p), 8);
     // One moving average of the last `cycles` cycles serves the component and both variances.
