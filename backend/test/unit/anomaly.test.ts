@@ -336,3 +336,41 @@ test('anomalies of one component that overlap in time form one finding', () => {
   assert.deepEqual(first.detectors.sort(), ['drift', 'point']);
   assert.equal(first.end, 1600);
 });
+
+/** Poisson count (Knuth), seeded. */
+function poisson(r: () => number, lam: number): number {
+  let k = 0;
+  let p = Math.exp(-lam);
+  let s = p;
+  const u = r();
+  while (u > s) {
+    k++;
+    p *= lam / k;
+    s += p;
+  }
+  return k;
+}
+
+test('a start of near-equal values does not leave the scale too small: an error ratio of small counts (0, 1/900, 2/910, ...) started at any time of day raises no episode', () => {
+  // A ratio of small counts over a 45 s rate window at a 15 s step, primed with 2 h and a 585 s warm-up (as
+  // the companion does). Its first windows hold one error each, so the first values differ by ~1e-6 (1/903 vs
+  // 1/905) while the series moves by ~1e-3. The scale was learned clipped at 4x a scale starting from 0 and
+  // was still 100x too small when scoring began: the first scored point opened an episode whose model, frozen,
+  // never learned its noise (the drift test kept it open for the whole 2 h; 13 of 24 starts did so).
+  const bad: string[] = [];
+  for (let h = 0; h < 24; h++) {
+    const r = rng(100 + h);
+    const n = 2 * 240 + 3;
+    const req = Array.from({ length: n }, () => Math.round(300 + 10 * r.gauss()));
+    const err = Array.from({ length: n }, (_, i) => (i < 6 ? (i % 3 === 0 ? 1 : 0) : poisson(r, 0.3)));
+    const d = new OnlineAnomalyDetector({ warmupSeconds: 585 });
+    let inEpisode = 0;
+    for (let i = 3; i < n; i++) {
+      const e = err[i]! + err[i - 1]! + err[i - 2]!;
+      const q = req[i]! + req[i - 1]! + req[i - 2]!;
+      if (d.update(T0 + h * 3600 + 420 + i * 15, e / q).anomaly) inEpisode++;
+    }
+    if (inEpisode > 12) bad.push(`start ${h}:07 UTC: ${inEpisode} of ${n - 3} points in an episode`);
+  }
+  assert.deepEqual(bad, []);
+});

@@ -424,6 +424,11 @@ export class OnlineAnomalyDetector {
     this.lastScale = sc;
     const warm = t - this.t0 < o.warmupSeconds;
     const step = this.step > 0 ? this.step : 1;
+    // The scale is learned unclipped over the first MIN_POINTS points (a plain mean |residual|): clipped at
+    // CLIP x a scale that starts at 0, it grew by at most ~2x a point, so a start of a few equal values
+    // (ratios of small counts: 1/1000, 1/1001, ...) left it 100x too small when scoring began, the first
+    // scored point opened an episode, and the frozen model never learned its noise (e2e, issue 13).
+    const young = this.n <= MIN_POINTS;
 
     let wPoint = 0;
     let wDrift = 0;
@@ -520,7 +525,9 @@ export class OnlineAnomalyDetector {
     // A residual far outside the noise (>= GROSS_Z scales) enters the record only when it opened an
     // episode: a jump ramping in over a few points (a rate() window) would otherwise teach the record
     // its own first steps and never be gross.
-    if (this.lastAlarm || (!this.episode && !(sc > 0 && (r < 0 ? -r : r) >= GROSS_Z * TIE * sc))) {
+    // Until the scale is established (the first MIN_POINTS points, which are not scored) every residual
+    // enters: a scale still near 0 would call each of them gross and keep the record at 0.
+    if (young || this.lastAlarm || (!this.episode && !(sc > 0 && (r < 0 ? -r : r) >= GROSS_Z * TIE * sc))) {
       // The record of residuals learns every normal point and an episode's first one (as the tail does),
       // so a kind of jump that keeps coming stops being gross.
       const ar = r < 0 ? -r : r;
@@ -562,7 +569,7 @@ export class OnlineAnomalyDetector {
       const aL = Math.min(1, dt / o.levelSeconds) || 0;
       this.level += aL * rc;
       const ar = r0 < 0 ? -r0 : r0;
-      this.scale += aS * ((s0 > 0 && ar > CLIP * s0 ? CLIP * s0 : ar) * SQRT_HALF_PI - this.scale);
+      this.scale += aS * ((!young && s0 > 0 && ar > CLIP * s0 ? CLIP * s0 : ar) * SQRT_HALF_PI - this.scale);
       const cm = MSE_CLIP * s0;
       const em = s0 > 0 ? (r0 > cm ? cm : r0 < -cm ? -cm : r0) : r0;
       const e2 = em * em;
@@ -600,7 +607,7 @@ export class OnlineAnomalyDetector {
         pr.pBits[b] = round24(pr.pBits[b]!);
       }
       const ar = rk < 0 ? -rk : rk;
-      const arc = sk > 0 && ar > CLIP * sk ? CLIP * sk : ar;
+      const arc = !young && sk > 0 && ar > CLIP * sk ? CLIP * sk : ar;
       pr.scale += aS * (arc * SQRT_HALF_PI - pr.scale);
       const span = pr.m.length * pr.mWidth;
       const seenM = Math.floor((t - this.t0) / span);
