@@ -3,7 +3,8 @@
 // Model: expected(t) = level(t) + the seasonal profiles found to help (hourly, daily, weekly).
 //  - Profiles are learned at the data's resolution from the first point on (hourly: buckets of
 //    max(step, 1 min); daily: max(step, 5 min); weekly: 1 h). A profile is used only once it has seen
-//    1.5 of its cycles AND predicts better than without it (EW squared error < 0.7x, over one cycle),
+//    1.5 of its cycles AND predicts better than without it (squared error < 0.7x the level-only model's
+//    on the same points, from its second cycle on, both clipped at 5 of its scales),
 //    so seasons are found from the data: none, one or several.
 //  - Scale: robust EW of |residual| times, for a seasonal model, its phase's factor (|residual| in that
 //    5 min of the hour / hour of the day over the overall scale, learned over a week: a square wave whose
@@ -27,7 +28,8 @@
 //  - Sensitivity: high / medium / low alarm at W >= 1 day / 1 week / 30 days, i.e. about one false
 //    alarm per series-day / -week / -month on data that behaves as it did.
 //  - Warm-up is time: for `warmupSeconds` (default 1 day) only gross deviations alarm (W is divided by
-//    100) and no season is used; the robust level/scale test runs from the 10th point.
+//    100) and no season is used; the robust level/scale test runs from the 10th point (the scale is a
+//    plain mean |residual| until then).
 //  - Events: an episode opens when the score reaches the sensitivity for `minDurationSeconds`
 //    (default 0: at once), `alarm` is true on its first point only, `anomaly` while it lasts; it closes
 //    after `closeAfterSeconds` (default 10 min) below a lower threshold (W < 1/100 of the alarm's).
@@ -191,6 +193,8 @@ interface Profile {
   level: number;
   scale: number;
   mse: number;
+  /** The level-only model's error over the same points, with the same weights and clip as `mse` (paired comparison). */
+  base: number;
   /** Scale by phase: |residual| in this phase bucket over `scale`, fixed point (MULT_ONE = 1x). */
   m: Uint16Array;
   /** Width (s) of a phase bucket of `m`. */
@@ -229,7 +233,7 @@ export interface AnomalyState {
   bN: number;
   nBlocks: number;
   sel: number;
-  profiles: { period: number; width: number; p: string; level: number; scale: number; mse: number; m?: string }[];
+  profiles: { period: number; width: number; p: string; level: number; scale: number; mse: number; m?: string; b?: number }[];
 }
 
 function newTail(): Float64Array {
@@ -342,7 +346,7 @@ export class OnlineAnomalyDetector {
       if (c.name === 'daily+weekly' && on < 0) continue;
       const mWidth = multWidth(c.period, step);
       const p = new Float32Array(B);
-      this.profiles.push({ period: c.period, width, eta: c.eta, tau: c.tau, on, p, pBits: new Uint32Array(p.buffer), level: this.level, scale: 0, mse: 0, m: newMult(c.period, mWidth), mWidth });
+      this.profiles.push({ period: c.period, width, eta: c.eta, tau: c.tau, on, p, pBits: new Uint32Array(p.buffer), level: this.level, scale: 0, mse: 0, base: 0, m: newMult(c.period, mWidth), mWidth });
     }
   }
 
@@ -559,6 +563,8 @@ export class OnlineAnomalyDetector {
     // every edge of a square wave never pays for those edges and a season that predicts them is never chosen.
     const cF = MSE_CLIP * sc;
     const eF = frozen > -2 && sc > 0 ? (r > cF ? cF : r < -cF ? -cF : r) : 0;
+    // The level-only model's residual, for the seasons' paired comparison (clipped as each season clips its own).
+    const rL = x - this.level;
     if (frozen === -1) this.mse += aM * (eF * eF - this.mse);
     if (frozen !== -1) {
       const r0 = x - this.level;
@@ -580,6 +586,8 @@ export class OnlineAnomalyDetector {
       if (k === frozen) {
         if (this.lastAlarm && sc > 0) this.learnTail(k + 1, r / sc); // an episode's first point is learned once
         this.profiles[k]!.mse += aM * (eF * eF - this.profiles[k]!.mse);
+        const eL = sc > 0 ? (rL > cF ? cF : rL < -cF ? -cF : rL) : rL;
+        this.profiles[k]!.base += aM * (eL * eL - this.profiles[k]!.base);
         continue;
       }
       const pr = this.profiles[k]!;
@@ -628,23 +636,30 @@ export class OnlineAnomalyDetector {
         const a = dt / since;
         const cm = MSE_CLIP * sk;
         const em = sk > 0 ? (rk > cm ? cm : rk < -cm ? -cm : rk) : rk;
-        pr.mse += (a > aM ? (a < 1 ? a : 1) : aM) * (em * em - pr.mse);
+        const w = a > aM ? (a < 1 ? a : 1) : aM;
+        pr.mse += w * (em * em - pr.mse);
+        const eL = sk > 0 ? (rL > cm ? cm : rL < -cm ? -cm : rL) : rL;
+        pr.base += w * (eL * eL - pr.base);
       }
     }
     // Model choice: the seasonal candidate with the lowest error once it has seen 1.5 cycles, if it beats
-    // the level-only model by 30% (and the current choice by 10%).
+    // the level-only model by 30% on the same points (and the current choice by 10%).
     if (!warm && !this.episode) {
       let best = -1;
-      let bestMse = 0.7 * this.mse;
+      // Each season is judged against the level-only model on the same points (`base`): the level-only
+      // error is an EW over a day from the first point, the season's a mean over its cycles since the
+      // first, and on a zero-heavy series a spike or two in one and not the other chose a season that had
+      // learned one spike as its profile (alarms each hour where the spike did not recur).
+      let bestMse = Infinity;
       this.profiles.forEach((pr, k) => {
-        if (t - this.t0 >= 1.5 * pr.period && pr.mse < bestMse) {
+        if (t - this.t0 >= 1.5 * pr.period && pr.mse < 0.7 * pr.base && pr.mse < bestMse) {
           best = k;
           bestMse = pr.mse;
         }
       });
       if (best !== this.sel) {
-        const cur = this.sel < 0 ? this.mse : this.profiles[this.sel]!.mse;
-        if (bestMse < 0.9 * cur || (this.sel >= 0 && cur > 0.7 * this.mse)) this.sel = best;
+        const cur = this.sel < 0 ? Infinity : this.profiles[this.sel]!.mse;
+        if (bestMse < 0.9 * cur || (this.sel >= 0 && cur > 0.7 * this.profiles[this.sel]!.base)) this.sel = best;
       }
     }
     return score;
@@ -743,7 +758,7 @@ export class OnlineAnomalyDetector {
       v: 2, opts: optsDiff(this.o), n: this.n, t0: this.t0, lastT: this.lastT, step: this.step, lastX: this.lastX, level: this.level, mse: this.mse, rFast: this.rFast, lrv: this.lrv, bSum: this.bSum, bN: this.bN, nBlocks: this.nBlocks, sel: this.sel,
       scale: this.scale, quantum: this.quantum, medDiff: this.medDiff, flatSince: this.flatSince, peak: this.peak, ref: this.ref, tail: b64(this.tail),
       cusPos: this.cusPos, cusNeg: this.cusNeg, episode: this.episode, episodeStart: this.episodeStart, aboveSince: this.aboveSince, belowSince: this.belowSince,
-      profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: pack24(p.pBits), level: p.level, scale: p.scale, mse: p.mse, m: b64(p.m) })),
+      profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: pack24(p.pBits), level: p.level, scale: p.scale, mse: p.mse, m: b64(p.m), b: p.base })),
     };
   }
 
@@ -783,7 +798,7 @@ export class OnlineAnomalyDetector {
       const m = newMult(p.period, mWidth);
       // (states saved before the scale by phase existed: every factor 1)
       if (p.m !== undefined) new Uint8Array(m.buffer).set(Buffer.from(p.m, 'base64').subarray(0, m.byteLength));
-      return { period: p.period, width: p.width, eta: def.eta, tau: def.tau, on: -1, p: arr, pBits: new Uint32Array(arr.buffer), level: p.level, scale: p.scale, mse: p.mse, m, mWidth };
+      return { period: p.period, width: p.width, eta: def.eta, tau: def.tau, on: -1, p: arr, pBits: new Uint32Array(arr.buffer), level: p.level, scale: p.scale, mse: p.mse, base: p.b ?? s.mse, m, mWidth };
     });
     const daily = this.profiles.findIndex((p) => p.period === 86_400);
     for (const p of this.profiles) if (p.period === 7 * 86_400) p.on = daily;
@@ -835,6 +850,7 @@ function parseState(x: unknown): AnomalyState {
     if (typeof q !== 'object' || q === null || !CANDIDATES.some((s) => s.period === q.period) || typeof q.p !== 'string' || typeof q.width !== 'number' || typeof q.level !== 'number' || typeof q.scale !== 'number' || typeof q.mse !== 'number') {
       bad(`profiles[${i}]`, 'must be {period, width, p, level, scale, mse}');
     }
+    if (q.b !== undefined && !(typeof q.b === 'number' && Number.isFinite(q.b) && q.b >= 0)) bad(`profiles[${i}].b`, 'must be a finite number >= 0');
     const pb = Buffer.from(q.p as string, 'base64').byteLength;
     const nb = Math.round((q.period as number) / (q.width as number));
     if (pb !== 3 * nb && pb !== 4 * nb) bad(`profiles[${i}].p`, 'must hold one 24-bit (or, saved before, 32-bit) float per bucket');
