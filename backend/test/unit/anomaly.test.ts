@@ -356,7 +356,7 @@ test('a start of near-equal values does not leave the scale too small: an error 
   // the companion does). Its first windows hold one error each, so the first values differ by ~1e-6 (1/903 vs
   // 1/905) while the series moves by ~1e-3. The scale was learned clipped at 4x a scale starting from 0 and
   // was still 100x too small when scoring began: the first scored point opened an episode whose model, frozen,
-  // never learned its noise (the drift test kept it open for the whole 2 h; 13 of 24 starts did so).
+  // never learned its noise (the drift test kept it open for most of the 2 h on 19 of 24 starts).
   const bad: string[] = [];
   for (let h = 0; h < 24; h++) {
     const r = rng(100 + h);
