@@ -3,12 +3,16 @@
 // Model: expected(t) = level(t) + the seasonal profiles found to help (hourly, daily, weekly).
 //  - Profiles are learned at the data's resolution from the first point on (hourly: buckets of
 //    max(step, 1 min); daily: max(step, 5 min); weekly: 1 h). A profile is used only once it has seen
-//    1.5 of its cycles AND predicts better than without it (EW squared error < 0.7x, over one cycle),
+//    1.5 of its cycles AND predicts better than without it (squared error < 0.7x the level-only model's
+//    on the same points, from its second cycle on, both clipped at 5 of its scales),
 //    so seasons are found from the data: none, one or several.
-//  - Scale: robust EW of |residual|, never below the data's noise floor = max(smallest non-zero step
+//  - Scale: robust EW of |residual| times, for a seasonal model, its phase's factor (|residual| in that
+//    5 min of the hour / hour of the day over the overall scale, learned over a week: a square wave whose
+//    high state is noisier, noise that grows with traffic), never below the data's noise floor = max(smallest non-zero step
 //    seen (the quantum), running median of |first differences|). No absolute constant touches the
 //    values, so scores are scale invariant: quantised to 1/4096, they are bit-identical for the series
-//    times any positive constant (the rounding of x * k never reaches a grid boundary in practice).
+//    times any positive constant (the rounding of x * k never reaches a grid boundary in practice, and
+//    thresholds on |z|, which quantised data hits exactly, are taken with a 1e-9 tie margin).
 //  - Score = calibrated rarity. |z| above 2 is modelled by a generalised Pareto tail fitted online to
 //    the series' own exceedances (peaks over threshold, as in SPOT/DSPOT; method of moments with a
 //    20-exceedance prior); a CUSUM of clipped z catches slow drifts and small sustained shifts (its
@@ -24,16 +28,19 @@
 //  - Sensitivity: high / medium / low alarm at W >= 1 day / 1 week / 30 days, i.e. about one false
 //    alarm per series-day / -week / -month on data that behaves as it did.
 //  - Warm-up is time: for `warmupSeconds` (default 1 day) only gross deviations alarm (W is divided by
-//    100) and no season is used; the robust level/scale test runs from the 10th point.
+//    100) and no season is used; the robust level/scale test runs from the 10th point (the scale is a
+//    plain mean |residual| until then).
 //  - Events: an episode opens when the score reaches the sensitivity for `minDurationSeconds`
 //    (default 0: at once), `alarm` is true on its first point only, `anomaly` while it lasts; it closes
 //    after `closeAfterSeconds` (default 10 min) below a lower threshold (W < 1/100 of the alarm's).
 //    While open nothing is learned. A level shift that lasts `adaptSeconds` (default 1 h) becomes the
 //    new normal: the level is re-based to the recent level and the episode closes, so a permanent shift
-//    gives one alarm lasting at most adaptSeconds.
+//    gives one alarm lasting at most adaptSeconds; if the values are back by then, the episode closes
+//    without a re-base (an incident that ended raises no second alarm on its return).
 //  - Bad input: NaN/Inf values and timestamps that do not advance are skipped (`skipped`, state
 //    unchanged); gaps are fine (phase comes from the timestamp). Counters must be turned into rates.
-// State: ~40 scalars plus the profiles as base64 float32 (<= 60 + 288 + 168 buckets): < 4 KB of JSON.
+// State: ~40 scalars plus the profiles as base64 24-bit floats (<= 60 + 288 + 168 buckets) and the phase
+// factors as uint16 (12 + 24 + 24): <= 3.5 KB of JSON at any step (test: state size).
 
 import { nextQuantum, nextTypicalDiff, resolutionFloor } from '../series/noise-floor.js';
 
@@ -120,6 +127,12 @@ const CANDIDATES = [
   { name: 'daily+weekly', period: 7 * 86_400, width: 3600, eta: 0.3, tau: 86_400 },
 ] as const;
 const U = 2; // POT threshold on |z|
+// Every threshold on a ratio of data-scaled quantities is taken TIE beyond it: on quantised data |z| is
+// often exactly 2 or 6 (a residual of 2 quanta over a floor of 1 quantum), and x * 3.7 puts it a few
+// 1e-16 either side, so the same series scaled counted an exceedance the other did not (scale invariance:
+// 500 of 1.84 M scores differed on the synthetic corpus x 1e-9 / 3.7 / 1e12).
+const TIE = 1 + 1e-9;
+const U_TIE = U * TIE;
 const PRIOR_N = 20; // prior weight, in exceedances
 const PRIOR_M1 = 0.667; // GPD(xi 0.1, sigma 0.6) excess mean
 const PRIOR_M2 = 1.0; // and second moment
@@ -142,6 +155,12 @@ const GROSS_Z = 6;
 const GROSS_FACTOR = 3;
 const PEAK_SECONDS = 7 * 86_400;
 const CLOSE_FACTOR = 100;
+// Scale by phase (heteroscedastic seasons: a square wave whose high state is noisier, traffic whose
+// noise grows with it): each seasonal model keeps, per phase bucket (5 min of the hour, 1 h of the day),
+// the bucket's |residual| relative to the model's overall scale, learned over ~a week (MULT_SECONDS).
+const MULT_ONE = 4096; // fixed point: exact in JSON, cheap to decode
+const MULT_MAX = 65_535;
+const MULT_SECONDS = 7 * 86_400;
 const SCORE_GRID = 4096;
 /** Scores are multiples of 1/4096 (a waiting time to within 0.2%). The same series times any positive
  * constant differs only by floating-point rounding (~1e-15 relative) in every quantity compared, so
@@ -169,9 +188,17 @@ interface Profile {
   /** Index of the profile this one corrects (daily+weekly on daily), or -1. */
   on: number;
   p: Float32Array;
+  /** The same buffer as bits, to round each learned value to 24 bits (see round24). */
+  pBits: Uint32Array;
   level: number;
   scale: number;
   mse: number;
+  /** The level-only model's error over the same points, with the same weights and clip as `mse` (paired comparison). */
+  base: number;
+  /** Scale by phase: |residual| in this phase bucket over `scale`, fixed point (MULT_ONE = 1x). */
+  m: Uint16Array;
+  /** Width (s) of a phase bucket of `m`. */
+  mWidth: number;
 }
 
 export interface AnomalyState {
@@ -206,7 +233,7 @@ export interface AnomalyState {
   bN: number;
   nBlocks: number;
   sel: number;
-  profiles: { period: number; width: number; p: string; level: number; scale: number; mse: number }[];
+  profiles: { period: number; width: number; p: string; level: number; scale: number; mse: number; m?: string; b?: number }[];
 }
 
 function newTail(): Float64Array {
@@ -219,7 +246,7 @@ function newTail(): Float64Array {
   return t;
 }
 
-function b64(a: Float32Array | Float64Array | Uint8Array): string {
+function b64(a: ArrayBufferView): string {
   return Buffer.from(a.buffer, a.byteOffset, a.byteLength).toString('base64');
 }
 
@@ -256,6 +283,7 @@ export class OnlineAnomalyDetector {
   private belowSince = Number.NaN;
   private profiles: Profile[] = [];
   private readonly buckets = new Int32Array(CANDIDATES.length);
+  private readonly mBuckets = new Int32Array(CANDIDATES.length);
   private aZ = PRIOR_ZETA; // this sample's learning rate of the exceedance fractions
   // Last step's details (fields so the hot path allocates nothing).
   private lastScore = 0;
@@ -316,7 +344,9 @@ export class OnlineAnomalyDetector {
       if (B < 4 || Math.abs(c.period / width - B) > 1e-6) continue; // the step does not tile the period
       const on = c.name === 'daily+weekly' ? this.profiles.findIndex((p) => p.period === 86_400) : -1;
       if (c.name === 'daily+weekly' && on < 0) continue;
-      this.profiles.push({ period: c.period, width, eta: c.eta, tau: c.tau, on, p: new Float32Array(B), level: this.level, scale: 0, mse: 0 });
+      const mWidth = multWidth(c.period, step);
+      const p = new Float32Array(B);
+      this.profiles.push({ period: c.period, width, eta: c.eta, tau: c.tau, on, p, pBits: new Uint32Array(p.buffer), level: this.level, scale: 0, mse: 0, base: 0, m: newMult(c.period, mWidth), mWidth });
     }
   }
 
@@ -330,6 +360,13 @@ export class OnlineAnomalyDetector {
     return v;
   }
 
+  /** Scale factor of candidate k's phase bucket for the current sample. */
+  private mult(k: number): number {
+    const pr = this.profiles[k]!;
+    const m = pr.m[this.mBuckets[k]!]! / MULT_ONE;
+    return m;
+  }
+
   /** Bucket of every profile at t, computed once per sample (the hot path). */
   private setBuckets(t: number): void {
     for (let k = 0; k < this.profiles.length; k++) {
@@ -338,6 +375,8 @@ export class OnlineAnomalyDetector {
       if (ph < 0) ph += pr.period;
       const b = Math.floor(ph / pr.width);
       this.buckets[k] = b < pr.p.length ? b : pr.p.length - 1;
+      const mb = Math.floor((ph % (pr.m.length * pr.mWidth)) / pr.mWidth);
+      this.mBuckets[k] = mb < pr.m.length ? mb : pr.m.length - 1;
     }
   }
 
@@ -383,12 +422,17 @@ export class OnlineAnomalyDetector {
     const expected = this.predict(this.sel);
     const r = x - expected;
     const floor = resolutionFloor(this.quantum, this.medDiff);
-    const ownScale = this.sel < 0 ? this.scale : this.profiles[this.sel]!.scale;
+    const ownScale = this.sel < 0 ? this.scale : this.profiles[this.sel]!.scale * this.mult(this.sel);
     const sc = ownScale > floor ? ownScale : floor;
     this.lastExpected = expected;
     this.lastScale = sc;
     const warm = t - this.t0 < o.warmupSeconds;
     const step = this.step > 0 ? this.step : 1;
+    // The scale is learned unclipped over the first MIN_POINTS points (a plain mean |residual|): clipped at
+    // CLIP x a scale that starts at 0, it grew by at most ~2x a point, so a start of a few equal values
+    // (ratios of small counts: 1/1000, 1/1001, ...) left it 100x too small when scoring began, the first
+    // scored point opened an episode, and the frozen model never learned its noise (e2e, issue 13).
+    const young = this.n <= MIN_POINTS;
 
     let wPoint = 0;
     let wDrift = 0;
@@ -398,7 +442,7 @@ export class OnlineAnomalyDetector {
         z = r / sc;
         const a = z < 0 ? -z : z;
         const tb = 4 * (this.sel + 1);
-        if (a > U) wPoint = step / (this.tail[tb]! * this.gpdTail(tb, a - U));
+        if (a > U_TIE) wPoint = step / (this.tail[tb]! * this.gpdTail(tb, a - U));
         // CUSUM of clipped z, deflated by the residuals' long-run variance (batch means over blocks of
         // BLOCK points: sums of autocorrelated residuals grow faster than sqrt(n)).
         const f = Math.sqrt(this.lrv > 1 ? (this.lrv < 25 ? this.lrv : 25) : 1);
@@ -428,7 +472,7 @@ export class OnlineAnomalyDetector {
       const a = r < 0 ? -r : r;
       // A tail fitted to a few dozen noisy residuals cannot vouch for a once-a-week deviation on
       // 1-second data (p ~ 1e-6 per point); a jump far outside everything seen is flagged anyway.
-      if (a >= GROSS_Z * sc && !(a < GROSS_FACTOR * this.peak)) {
+      if (a >= GROSS_Z * TIE * sc && !(a < GROSS_FACTOR * TIE * this.peak)) {
         this.lastGross = true;
         const wThr = waitForScore(this.thr);
         if (w < wThr) w = wThr;
@@ -465,8 +509,16 @@ export class OnlineAnomalyDetector {
       if (t - this.episodeStart >= o.adaptSeconds) {
         // A shift that lasted adaptSeconds is the new normal: the level of the model in use moves by it
         // (the other candidates kept learning through the episode).
-        if (this.sel < 0) this.level += this.rFast;
-        else this.profiles[this.sel]!.level += this.rFast;
+        // Only if it is still there: an episode held open after the values came back (by the drift test's
+        // memory of the episode) re-based on a residual average still full of the episode, so the return
+        // to normal raised a second alarm and the recovery a third (drift).
+        // Back = this point is within the noise and well below that average (a shift still there keeps them alike).
+        const ar = r < 0 ? -r : r;
+        const back = sc > 0 && ar * TIE < U * sc && 2 * TIE * ar < (this.rFast < 0 ? -this.rFast : this.rFast);
+        if (!back) {
+          if (this.sel < 0) this.level += this.rFast;
+          else this.profiles[this.sel]!.level += this.rFast;
+        }
         this.cusPos = 0;
         this.cusNeg = 0;
         this.closeEpisode();
@@ -477,7 +529,9 @@ export class OnlineAnomalyDetector {
     // A residual far outside the noise (>= GROSS_Z scales) enters the record only when it opened an
     // episode: a jump ramping in over a few points (a rate() window) would otherwise teach the record
     // its own first steps and never be gross.
-    if (this.lastAlarm || (!this.episode && !(sc > 0 && (r < 0 ? -r : r) >= GROSS_Z * sc))) {
+    // Until the scale is established (the first MIN_POINTS points, which are not scored) every residual
+    // enters: a scale still near 0 would call each of them gross and keep the record at 0.
+    if (young || this.lastAlarm || (!this.episode && !(sc > 0 && (r < 0 ? -r : r) >= GROSS_Z * TIE * sc))) {
       // The record of residuals learns every normal point and an episode's first one (as the tail does),
       // so a kind of jump that keeps coming stops being gross.
       const ar = r < 0 ? -r : r;
@@ -509,6 +563,8 @@ export class OnlineAnomalyDetector {
     // every edge of a square wave never pays for those edges and a season that predicts them is never chosen.
     const cF = MSE_CLIP * sc;
     const eF = frozen > -2 && sc > 0 ? (r > cF ? cF : r < -cF ? -cF : r) : 0;
+    // The level-only model's residual, for the seasons' paired comparison (clipped as each season clips its own).
+    const rL = x - this.level;
     if (frozen === -1) this.mse += aM * (eF * eF - this.mse);
     if (frozen !== -1) {
       const r0 = x - this.level;
@@ -519,7 +575,7 @@ export class OnlineAnomalyDetector {
       const aL = Math.min(1, dt / o.levelSeconds) || 0;
       this.level += aL * rc;
       const ar = r0 < 0 ? -r0 : r0;
-      this.scale += aS * ((s0 > 0 && ar > CLIP * s0 ? CLIP * s0 : ar) * SQRT_HALF_PI - this.scale);
+      this.scale += aS * ((!young && s0 > 0 && ar > CLIP * s0 ? CLIP * s0 : ar) * SQRT_HALF_PI - this.scale);
       const cm = MSE_CLIP * s0;
       const em = s0 > 0 ? (r0 > cm ? cm : r0 < -cm ? -cm : r0) : r0;
       const e2 = em * em;
@@ -530,13 +586,19 @@ export class OnlineAnomalyDetector {
       if (k === frozen) {
         if (this.lastAlarm && sc > 0) this.learnTail(k + 1, r / sc); // an episode's first point is learned once
         this.profiles[k]!.mse += aM * (eF * eF - this.profiles[k]!.mse);
+        const eL = sc > 0 ? (rL > cF ? cF : rL < -cF ? -cF : rL) : rL;
+        this.profiles[k]!.base += aM * (eL * eL - this.profiles[k]!.base);
         continue;
       }
       const pr = this.profiles[k]!;
       const pred = this.predict(k);
       const rk = x - pred;
-      const sk = pr.scale > floor ? pr.scale : floor;
+      const mk = this.mult(k);
+      const sk = pr.scale * mk > floor ? pr.scale * mk : floor;
       if (this.n > MIN_POINTS && sk > 0) this.learnTail(k + 1, rk / sk);
+      // The overall scale learns |residual| clipped at CLIP of the phase's scale; the phase's factor,
+      // that |residual| over the overall scale (clipped the same way), once the season has had a cycle.
+      const s1 = pr.scale > floor ? pr.scale : floor;
       const c = 3 * sk;
       const rc = sk > 0 ? (rk > c ? c : rk < -c ? -c : rk) : rk;
       const b = this.buckets[k]!;
@@ -548,9 +610,24 @@ export class OnlineAnomalyDetector {
       if (seen > 0) pr.level += (Math.min(1, dt / pr.tau) || 0) * rc;
       const eta = Math.max(pr.eta, 1 / (seen + 1));
       // Not clipped: a clipped step could take days to correct a profile learned while the level settled.
-      if (this.ref > 0) pr.p[b] = pr.p[b]! + (eta * rk) / this.ref;
+      if (this.ref > 0) {
+        pr.p[b] = pr.p[b]! + (eta * rk) / this.ref;
+        pr.pBits[b] = round24(pr.pBits[b]!);
+      }
       const ar = rk < 0 ? -rk : rk;
-      pr.scale += aS * ((sk > 0 && ar > CLIP * sk ? CLIP * sk : ar) * SQRT_HALF_PI - pr.scale);
+      const arc = !young && sk > 0 && ar > CLIP * sk ? CLIP * sk : ar;
+      pr.scale += aS * (arc * SQRT_HALF_PI - pr.scale);
+      const span = pr.m.length * pr.mWidth;
+      const seenM = Math.floor((t - this.t0) / span);
+      if (seenM > 0 && s1 > 0) {
+        const mi = this.mBuckets[k]!;
+        const cur = pr.m[mi]! / MULT_ONE;
+        const cycles = MULT_SECONDS / span;
+        // per visit: a running mean over the bucket's visits so far, then a week's memory
+        const aMult = (dt > 0 ? dt : this.step) / (pr.mWidth * (seenM < cycles ? seenM + 1 : cycles));
+        const next = Math.round((cur + (aMult < 1 ? aMult : 1) * ((arc * SQRT_HALF_PI) / s1 - cur)) * MULT_ONE);
+        pr.m[mi] = next < 1 ? 1 : next > MULT_MAX ? MULT_MAX : next;
+      }
       // Error of the season only from its second cycle on (its first cycle only fills the profile), as a
       // running mean until that reaches the one-day memory: first-cycle errors kept it from being chosen
       // for days.
@@ -559,23 +636,30 @@ export class OnlineAnomalyDetector {
         const a = dt / since;
         const cm = MSE_CLIP * sk;
         const em = sk > 0 ? (rk > cm ? cm : rk < -cm ? -cm : rk) : rk;
-        pr.mse += (a > aM ? (a < 1 ? a : 1) : aM) * (em * em - pr.mse);
+        const w = a > aM ? (a < 1 ? a : 1) : aM;
+        pr.mse += w * (em * em - pr.mse);
+        const eL = sk > 0 ? (rL > cm ? cm : rL < -cm ? -cm : rL) : rL;
+        pr.base += w * (eL * eL - pr.base);
       }
     }
     // Model choice: the seasonal candidate with the lowest error once it has seen 1.5 cycles, if it beats
-    // the level-only model by 30% (and the current choice by 10%).
+    // the level-only model by 30% on the same points (and the current choice by 10%).
     if (!warm && !this.episode) {
       let best = -1;
-      let bestMse = 0.7 * this.mse;
+      // Each season is judged against the level-only model on the same points (`base`): the level-only
+      // error is an EW over a day from the first point, the season's a mean over its cycles since the
+      // first, and on a zero-heavy series a spike or two in one and not the other chose a season that had
+      // learned one spike as its profile (alarms each hour where the spike did not recur).
+      let bestMse = Infinity;
       this.profiles.forEach((pr, k) => {
-        if (t - this.t0 >= 1.5 * pr.period && pr.mse < bestMse) {
+        if (t - this.t0 >= 1.5 * pr.period && pr.mse < 0.7 * pr.base && pr.mse < bestMse) {
           best = k;
           bestMse = pr.mse;
         }
       });
       if (best !== this.sel) {
-        const cur = this.sel < 0 ? this.mse : this.profiles[this.sel]!.mse;
-        if (bestMse < 0.9 * cur || (this.sel >= 0 && cur > 0.7 * this.mse)) this.sel = best;
+        const cur = this.sel < 0 ? Infinity : this.profiles[this.sel]!.mse;
+        if (bestMse < 0.9 * cur || (this.sel >= 0 && cur > 0.7 * this.profiles[this.sel]!.base)) this.sel = best;
       }
     }
     return score;
@@ -596,8 +680,8 @@ export class OnlineAnomalyDetector {
     const tb = 4 * i;
     const t = this.tail;
     const aZ = this.aZ;
-    t[tb] = t[tb]! + aZ * ((a > U ? 1 : 0) - t[tb]!);
-    if (a > U) {
+    t[tb] = t[tb]! + aZ * ((a > U_TIE ? 1 : 0) - t[tb]!);
+    if (a > U_TIE) {
       const y = a - U < 50 ? a - U : 50;
       const ne = ++t[tb + 3]!;
       const aE = 1 / Math.min(ne + PRIOR_N, 500);
@@ -674,7 +758,7 @@ export class OnlineAnomalyDetector {
       v: 2, opts: optsDiff(this.o), n: this.n, t0: this.t0, lastT: this.lastT, step: this.step, lastX: this.lastX, level: this.level, mse: this.mse, rFast: this.rFast, lrv: this.lrv, bSum: this.bSum, bN: this.bN, nBlocks: this.nBlocks, sel: this.sel,
       scale: this.scale, quantum: this.quantum, medDiff: this.medDiff, flatSince: this.flatSince, peak: this.peak, ref: this.ref, tail: b64(this.tail),
       cusPos: this.cusPos, cusNeg: this.cusNeg, episode: this.episode, episodeStart: this.episodeStart, aboveSince: this.aboveSince, belowSince: this.belowSince,
-      profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: b64(p.p), level: p.level, scale: p.scale, mse: p.mse })),
+      profiles: this.profiles.map((p) => ({ period: p.period, width: p.width, p: pack24(p.pBits), level: p.level, scale: p.scale, mse: p.mse, m: b64(p.m), b: p.base })),
     };
   }
 
@@ -709,10 +793,12 @@ export class OnlineAnomalyDetector {
     this.belowSince = s.belowSince;
     this.profiles = s.profiles.map((p) => {
       const def = CANDIDATES.find((x) => x.period === p.period)!;
-      const fb = Buffer.from(p.p, 'base64');
-      const arr = new Float32Array(fb.byteLength / 4);
-      new Uint8Array(arr.buffer).set(fb);
-      return { period: p.period, width: p.width, eta: def.eta, tau: def.tau, on: -1, p: arr, level: p.level, scale: p.scale, mse: p.mse };
+      const arr = unpackProfile(Buffer.from(p.p, 'base64'), Math.round(p.period / p.width));
+      const mWidth = multWidth(p.period, s.step);
+      const m = newMult(p.period, mWidth);
+      // (states saved before the scale by phase existed: every factor 1)
+      if (p.m !== undefined) new Uint8Array(m.buffer).set(Buffer.from(p.m, 'base64').subarray(0, m.byteLength));
+      return { period: p.period, width: p.width, eta: def.eta, tau: def.tau, on: -1, p: arr, pBits: new Uint32Array(arr.buffer), level: p.level, scale: p.scale, mse: p.mse, base: p.b ?? s.mse, m, mWidth };
     });
     const daily = this.profiles.findIndex((p) => p.period === 86_400);
     for (const p of this.profiles) if (p.period === 7 * 86_400) p.on = daily;
@@ -764,7 +850,53 @@ function parseState(x: unknown): AnomalyState {
     if (typeof q !== 'object' || q === null || !CANDIDATES.some((s) => s.period === q.period) || typeof q.p !== 'string' || typeof q.width !== 'number' || typeof q.level !== 'number' || typeof q.scale !== 'number' || typeof q.mse !== 'number') {
       bad(`profiles[${i}]`, 'must be {period, width, p, level, scale, mse}');
     }
-    if (Buffer.from(q.p as string, 'base64').byteLength !== 4 * Math.round((q.period as number) / (q.width as number))) bad(`profiles[${i}].p`, 'must hold one float32 per bucket');
+    if (q.b !== undefined && !(typeof q.b === 'number' && Number.isFinite(q.b) && q.b >= 0)) bad(`profiles[${i}].b`, 'must be a finite number >= 0');
+    const pb = Buffer.from(q.p as string, 'base64').byteLength;
+    const nb = Math.round((q.period as number) / (q.width as number));
+    if (pb !== 3 * nb && pb !== 4 * nb) bad(`profiles[${i}].p`, 'must hold one 24-bit (or, saved before, 32-bit) float per bucket');
+    if (q.m !== undefined && (typeof q.m !== 'string' || Buffer.from(q.m, 'base64').byteLength !== 2 * newMult(q.period as number, multWidth(q.period as number, o.step as number)).length)) bad(`profiles[${i}].m`, 'must hold one uint16 per phase bucket');
   });
   return st;
+}
+
+/** Width of a scale-by-phase bucket: 5 min of the hour, 1 h of the day (the weekly model uses the day's
+ * phase too: a week of hourly factors would take weeks to learn); never finer than the step. */
+function multWidth(period: number, step: number): number {
+  const w = period <= 3600 ? 300 : 3600;
+  return step > w ? step : w;
+}
+
+function newMult(period: number, width: number): Uint16Array {
+  const span = period < 86_400 ? period : 86_400;
+  return new Uint16Array(Math.max(1, Math.round(span / width))).fill(MULT_ONE);
+}
+
+/** A float32 (as its bits) rounded to its top 24 bits: 15 bits of mantissa, a relative error below 2^-16.
+ * Every learned profile value is kept so, in memory too, so that a saved state (3 bytes a bucket, not 4:
+ * the profiles are most of the state) continues exactly as the detector it came from. A profile moves by
+ * eta x the residual per visit, so only a season 1e4 times its noise loses a step to the rounding. */
+function round24(bits: number): number {
+  return ((bits + 0x80) & 0xffffff00) >>> 0;
+}
+
+function pack24(bits: Uint32Array): string {
+  const out = Buffer.alloc(3 * bits.length);
+  for (let i = 0; i < bits.length; i++) {
+    const v = bits[i]!;
+    out[3 * i] = (v >>> 8) & 0xff;
+    out[3 * i + 1] = (v >>> 16) & 0xff;
+    out[3 * i + 2] = v >>> 24;
+  }
+  return out.toString('base64');
+}
+
+/** Profile from its saved bytes: 3 a bucket, or 4 (a float32) in states saved before, rounded on load. */
+function unpackProfile(b: Buffer, n: number): Float32Array {
+  const p = new Float32Array(n);
+  const bits = new Uint32Array(p.buffer);
+  if (b.byteLength === 4 * n) {
+    new Uint8Array(p.buffer).set(b);
+    for (let i = 0; i < n; i++) bits[i] = round24(bits[i]!);
+  } else for (let i = 0; i < n; i++) bits[i] = ((b[3 * i]! << 8) | (b[3 * i + 1]! << 16) | (b[3 * i + 2]! << 24)) >>> 0;
+  return p;
 }
