@@ -173,6 +173,24 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
       }
     }
   }
+  // A saturation metric climbing steadily (a leak filling memory, a queue or disk filling) is judged against
+  // its measured noise, not the meaningful-change floor: the floor keeps small wobbles from counting, and a
+  // climb sustained over many samples is no wobble however small each step.
+  let climbing = false;
+  if (semantic === 'saturation' && pick.onset !== undefined) {
+    const measured = Math.max(noise.scale, noise.resolution);
+    const rampScale = measured > 0 ? Math.min(scale, measured) : scale;
+    // Judged from where the climb left the noise band (a slow one crosses the floor only near the end).
+    const again = detect(av, at, expected, rampScale, pick.sign, w.minDeviation, true);
+    if (again.onset !== undefined && again.deviation >= pick.deviation && steadyClimb(av, at, again.onset, pick.sign)) {
+      // Still climbing at the end of the window: judged by where it has got to (the last samples), not by
+      // its typical level since the onset, which a ramp keeps below its current one.
+      const last = av.slice(-3).map((v, k) => (pick.sign * (v - expected(at[at.length - 3 + k]!))) / rampScale);
+      pick = { ...again, deviation: Math.max(again.deviation, quantile(sortedCopy(last), 0.5)) };
+      scale = rampScale;
+      climbing = true;
+    }
+  }
   const abnormal = pick.onset !== undefined && pick.deviation >= w.minDeviation;
 
   // 4. A change already present at the end of the baseline began before this incident.
@@ -201,13 +219,16 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
     baselineScale: scale,
     anomalous: abnormal,
     deviation: pick.deviation,
-    score: abnormal ? severity(pick.deviation) * (preexisting ? PREEXISTING : 1) : 0,
+    // A resource that began filling before the incident and is still climbing into it is no background
+    // noise: the climb is what leads to the incident, so it keeps its full weight.
+    score: abnormal ? severity(pick.deviation) * (preexisting && !climbing ? PREEXISTING : 1) : 0,
   };
   if (abnormal) {
     finding.onset = onset!;
     finding.detectedAt = pick.detectedAt!;
     finding.peakValue = pick.peakValue!;
     if (preexisting) finding.preexisting = true;
+    if (climbing) finding.climbing = true;
     const trace = new Map<number, number>();
     for (let i = 0; i < at.length; i++) trace.set(at[i]!, (pick.sign * (av[i]! - expected(at[i]!))) / scale);
     return { finding, trace };
@@ -235,7 +256,7 @@ const NONE_DOWN: Detection = { sign: -1, deviation: 0 };
  * abnormal too. Size: the upper-quartile z from the onset on (robust to the fault ending inside the window,
  * and to a few wild samples of a rarely-used endpoint).
  */
-function detect(val: number[], at: number[], exp: (t: number) => number, scale: number, sign: 1 | -1, minDev: number): Detection {
+function detect(val: number[], at: number[], exp: (t: number) => number, scale: number, sign: 1 | -1, minDev: number, ramp = false): Detection {
   const n = val.length;
   const z = val.map((v, i) => (sign * (v - exp(at[i]!))) / scale);
   for (let i = 0; i + 1 < n; i++) {
@@ -251,9 +272,40 @@ function detect(val: number[], at: number[], exp: (t: number) => number, scale: 
     for (let j = i; j < n; j++) if (z[j]! > z[peak]!) peak = j;
     let second = i + 1;
     while (second < n && z[second]! <= Z_ON) second++;
-    return { sign, onset: at[i]!, detectedAt: at[Math.min(second, n - 1)]!, deviation: dev, peakValue: val[peak]! };
+    return { sign, onset: at[ramp ? rampStart(z, i) : i]!, detectedAt: at[Math.min(second, n - 1)]!, deviation: dev, peakValue: val[peak]! };
   }
   return { sign, deviation: 0 };
+}
+
+/** Samples a climb must last, and the share of its steps that must go the bad way, to count as steady. */
+const CLIMB_SAMPLES = 8;
+const CLIMB_SHARE = 0.7;
+
+/** From the onset to the end of the window the series moves the bad way in most steps (a ramp, not a step or a spike). */
+function steadyClimb(av: number[], at: number[], onset: number, sign: 1 | -1): boolean {
+  const i = at.indexOf(onset);
+  if (i < 0 || av.length - i < CLIMB_SAMPLES) return false;
+  let up = 0;
+  for (let k = i + 1; k < av.length; k++) if (sign * (av[k]! - av[k - 1]!) > 0) up++;
+  return up >= CLIMB_SHARE * (av.length - 1 - i) && sign * (av[av.length - 1]! - av[i]!) > 0;
+}
+
+/** z a ramp must have left the noise band by for its start to be traced back through it. */
+const Z_RAMP = 1;
+
+/**
+ * Where a gradual change began. A slow ramp (a leak filling memory, a queue building up) crosses the alarm
+ * threshold long after it started, so its threshold crossing would date it late, after the symptoms it
+ * causes. When the crossing is gradual (z only just above Z_ON, not a jump), walk back through the samples
+ * just before it that were already out of the noise band and still rising into it: that is the ramp's start.
+ * A step change (a big jump at the crossing) keeps its crossing as the onset.
+ */
+function rampStart(z: number[], i: number): number {
+  if (z[i]! >= 2 * Z_ON) return i;
+  let j = i;
+  // Rising into the crossing: each earlier sample at most a little above the next (noise), and above the band.
+  while (j > 0 && z[j - 1]! > Z_RAMP && z[j - 1]! <= z[j]! + 0.5) j--;
+  return j;
 }
 
 /**
