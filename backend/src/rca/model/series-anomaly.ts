@@ -265,17 +265,50 @@ function detect(val: number[], at: number[], exp: (t: number) => number, scale: 
     let hits = 0;
     for (let j = i; j < end; j++) if (z[j]! > Z_ON) hits++;
     if (hits < 2 || hits * 2 < end - i) continue;
-    const after = sortedCopy(z.slice(i));
-    const dev = Math.max(0, quantile(after, 0.75));
+    const dev = Math.max(0, quantile(sortedCopy(z.slice(i)), 0.75));
     if (dev < minDev) continue;
+    // The run may open with a separate, smaller event that merely abuts the change: date the change itself
+    // (its size stays judged over the whole run, so only the dating moves).
+    const o = changeStart(z, i, dev);
     let peak = i;
     for (let j = i; j < n; j++) if (z[j]! > z[peak]!) peak = j;
-    let second = i + 1;
+    let second = o + 1;
     while (second < n && z[second]! <= Z_ON) second++;
-    return { sign, onset: at[ramp ? rampStart(z, i) : i]!, detectedAt: at[Math.min(second, n - 1)]!, deviation: dev, peakValue: val[peak]! };
+    return { sign, onset: at[ramp ? rampStart(z, o) : o]!, detectedAt: at[Math.min(second, n - 1)]!, deviation: dev, peakValue: val[peak]! };
   }
   return { sign, deviation: 0 };
 }
+
+/**
+ * Where the change that gives an abnormal run (opening at i, typical size `dev`) its size began. A run can
+ * open with a separate, smaller event that merely abuts the change: one stray error that a rate window
+ * smears over many samples, a noise spike. Dated from it, the change (and its component) would start
+ * before it did. The change proper is reached where z first gets to half the run's typical size; its edge
+ * is the samples rising into that point. What comes before the edge belongs to the same change when it
+ * climbs towards it (a ramp); a stretch that stays flat or falls back, well below the change, is a
+ * separate event and the onset moves to the edge.
+ */
+function changeStart(z: number[], i: number, dev: number): number {
+  const big = Math.max(Z_ON, dev / 2);
+  let m = i;
+  while (m < z.length - 1 && z[m]! < big) m++;
+  let e = m;
+  while (e > i && z[e - 1]! > Z_ON && z[e - 1]! < z[e]!) e--;
+  // Too short to tell a separate event from the change's own first samples: the run rule already bounds it.
+  if (e - i < MIN_RUN) return i;
+  const pre = z.slice(i, e);
+  const half = Math.floor(pre.length / 2);
+  const early = quantile(sortedCopy(pre.slice(0, half)), 0.5);
+  const late = quantile(sortedCopy(pre.slice(half)), 0.5);
+  const level = quantile(sortedCopy(pre), 0.5);
+  if (late - early > PRECURSOR_RISE || level >= big / 2) return i;
+  // The edge's first sample may still sit at the earlier event's level (the walk takes any lower sample).
+  while (e < m && z[e]! <= level + PRECURSOR_RISE) e++;
+  return e;
+}
+
+/** Rise (in noise scales) across the samples before a change's edge below which they are a flat, separate event. */
+const PRECURSOR_RISE = 1;
 
 /** Samples a climb must last, and the share of its steps that must go the bad way, to count as steady. */
 const CLIMB_SAMPLES = 8;
