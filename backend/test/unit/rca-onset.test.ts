@@ -109,3 +109,18 @@ test('a change that rises steadily out of the noise is still dated from where th
   assert.ok(lat.anomalous);
   assert.ok(lat.onset! <= 86, `latency onset ${lat.onset}`);
 });
+
+test("a resource growing at its usual pace does not pull the failing component's onset before the incident", () => {
+  // api's memory grows steadily through the baseline and the incident alike (a cache warming up); the
+  // outage at 91 is the change. Neither the growth nor its noise may date api from before the incident.
+  for (const rate of [0.0005, 0.002, 0.005]) {
+    const input = incident(undefined);
+    input.series.push(make('api', 'memory_usage_ratio', 9, (t, n) => 0.3 + rate * t + 0.004 * n));
+    input.series.push(make('api', 'cpu_usage_ratio', 10, (t, n) => 0.1 + 0.5 * rate * t + 0.002 * n));
+    const r = ranked(input);
+    assert.equal(r.components[0]!.component, 'api');
+    const late = r.findings.filter((f) => f.anomalous && f.component === 'api' && f.onset! < INCIDENT - 2);
+    assert.deepEqual(late.map((f) => `${f.metric} ${f.onset! - INCIDENT}`), [], `rate ${rate}`);
+    assert.ok(Math.abs(r.components[0]!.onset! - INCIDENT) <= 3, `rate ${rate}: component onset ${r.components[0]!.onset! - INCIDENT}`);
+  }
+});
