@@ -72,7 +72,7 @@ function ranked(input: RcaInput) {
   return r;
 }
 
-for (const blipAt of [74, 78, 81, 87]) {
+for (const blipAt of [66, 68, 74, 78, 81, 87]) {
   test(`one ordinary error ${INCIDENT - blipAt} s before the outage does not date the outage (or the component) from it`, () => {
     const r = ranked(incident(blipAt));
     const err = r.findings.find((f) => f.component === 'api' && f.metric === 'error_ratio')!;

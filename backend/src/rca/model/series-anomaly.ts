@@ -196,7 +196,9 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
   // 4. A change already present at the end of the baseline began before this incident.
   let preexisting = false;
   let onset = pick.onset;
-  if (abnormal) {
+  // When the run opened with a separate event (dated past it), abnormal samples at the end of the baseline
+  // belong to that event, not to this change.
+  if (abnormal && !pick.separated) {
     // Walk back from the end of the baseline through contiguous samples already abnormal the same way.
     let k = bt.length;
     let next = w.analysisStart;
@@ -247,6 +249,8 @@ interface Detection {
   detectedAt?: number;
   deviation: number;
   peakValue?: number;
+  /** The run opened with a separate, earlier event that the onset was moved past (see changeStart). */
+  separated?: boolean;
 }
 const NONE_UP: Detection = { sign: 1, deviation: 0 };
 const NONE_DOWN: Detection = { sign: -1, deviation: 0 };
@@ -274,7 +278,9 @@ function detect(val: number[], at: number[], exp: (t: number) => number, scale: 
     for (let j = i; j < n; j++) if (z[j]! > z[peak]!) peak = j;
     let second = o + 1;
     while (second < n && z[second]! <= Z_ON) second++;
-    return { sign, onset: at[ramp ? rampStart(z, o) : o]!, detectedAt: at[Math.min(second, n - 1)]!, deviation: dev, peakValue: val[peak]! };
+    const d: Detection = { sign, onset: at[ramp ? rampStart(z, o) : o]!, detectedAt: at[Math.min(second, n - 1)]!, deviation: dev, peakValue: val[peak]! };
+    if (o !== i) d.separated = true;
+    return d;
   }
   return { sign, deviation: 0 };
 }
