@@ -85,11 +85,20 @@ interface Effect {
   traffic: Float64Array;
 }
 
+export interface SynthOptions {
+  /**
+   * A daily batch job on another service, at the same time every day: it starts a few minutes before the
+   * fault (today and yesterday alike) and takes 20–30 minutes of CPU, slowing that service. A pattern only
+   * yesterday's data can explain. Drawn from its own random stream, so the rest of the world is unchanged.
+   */
+  dailyJob?: boolean;
+}
+
 /**
  * `yesterdayAfter`: seconds by which the day-before stretch reaches past the incident's time of day (default
  * 0: the hour before it only). Any other value draws a different world from the same seed.
  */
-export function synthIncident(seed: number, fault: FaultType, yesterdayAfter = 0): SynthIncident {
+export function synthIncident(seed: number, fault: FaultType, yesterdayAfter = 0, opts: SynthOptions = {}): SynthIncident {
   const r = rng(seed);
   const svcs = buildGraph(r);
   const byName = new Map(svcs.map((s) => [s.name, s]));
@@ -192,6 +201,12 @@ export function synthIncident(seed: number, fault: FaultType, yesterdayAfter = 0
   // A deploy some time before the incident shifts one service's memory and cpu for good.
   const deployed = svcs[r.int(0, svcs.length - 1)]!;
   const deployAt = incidentAt - r.int(10, 60) * 60;
+  // The daily job (own random stream): which service, when in the day, how long.
+  const jr = rng(seed ^ 0x5eed);
+  const jobSvc = opts.dailyJob ? candidates.filter((s) => s !== root)[jr.int(0, candidates.length - 2)] : undefined;
+  const jobStart = (((faultAt - jr.int(1, 5) * 60) % 86400) + 86400) % 86400;
+  const jobLen = jr.int(20, 30) * 60;
+  const inJob = (t: number) => ((t % 86400) - jobStart + 86400) % 86400 < jobLen;
 
   const series: CandidateSeries[] = [];
   for (const s of svcs) {
@@ -206,16 +221,17 @@ export function synthIncident(seed: number, fault: FaultType, yesterdayAfter = 0
       const t = T[i]!;
       const load = tr[i]! / Math.max(1e-9, s.ownRate || tr[0]!);
       const dep = s === deployed && t >= deployAt ? 1 : 0;
+      const job = s === jobSvc && inJob(t) ? 1 : 0;
       const reqs = Math.max(0, tr[i]!) * STEP;
       // Errors are counted: a ratio of few requests is quantised, and rare background errors happen.
       const errP = Math.min(1, 0.001 + e.err[i]!);
       const errors = reqs > 0 ? Math.round(reqs * errP + r.gauss() * Math.sqrt(reqs * errP)) : 0;
-      let lat = (s.baseLatency + e.lat[i]!) * Math.exp(latNoise[i]!);
+      let lat = (s.baseLatency + e.lat[i]!) * Math.exp(latNoise[i]!) * (1 + 0.5 * job);
       if (s.lowVolume && t >= faultAt - 5 * 60 && r() < 0.25) lat = r.uniform(5, 30); // a few very slow report requests
       cols.http_server_requests_per_second!.push(Math.round(tr[i]! * 100) / 100);
       cols.http_server_error_ratio!.push(reqs >= 1 ? Math.max(0, errors) / Math.round(reqs) : 0);
       cols.http_server_request_duration_p95_seconds!.push(Math.round(lat * 1000) / 1000);
-      cols.process_cpu_utilization!.push(Math.min(1, Math.max(0, s.cpu0 * (0.7 + 0.3 * Math.min(3, load)) + e.cpu[i]! + cpuNoise[i]! + 0.15 * dep)));
+      cols.process_cpu_utilization!.push(Math.min(1, Math.max(0, s.cpu0 * (0.7 + 0.3 * Math.min(3, load)) + e.cpu[i]! + cpuNoise[i]! + 0.15 * dep + 0.4 * job)));
       cols.container_memory_working_set_bytes!.push(Math.round(s.mem0 * (1 + e.mem[i]! + memNoise[i]! + 0.3 * dep)));
       cols.availability_percent?.push(Math.round(10000 * (1 - Math.min(1, e.err[i]! + Math.max(0, r.gauss() * 0.0005)))) / 100);
     }

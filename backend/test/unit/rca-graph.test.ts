@@ -64,3 +64,27 @@ test('inferred edges point from the later component to the earlier one, only bet
   const edges = inferEdges(nodes, new Map([['db', up], ['api', apiTrace], ['batch', flatThenNoise]]), { step: 10 });
   assert.deepEqual(edges, [{ caller: 'api', callee: 'db' }]);
 });
+
+test('a reversed graph is caught by latency nesting when every onset falls in the same sample', () => {
+  // 5-minute data: db and its three callers all turn abnormal in the same sample, so onset order cannot tell
+  // which way the edges point. The callers wait on db, so their latency sits above db's (before and after).
+  const step = 300;
+  const mk = (component: string, seed: number, base: number, rise: number, noise: number): CandidateSeries => {
+    const r = rng(seed);
+    const ts: number[] = [];
+    const vs: number[] = [];
+    for (let k = 0; k <= 60; k++) {
+      ts.push(k * step);
+      vs.push(base + noise * (r() - 0.5) * 2 + (k >= 56 ? rise : 0));
+    }
+    return { component, metric: 'latency_Average', timestamps: ts, values: vs };
+  };
+  const series = [mk('db', 1, 0.01, 0.02, 0.0005), ...callers.map((c, i) => mk(c, 10 + i, 0.05, 0.024, 0.0005))];
+  const truth: DependencyEdge[] = callers.map((c) => ({ caller: c, callee: 'db' }));
+  const reversed = truth.map((e) => ({ caller: e.callee, callee: e.caller }));
+  for (const edges of [truth, reversed]) {
+    const r = rankRootCauses({ series, incidentTime: 56 * step, edges });
+    assert.equal(r.status, 'ranked');
+    if (r.status === 'ranked') assert.equal(r.components[0]!.component, 'db', `${edges[0]!.caller} → ${edges[0]!.callee}: ${r.components.map((c) => `${c.component} ${c.score}`)}`);
+  }
+});

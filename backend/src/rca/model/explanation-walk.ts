@@ -12,6 +12,11 @@ export interface NodeState {
   load: number;
   drop: number;
   failureOnset?: number;
+  /**
+   * The strongest failure-kind series is a resource filling up steadily (a leak): the component's own doing,
+   * which its callees' failures do not explain (its own load still may).
+   */
+  failureOwn?: boolean;
   loadOnset?: number;
   dropOnset?: number;
 }
@@ -74,7 +79,7 @@ export function explanationWalk(nodes: Map<string, NodeState>, edges: Dependency
     const s = st(i);
     for (const k of [F, L, D]) if (sev(s, k) > 0) out[id(i, k)]!.push({ to: id(i, k), w: sev(s, k) });
     if (s.failure > 0) {
-      for (const v of callees.get(i) ?? []) link(i, F, v, F);
+      if (!s.failureOwn) for (const v of callees.get(i) ?? []) link(i, F, v, F);
       link(i, F, i, L); // own load rising explains own saturation/latency
     }
     if (s.load > 0) for (const p of callers.get(i) ?? []) link(i, L, p, L);

@@ -1,7 +1,8 @@
 // What the data says about the dependency graph. Two uses:
-//  - trust: a given graph is checked against the onsets it implies (a callee's failure reaches its callers,
-//    so along a right edge the callee turns abnormal first or at the same time). Edges whose onsets clearly
-//    contradict them count against the graph; the more do, the less the graph may move the ranking.
+//  - trust: a given graph is checked against what its edges imply: onset order (a callee's failure reaches
+//    its callers, so along a right edge the callee turns abnormal first or at the same time) and latency
+//    nesting (a caller's latency includes its callee's). When the data argues the edges point the other way,
+//    the graph loses its say over the ranking.
 //  - inference: with no graph, edges are inferred between strongly anomalous components whose anomalies
 //    move together (lagged correlation of their deviation traces) and whose onsets are ordered: the later
 //    one is taken as the caller of the earlier one (it is explained by it).
@@ -16,30 +17,92 @@ const firstOnset = (s: NodeState) => {
   return os.length ? Math.min(...os) : undefined;
 };
 
+/** What one latency series says about its component, for the orientation votes of latency nesting. */
+export interface LatencyLevel {
+  component: string;
+  metric: string;
+  /** Typical level before the incident. */
+  median: number;
+}
+
+/** Votes for (+) and against (−) the edges as given, as a z-like score: Σ w·vote / √(Σ w²). */
+interface Votes {
+  sum: number;
+  sq: number;
+}
+const zOf = (v: Votes) => (v.sq > 0 ? v.sum / Math.sqrt(v.sq) : 0);
+
 /**
- * Share of the graph the data supports, 0..1: onset-ordered failure pairs along the edges vote for (callee
- * first) or against (caller first, by at least a sample). One pseudo-vote for the graph keeps a graph the
- * data cannot judge (simultaneous onsets) at full weight; a reversed graph, whose callers now all "lead",
- * falls towards 0.
+ * Does the data say the edges point the way they are given? Two independent tests, each a z-like score
+ * (positive: as given; negative: reversed), combined by Stouffer's method:
+ *  - onsets: along a right edge the callee's failure begins first or with the caller's, never clearly later;
+ *  - latency nesting: a synchronous caller waits for its callee, so its latency (same metric name, so the
+ *    same statistic) is usually the higher one before the incident. (Comparing how much each rose was tried
+ *    and left out: a caller of which only some requests reach the callee rises less, and on real data the
+ *    rises voted no better than chance.)
+ * Asynchronous edges (queues, notifications) break nesting, so each edge only votes; and each vote is weighed
+ * 1/√(deg(caller)·deg(callee)), the same for an edge and its reverse, so a hub (one db behind every service)
+ * cannot outvote the rest of the graph.
  */
-export function graphTrust(nodes: Map<string, NodeState>, edges: DependencyEdge[], step: number): number {
-  let agree = 0;
-  let against = 0;
+export function graphOrientation(nodes: Map<string, NodeState>, edges: DependencyEdge[], step: number, latency: LatencyLevel[] = []): number {
+  const unique: DependencyEdge[] = [];
   const seen = new Set<string>();
+  const deg = new Map<string, number>();
   for (const e of edges) {
     const key = `${e.caller}\u0000${e.callee}`;
     if (seen.has(key) || e.caller === e.callee) continue;
     seen.add(key);
+    unique.push(e);
+    for (const c of [e.caller, e.callee]) deg.set(c, (deg.get(c) ?? 0) + 1);
+  }
+  const byComponent = new Map<string, Map<string, LatencyLevel>>();
+  for (const l of latency) {
+    if (!byComponent.has(l.component)) byComponent.set(l.component, new Map());
+    byComponent.get(l.component)!.set(l.metric, l);
+  }
+  const onset: Votes = { sum: 0, sq: 0 };
+  const level: Votes = { sum: 0, sq: 0 };
+  const vote = (v: Votes, sign: number, w: number) => {
+    if (sign === 0) return;
+    v.sum += sign * w;
+    v.sq += w * w;
+  };
+  for (const e of unique) {
+    const w = 1 / Math.sqrt(deg.get(e.caller)! * deg.get(e.callee)!);
     const a = nodes.get(e.caller);
     const b = nodes.get(e.callee);
-    if (!a || !b || a.failureOnset === undefined || b.failureOnset === undefined) continue;
-    const w = Math.min(a.failure, b.failure);
-    const d = a.failureOnset - b.failureOnset;
-    if (d >= 0.5 * step) agree += w;
-    else if (d <= -0.5 * step) against += w;
+    if (a?.failureOnset !== undefined && b?.failureOnset !== undefined) {
+      const d = a.failureOnset - b.failureOnset;
+      vote(onset, d >= 0.5 * step ? 1 : d <= -0.5 * step ? -1 : 0, w * Math.min(a.failure, b.failure));
+    }
+    const la = byComponent.get(e.caller);
+    const lb = byComponent.get(e.callee);
+    if (!la || !lb) continue;
+    // One vote per edge: the majority over the latency metrics both ends have.
+    let lv = 0;
+    for (const [m, x] of la) {
+      const y = lb.get(m);
+      if (y) lv += Math.sign(x.median - y.median);
+    }
+    vote(level, Math.sign(lv), w);
   }
-  const prior = 0.5;
-  return (agree + prior) / (agree + against + prior);
+  const zs = [onset, level].filter((v) => v.sq > 0).map(zOf);
+  return zs.length ? zs.reduce((x, y) => x + y, 0) / Math.sqrt(zs.length) : 0;
+}
+
+/** Combined orientation z above which a graph keeps its full say (the data must argue against it, not merely fail to support it). */
+const TRUST_Z = -0.5;
+/** How fast the say falls off below TRUST_Z (per unit of z, in e-folds). */
+const TRUST_FALL = 2;
+
+/**
+ * Share of its say the graph keeps, 0..1: full unless the data argues against the edges as given (a combined
+ * z below -0.5), then falling off quickly (z = -1: 0.37, z = -1.5: 0.14, z = -2: 0.05). A graph the data
+ * cannot judge (no votes, simultaneous onsets, no shared latency metrics) keeps its full say.
+ */
+export function graphTrust(nodes: Map<string, NodeState>, edges: DependencyEdge[], step: number, latency: LatencyLevel[] = []): number {
+  const z = graphOrientation(nodes, edges, step, latency);
+  return z >= TRUST_Z ? 1 : Math.exp(TRUST_FALL * (z - TRUST_Z));
 }
 
 /** Pearson correlation of two traces over their common times, the second shifted by `lag` times (later). */

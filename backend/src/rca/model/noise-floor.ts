@@ -21,9 +21,16 @@ export function noiseScale(values: number[], times: number[], step: number): Noi
   const median = quantile(s, 0.5);
   const dev = sortedCopy(s.map((x) => Math.abs(x - median)));
   // For normal data these estimate the same σ; for quantised data (0, 1, 2 errors per window) the MAD
-  // collapses to 0 while the central 90% still shows the spread: take the widest.
+  // collapses to 0 while the central 90% still shows the spread: take the widest. The central 80% keeps a
+  // level the series sits at a tenth of the time or more (a pool toggling between two sizes) from scoring
+  // as an alarm (z ≤ 2.56) when it is too rare to widen the quartiles.
   const spread = s.length
-    ? Math.max(1.4826 * quantile(dev, 0.5), (quantile(s, 0.75) - quantile(s, 0.25)) / 1.349, (quantile(s, 0.95) - quantile(s, 0.05)) / 3.29)
+    ? Math.max(
+        1.4826 * quantile(dev, 0.5),
+        (quantile(s, 0.75) - quantile(s, 0.25)) / 1.349,
+        (quantile(s, 0.9) - quantile(s, 0.1)) / 2.563,
+        (quantile(s, 0.95) - quantile(s, 0.05)) / 3.29,
+      )
     : 0;
   // The data's resolution (quantum) and sample-to-sample noise: the same floor the anomaly detector keeps online.
   const res = batchResolution(s, values, times, 3 * step);

@@ -2,13 +2,14 @@
 // then rank components with the explanation walk (dependency graph + onset order) and metrics within them.
 import { analyseSeries, largestChange, type Windows } from './series-anomaly.js';
 import { explanationWalk, type NodeState } from './explanation-walk.js';
-import { graphTrust, inferEdges, type Trace } from './graph-evidence.js';
+import { graphTrust, inferEdges, type LatencyLevel, type Trace } from './graph-evidence.js';
 import { median } from './robust-stats.js';
 import { formatDuration, formatValue, valueUnitOf } from './units.js';
 import {
   RcaInputError,
   type CandidateRank,
   type ComponentRank,
+  type DependencyEdge,
   type RcaInput,
   type RcaResult,
   type SeriesFinding,
@@ -63,15 +64,19 @@ export function rankRootCauses(input: RcaInput): RcaResult {
   for (const [k, v] of Object.entries(input.priors ?? {})) if (!k.includes('/')) priors.set(k, v);
   const walkOpts = { tolerance: step, decay: 2 * step, priors };
   const given = input.edges ?? [];
-  // No graph given: infer one from the data (onset order + co-moving deviation traces).
-  const edges = given.length || input.options?.inferGraph === false ? given : inferEdges(nodes, componentTraces(findings, traceOf), { step });
+  const infer = input.options?.inferGraph !== false;
+  // Edges inferred from the data (onset order + co-moving deviation traces): the graph when none is given,
+  // the fallback when the given one is contradicted by the data.
+  let inferred: DependencyEdge[] | undefined;
+  const inferredEdges = () => (inferred ??= infer ? inferEdges(nodes, componentTraces(findings, traceOf), { step }) : []);
+  const edges = given.length ? given : inferredEdges();
   const graph = explanationWalk(nodes, edges, walkOpts);
-  // The graph moves the ranking only as far as the data supports it: blend the walk with the components'
-  // own evidence (the walk without edges) by the share of informative edges whose onsets agree.
-  const trust = edges.length ? graphTrust(nodes, edges, step) : 1;
-  const own = edges.length && trust < 1 ? explanationWalk(nodes, [], walkOpts) : graph;
-  const mass = new Map([...graph].map(([c, m]) => [c, trust * m + (1 - trust) * (own.get(c) ?? 0)]));
-
+  // The graph moves the ranking only as far as the data supports it: when onsets and latency nesting say the
+  // edges point the other way, blend the walk with the one on the inferred edges (or, with none, the
+  // components' own evidence) by the trust left.
+  const trust = edges.length ? graphTrust(nodes, edges, step, latencyLevels(findings)) : 1;
+  const fallback = edges.length && trust < 1 ? explanationWalk(nodes, given.length ? inferredEdges() : [], walkOpts) : graph;
+  const mass = new Map([...graph].map(([c, m]) => [c, trust * m + (1 - trust) * (fallback.get(c) ?? 0)]));
   // Onset order among the strong anomalies only: a faint wobble that "started first" is not the beginning.
   const top = Math.max(...[...nodes.values()].map((s) => Math.max(s.failure, s.load, s.drop)));
   const firstOnset = (s: NodeState) => {
@@ -80,15 +85,16 @@ export function rankRootCauses(input: RcaInput): RcaResult {
   };
   const strong = [...nodes]
     .filter(([, s]) => Math.max(s.failure, s.load, s.drop) >= 0.5 * top && firstOnset(s) !== undefined)
-    .map(([c, s]) => ({ c, on: firstOnset(s)! }));
+    .map(([c, s]) => ({ c, on: firstOnset(s)!, climbing: s.failureOwn === true }));
   // A cause leads its symptoms by propagation delays, not by many samples: a change that began long before
   // every other strong one (a load balancer already down, a deploy an hour ago, background noise) is not
-  // the start of this cascade and must not win by onset order.
+  // the start of this cascade and must not win by onset order. A resource still filling up (a leak) is the
+  // exception: it builds up for as long as it takes before anything else breaks.
   const leadOf = (c: string, first: number) => {
     const others = strong.filter((x) => x.c !== c).map((x) => x.on);
     return others.length ? Math.min(...others) - first : 0;
   };
-  const cascade = strong.filter((x) => leadOf(x.c, x.on) <= MAX_LEAD * step);
+  const cascade = strong.filter((x) => x.climbing || leadOf(x.c, x.on) <= MAX_LEAD * step);
   const earliest = Math.min(...(cascade.length ? cascade : strong).map((x) => x.on));
   const components: ComponentRank[] = [];
   for (const [c, st] of nodes) {
@@ -102,7 +108,7 @@ export function rankRootCauses(input: RcaInput): RcaResult {
     // more likely a late consequence or unrelated.
     const late = 1 / (1 + Math.max(0, first - input.incidentTime - step) / (10 * step));
     const lead = leadOf(c, first) - MAX_LEAD * step;
-    const before = lead > 0 ? 0.3 + 0.7 * Math.exp(-lead / (4 * step)) : 1;
+    const before = lead > 0 && !st.failureOwn ? 0.3 + 0.7 * Math.exp(-lead / (4 * step)) : 1;
     const rank: ComponentRank = {
       component: c,
       // Mass decides; the node's own severity breaks near-ties in favour of the louder anomaly.
@@ -170,6 +176,13 @@ function weighByVolume(findings: SeriesFinding[]): void {
   }
 }
 
+/** Latency series' baseline levels, for the latency-nesting test of a given graph's direction. */
+function latencyLevels(findings: SeriesFinding[]): LatencyLevel[] {
+  return findings
+    .filter((f) => f.semantic === 'latency' && Number.isFinite(f.baselineMedian))
+    .map((f) => ({ component: f.component, metric: f.metric, median: f.baselineMedian }));
+}
+
 /** Per component, the deviation trace of its strongest anomalous series (ties: metric name). */
 function componentTraces(findings: SeriesFinding[], traceOf: Map<SeriesFinding, Trace>): Map<string, Trace> {
   const best = new Map<string, SeriesFinding>();
@@ -192,8 +205,10 @@ function componentStates(findings: SeriesFinding[]): Map<string, NodeState> {
       const top = Math.max(...mine.map((f) => f.score));
       // Onset from the series that matter (at least half the top severity): a faint early wobble is not the start.
       const onset = Math.min(...mine.filter((f) => f.score >= 0.5 * top).map((f) => f.onset!));
-      if (kind === 'failure') Object.assign(st, { failure: top, failureOnset: onset });
-      else if (kind === 'load') Object.assign(st, { load: top, loadOnset: onset });
+      if (kind === 'failure') {
+        Object.assign(st, { failure: top, failureOnset: onset });
+        if (mine.some((f) => f.score === top && f.climbing)) st.failureOwn = true;
+      } else if (kind === 'load') Object.assign(st, { load: top, loadOnset: onset });
       else Object.assign(st, { drop: top, dropOnset: onset });
     }
   }
@@ -273,7 +288,8 @@ export function describe(f: SeriesFinding, incidentTime: number, secondsPerUnit?
           : `, started ${span(f.onset - incidentTime)} after the incident`;
   return (
     `${f.metric} ${dir} from ${v(f.baselineMedian)} to ${v(f.peakValue ?? NaN)} ` +
-    `(${formatValue(f.deviation, 'none')} × its noise)${lead}${f.preexisting ? ' (already changed before the analysis window)' : ''}`
+    `(${formatValue(f.deviation, 'none')} × its noise)${lead}${f.preexisting ? ' (already changed before the analysis window)' : ''}` +
+    (f.climbing ? ', still climbing steadily' : '')
   );
 }
 

@@ -28,6 +28,8 @@ const RUN = 6;
 const Z_CLEAN = 5;
 /** Consecutive far samples that make a past incident (fewer are spikes, kept as noise). */
 const MIN_RUN = 3;
+/** Separate far episodes in a baseline from which the far level counts as normal, not as past incidents. */
+const RECURRING = 2;
 /** A series whose baseline never moved has no noise scale: its change is worth this fixed, moderate z. */
 const Z_FLAT = 4;
 /** Weight of a change that was already there before the analysis window (background, not this incident). */
@@ -101,6 +103,9 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
     let tail = bv.length;
     while (tail > 0 && far[tail - 1]) tail--;
     const shifted = bv.length - tail >= w.minBaselinePoints && bv.length - tail >= 0.1 * bv.length;
+    // A level the series keeps returning to (a pool toggling between two sizes, values on a grid coarser
+    // than the sampling) is its normal behaviour, not past incidents: those are episodes, not a habit.
+    const recurring = episodes(far) >= RECURRING;
     for (let i = shifted ? tail : 0; i < bv.length; ) {
       if (shifted) {
         keepT.push(bt[i]!);
@@ -110,7 +115,7 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
       }
       let j = i;
       while (j < bv.length && far[j] === far[i]) j++;
-      if (!far[i] || j - i < MIN_RUN) for (let k = i; k < j; k++) (keepT.push(bt[k]!), keepV.push(bv[k]!));
+      if (!far[i] || j - i < MIN_RUN || recurring) for (let k = i; k < j; k++) (keepT.push(bt[k]!), keepV.push(bv[k]!));
       i = j;
     }
   }
@@ -173,12 +178,32 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
       }
     }
   }
+  // A saturation metric climbing steadily (a leak filling memory, a queue or disk filling) is judged against
+  // its measured noise, not the meaningful-change floor: the floor keeps small wobbles from counting, and a
+  // climb sustained over many samples is no wobble however small each step.
+  let climbing = false;
+  if (semantic === 'saturation' && pick.onset !== undefined) {
+    const measured = Math.max(noise.scale, noise.resolution);
+    const rampScale = measured > 0 ? Math.min(scale, measured) : scale;
+    // Judged from where the climb left the noise band (a slow one crosses the floor only near the end).
+    const again = detect(av, at, expected, rampScale, pick.sign, w.minDeviation, true);
+    if (again.onset !== undefined && again.deviation >= pick.deviation && steadyClimb(av, at, again.onset, pick.sign)) {
+      // Still climbing at the end of the window: judged by where it has got to (the last samples), not by
+      // its typical level since the onset, which a ramp keeps below its current one.
+      const last = av.slice(-3).map((v, k) => (pick.sign * (v - expected(at[at.length - 3 + k]!))) / rampScale);
+      pick = { ...again, deviation: Math.max(again.deviation, quantile(sortedCopy(last), 0.5)) };
+      scale = rampScale;
+      climbing = true;
+    }
+  }
   const abnormal = pick.onset !== undefined && pick.deviation >= w.minDeviation;
 
   // 4. A change already present at the end of the baseline began before this incident.
   let preexisting = false;
   let onset = pick.onset;
-  if (abnormal) {
+  // When the run opened with a separate event (dated past it), abnormal samples at the end of the baseline
+  // belong to that event, not to this change.
+  if (abnormal && !pick.separated) {
     // Walk back from the end of the baseline through contiguous samples already abnormal the same way.
     let k = bt.length;
     let next = w.analysisStart;
@@ -201,18 +226,35 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
     baselineScale: scale,
     anomalous: abnormal,
     deviation: pick.deviation,
-    score: abnormal ? severity(pick.deviation) * (preexisting ? PREEXISTING : 1) : 0,
+    // A resource that began filling before the incident and is still climbing into it is no background
+    // noise: the climb is what leads to the incident, so it keeps its full weight.
+    score: abnormal ? severity(pick.deviation) * (preexisting && !climbing ? PREEXISTING : 1) : 0,
   };
   if (abnormal) {
     finding.onset = onset!;
     finding.detectedAt = pick.detectedAt!;
     finding.peakValue = pick.peakValue!;
     if (preexisting) finding.preexisting = true;
+    if (climbing) finding.climbing = true;
     const trace = new Map<number, number>();
     for (let i = 0; i < at.length; i++) trace.set(at[i]!, (pick.sign * (av[i]! - expected(at[i]!))) / scale);
     return { finding, trace };
   }
   return { finding };
+}
+
+/** Far runs of MIN_RUN or more samples, each after at least MIN_RUN normal ones (a flapping incident is one episode). */
+function episodes(far: boolean[]): number {
+  let count = 0;
+  let normal = MIN_RUN;
+  for (let i = 0; i < far.length; ) {
+    let j = i;
+    while (j < far.length && far[j] === far[i]) j++;
+    if (!far[i]) normal = j - i;
+    else if (j - i >= MIN_RUN && normal >= MIN_RUN) count++;
+    i = j;
+  }
+  return count;
 }
 
 function hasGap(t: number[], gap: number): boolean {
@@ -226,6 +268,8 @@ interface Detection {
   detectedAt?: number;
   deviation: number;
   peakValue?: number;
+  /** The run opened with a separate, earlier event that the onset was moved past (see changeStart). */
+  separated?: boolean;
 }
 const NONE_UP: Detection = { sign: 1, deviation: 0 };
 const NONE_DOWN: Detection = { sign: -1, deviation: 0 };
@@ -235,7 +279,7 @@ const NONE_DOWN: Detection = { sign: -1, deviation: 0 };
  * abnormal too. Size: the upper-quartile z from the onset on (robust to the fault ending inside the window,
  * and to a few wild samples of a rarely-used endpoint).
  */
-function detect(val: number[], at: number[], exp: (t: number) => number, scale: number, sign: 1 | -1, minDev: number): Detection {
+function detect(val: number[], at: number[], exp: (t: number) => number, scale: number, sign: 1 | -1, minDev: number, ramp = false): Detection {
   const n = val.length;
   const z = val.map((v, i) => (sign * (v - exp(at[i]!))) / scale);
   for (let i = 0; i + 1 < n; i++) {
@@ -244,16 +288,82 @@ function detect(val: number[], at: number[], exp: (t: number) => number, scale: 
     let hits = 0;
     for (let j = i; j < end; j++) if (z[j]! > Z_ON) hits++;
     if (hits < 2 || hits * 2 < end - i) continue;
-    const after = sortedCopy(z.slice(i));
-    const dev = Math.max(0, quantile(after, 0.75));
+    const dev = Math.max(0, quantile(sortedCopy(z.slice(i)), 0.75));
     if (dev < minDev) continue;
+    // The run may open with a separate, smaller event that merely abuts the change: date the change itself
+    // (its size stays judged over the whole run, so only the dating moves).
+    const o = changeStart(z, i, dev);
     let peak = i;
     for (let j = i; j < n; j++) if (z[j]! > z[peak]!) peak = j;
-    let second = i + 1;
+    let second = o + 1;
     while (second < n && z[second]! <= Z_ON) second++;
-    return { sign, onset: at[i]!, detectedAt: at[Math.min(second, n - 1)]!, deviation: dev, peakValue: val[peak]! };
+    const d: Detection = { sign, onset: at[ramp ? rampStart(z, o) : o]!, detectedAt: at[Math.min(second, n - 1)]!, deviation: dev, peakValue: val[peak]! };
+    if (o !== i) d.separated = true;
+    return d;
   }
   return { sign, deviation: 0 };
+}
+
+/**
+ * Where the change that gives an abnormal run (opening at i, typical size `dev`) its size began. A run can
+ * open with a separate, smaller event that merely abuts the change: one stray error that a rate window
+ * smears over many samples, a noise spike. Dated from it, the change (and its component) would start
+ * before it did. The change proper is reached where z first gets to half the run's typical size; its edge
+ * is the samples rising into that point. What comes before the edge belongs to the same change when it
+ * climbs towards it (a ramp); a stretch that stays flat or falls back, well below the change, is a
+ * separate event and the onset moves to the edge.
+ */
+function changeStart(z: number[], i: number, dev: number): number {
+  const big = Math.max(Z_ON, dev / 2);
+  let m = i;
+  while (m < z.length - 1 && z[m]! < big) m++;
+  let e = m;
+  while (e > i && z[e - 1]! > Z_ON && z[e - 1]! < z[e]!) e--;
+  // Too short to tell a separate event from the change's own first samples: the run rule already bounds it.
+  if (e - i < MIN_RUN) return i;
+  const pre = z.slice(i, e);
+  const half = Math.floor(pre.length / 2);
+  const early = quantile(sortedCopy(pre.slice(0, half)), 0.5);
+  const late = quantile(sortedCopy(pre.slice(half)), 0.5);
+  const level = quantile(sortedCopy(pre), 0.5);
+  if (late - early > PRECURSOR_RISE || level >= big / 2) return i;
+  // The edge's first sample may still sit at the earlier event's level (the walk takes any lower sample).
+  while (e < m && z[e]! <= level + PRECURSOR_RISE) e++;
+  return e;
+}
+
+/** Rise (in noise scales) across the samples before a change's edge below which they are a flat, separate event. */
+const PRECURSOR_RISE = 1;
+
+/** Samples a climb must last, and the share of its steps that must go the bad way, to count as steady. */
+const CLIMB_SAMPLES = 8;
+const CLIMB_SHARE = 0.7;
+
+/** From the onset to the end of the window the series moves the bad way in most steps (a ramp, not a step or a spike). */
+function steadyClimb(av: number[], at: number[], onset: number, sign: 1 | -1): boolean {
+  const i = at.indexOf(onset);
+  if (i < 0 || av.length - i < CLIMB_SAMPLES) return false;
+  let up = 0;
+  for (let k = i + 1; k < av.length; k++) if (sign * (av[k]! - av[k - 1]!) > 0) up++;
+  return up >= CLIMB_SHARE * (av.length - 1 - i) && sign * (av[av.length - 1]! - av[i]!) > 0;
+}
+
+/** z a ramp must have left the noise band by for its start to be traced back through it. */
+const Z_RAMP = 1;
+
+/**
+ * Where a gradual change began. A slow ramp (a leak filling memory, a queue building up) crosses the alarm
+ * threshold long after it started, so its threshold crossing would date it late, after the symptoms it
+ * causes. When the crossing is gradual (z only just above Z_ON, not a jump), walk back through the samples
+ * just before it that were already out of the noise band and still rising into it: that is the ramp's start.
+ * A step change (a big jump at the crossing) keeps its crossing as the onset.
+ */
+function rampStart(z: number[], i: number): number {
+  if (z[i]! >= 2 * Z_ON) return i;
+  let j = i;
+  // Rising into the crossing: each earlier sample at most a little above the next (noise), and above the band.
+  while (j > 0 && z[j - 1]! > Z_RAMP && z[j - 1]! <= z[j]! + 0.5) j--;
+  return j;
 }
 
 /**

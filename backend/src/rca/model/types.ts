@@ -76,6 +76,8 @@ export interface SeriesFinding {
   deviation: number;
   /** The change was already there at the end of the baseline: it began before this incident. */
   preexisting?: boolean;
+  /** A saturation metric climbing steadily (a leak, a filling disk or queue): the component's own doing. */
+  climbing?: boolean;
   /** Value seen at the most deviating point after the onset. */
   peakValue?: number;
   /** Severity from the deviation (log scale, unbounded; 1 ≈ 100σ), times the weights (pre-existing, request volume). */
