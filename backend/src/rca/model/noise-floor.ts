@@ -22,8 +22,8 @@ export function noiseScale(values: number[], times: number[], step: number): Noi
   const dev = sortedCopy(s.map((x) => Math.abs(x - median)));
   // For normal data these estimate the same σ; for quantised data (0, 1, 2 errors per window) the MAD
   // collapses to 0 while the central 90% still shows the spread: take the widest. The central 80% keeps a
-  // level the series sits at a tenth of the time or more (a pool toggling between two sizes) from scoring
-  // as an alarm (z ≤ 2.56) when it is too rare to widen the quartiles.
+  // level the clean baseline sits at a tenth of the time or more from scoring as an alarm (z ≤ 2.56) when
+  // it is too rare to widen the quartiles.
   const spread = s.length
     ? Math.max(
         1.4826 * quantile(dev, 0.5),

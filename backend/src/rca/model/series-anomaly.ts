@@ -28,8 +28,6 @@ const RUN = 6;
 const Z_CLEAN = 5;
 /** Consecutive far samples that make a past incident (fewer are spikes, kept as noise). */
 const MIN_RUN = 3;
-/** Separate far episodes in a baseline from which the far level counts as normal, not as past incidents. */
-const RECURRING = 2;
 /** A series whose baseline never moved has no noise scale: its change is worth this fixed, moderate z. */
 const Z_FLAT = 4;
 /** Weight of a change that was already there before the analysis window (background, not this incident). */
@@ -103,9 +101,6 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
     let tail = bv.length;
     while (tail > 0 && far[tail - 1]) tail--;
     const shifted = bv.length - tail >= w.minBaselinePoints && bv.length - tail >= 0.1 * bv.length;
-    // A level the series keeps returning to (a pool toggling between two sizes, values on a grid coarser
-    // than the sampling) is its normal behaviour, not past incidents: those are episodes, not a habit.
-    const recurring = episodes(far) >= RECURRING;
     for (let i = shifted ? tail : 0; i < bv.length; ) {
       if (shifted) {
         keepT.push(bt[i]!);
@@ -115,7 +110,7 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
       }
       let j = i;
       while (j < bv.length && far[j] === far[i]) j++;
-      if (!far[i] || j - i < MIN_RUN || recurring) for (let k = i; k < j; k++) (keepT.push(bt[k]!), keepV.push(bv[k]!));
+      if (!far[i] || j - i < MIN_RUN) for (let k = i; k < j; k++) (keepT.push(bt[k]!), keepV.push(bv[k]!));
       i = j;
     }
   }
@@ -241,20 +236,6 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
     return { finding, trace };
   }
   return { finding };
-}
-
-/** Far runs of MIN_RUN or more samples, each after at least MIN_RUN normal ones (a flapping incident is one episode). */
-function episodes(far: boolean[]): number {
-  let count = 0;
-  let normal = MIN_RUN;
-  for (let i = 0; i < far.length; ) {
-    let j = i;
-    while (j < far.length && far[j] === far[i]) j++;
-    if (!far[i]) normal = j - i;
-    else if (j - i >= MIN_RUN && normal >= MIN_RUN) count++;
-    i = j;
-  }
-  return count;
 }
 
 function hasGap(t: number[], gap: number): boolean {
