@@ -1,8 +1,8 @@
 // The built Grafana plugin (dist/) in a real browser: the plugin host page loads each panel, app page and
 // datasource editor the way Grafana does and renders them with data from the datasource's query() through
 // a proxy that adds the token server-side, against the real companion (`foresight companion`, every feature
-// wired) reading a real Prometheus. Saves a screenshot of each view to docs/screenshots/ and fails on any
-// console error.
+// wired) reading a real Prometheus. Saves a screenshot of each view (into docs/screenshots/ only with
+// FORESIGHT_UPDATE_SCREENSHOTS=1) and fails on any console error.
 // Deterministic: the demo workload's series (seeded, faults injected at fixed offsets) are written ahead
 // into Prometheus blocks (recorded-stack.ts); every page is opened with a fixed time range ending at the
 // anchor instant, and its numbers are compared with the companion's API asked about that same instant.
@@ -10,7 +10,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync, readdirSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
@@ -30,7 +31,10 @@ import { coverageText } from '../../../src/panels/slo/coverage.js';
 import { startPluginHost, type PluginHost } from '../../../plugin-host/serve.mjs';
 
 const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
-const shots = join(repo, 'docs', 'screenshots');
+// `npm test` leaves the checkout as it was: screenshots go to a temporary directory, and refresh the
+// README's (docs/screenshots/) only when asked with FORESIGHT_UPDATE_SCREENSHOTS=1.
+const refreshDocs = process.env.FORESIGHT_UPDATE_SCREENSHOTS === '1';
+const shots = refreshDocs ? join(repo, 'docs', 'screenshots') : mkdtempSync(join(tmpdir(), 'foresight-e2e-shots-'));
 const TOKEN = DEMO_API_TOKEN;
 
 const STEP_MS = 15_000;
@@ -183,6 +187,7 @@ after(async () => {
   await browser?.close().catch(() => undefined);
   await host?.stop().catch(() => undefined);
   await stack?.stop().catch(() => undefined);
+  if (!refreshDocs) rmSync(shots, { recursive: true, force: true });
 });
 
 test('the proxy adds the token server-side: the page never sees it, and the companion refuses requests without it', async () => {
