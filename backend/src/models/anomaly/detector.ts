@@ -563,11 +563,11 @@ export class OnlineAnomalyDetector {
     // every edge of a square wave never pays for those edges and a season that predicts them is never chosen.
     const cF = MSE_CLIP * sc;
     const eF = frozen > -2 && sc > 0 ? (r > cF ? cF : r < -cF ? -cF : r) : 0;
-    // The level-only model's residual, for the seasons' paired comparison (clipped as each season clips its own).
-    const rL = x - this.level;
+    // The level-only model's residual (before the level learns): it learns from it below, and the seasons'
+    // paired comparison uses it (clipped as each season clips its own).
+    const r0 = x - this.level;
     if (frozen === -1) this.mse += aM * (eF * eF - this.mse);
     if (frozen !== -1) {
-      const r0 = x - this.level;
       const s0 = this.scale > floor ? this.scale : floor;
       if (this.n > MIN_POINTS && s0 > 0) this.learnTail(0, r0 / s0);
       const c = 3 * s0;
@@ -586,7 +586,7 @@ export class OnlineAnomalyDetector {
       if (k === frozen) {
         if (this.lastAlarm && sc > 0) this.learnTail(k + 1, r / sc); // an episode's first point is learned once
         this.profiles[k]!.mse += aM * (eF * eF - this.profiles[k]!.mse);
-        const eL = sc > 0 ? (rL > cF ? cF : rL < -cF ? -cF : rL) : rL;
+        const eL = sc > 0 ? (r0 > cF ? cF : r0 < -cF ? -cF : r0) : r0;
         this.profiles[k]!.base += aM * (eL * eL - this.profiles[k]!.base);
         continue;
       }
@@ -638,7 +638,7 @@ export class OnlineAnomalyDetector {
         const em = sk > 0 ? (rk > cm ? cm : rk < -cm ? -cm : rk) : rk;
         const w = a > aM ? (a < 1 ? a : 1) : aM;
         pr.mse += w * (em * em - pr.mse);
-        const eL = sk > 0 ? (rL > cm ? cm : rL < -cm ? -cm : rL) : rL;
+        const eL = sk > 0 ? (r0 > cm ? cm : r0 < -cm ? -cm : r0) : r0;
         pr.base += w * (eL * eL - pr.base);
       }
     }

@@ -1,6 +1,6 @@
 // Per-series judgement: a clean pre-incident baseline, a noise scale that respects the data's resolution
 // and the metric's meaning, the onset of the change (first sample of a sustained abnormal run) and its size.
-import { quantile, sortedCopy, theilSen } from './robust-stats.js';
+import { median, quantile, sortedCopy, theilSen } from './robust-stats.js';
 import { noiseScale } from './noise-floor.js';
 import { sameTimeYesterday } from './yesterday.js';
 import { deviationKind, guessDirection, meaningfulChange, semanticOf } from './metric-kind.js';
@@ -48,7 +48,7 @@ export function largestChange(s: CandidateSeries, w: Windows): number {
     if (t >= w.baselineStart && t < w.analysisStart && Number.isFinite(s.values[i]!)) base.push(s.values[i]!);
   }
   if (!base.length) return 0;
-  const m = quantile(sortedCopy(base), 0.5);
+  const m = median(base);
   let big = 0;
   for (let i = 0; i < s.timestamps.length; i++) {
     const t = s.timestamps[i]!;
@@ -186,7 +186,7 @@ export function analyseSeries(s: CandidateSeries, w: Windows, peerChange = 0): S
       // Still climbing at the end of the window: judged by where it has got to (the last samples), not by
       // its typical level since the onset, which a ramp keeps below its current one.
       const last = av.slice(-3).map((v, k) => (pick.sign * (v - expected(at[at.length - 3 + k]!))) / rampScale);
-      pick = { ...again, deviation: Math.max(again.deviation, quantile(sortedCopy(last), 0.5)) };
+      pick = { ...again, deviation: Math.max(again.deviation, median(last)) };
       scale = rampScale;
       climbing = true;
     }
@@ -304,9 +304,9 @@ function changeStart(z: number[], i: number, dev: number): number {
   if (e - i < MIN_RUN) return i;
   const pre = z.slice(i, e);
   const half = Math.floor(pre.length / 2);
-  const early = quantile(sortedCopy(pre.slice(0, half)), 0.5);
-  const late = quantile(sortedCopy(pre.slice(half)), 0.5);
-  const level = quantile(sortedCopy(pre), 0.5);
+  const early = median(pre.slice(0, half));
+  const late = median(pre.slice(half));
+  const level = median(pre);
   if (late - early > PRECURSOR_RISE || level >= big / 2) return i;
   // The edge's first sample may still sit at the earlier event's level (the walk takes any lower sample).
   while (e < m && z[e]! <= level + PRECURSOR_RISE) e++;
