@@ -242,3 +242,24 @@ test('ensemble: a long horizon is still validated on at least 14 rolling origins
   assert.ok(m, `no origins note in ${JSON.stringify(f.notes)}`);
   assert.ok(Number(m[1]) >= 14, note);
 });
+
+test('mean-reverting noise (AR(1) around a level): the first steps lean on the last value, then decay to the level', () => {
+  // Between naive (all persistence) and a flat level (none): the previous ensemble had neither right and
+  // was 0.93x naive's squared error over the first 3 steps; the ideal forecast is about 0.86x here.
+  let se = 0, sn = 0, sm = 0, uses = 0;
+  for (let s = 0; s < 80; s++) {
+    const r = rng(100 + s);
+    let u = 0;
+    const y = Array.from({ length: 613 }, () => ((u = 0.7 * u + r.gauss()), 100 + u));
+    const f = forecast(y.slice(0, 600), { horizon: 12, season: 0 });
+    if (f.members.includes('level+ar1')) uses++;
+    for (let j = 0; j < 3; j++) {
+      se += (y[600 + j]! - f.mean[j]!) ** 2;
+      sn += (y[600 + j]! - y[599]!) ** 2;
+      sm += (y[600 + j]! - 100) ** 2;
+    }
+  }
+  assert.ok(uses >= 40, `level+ar1 used in ${uses} of 80`);
+  assert.ok(se < 0.9 * sn, `squared error ${se.toFixed(1)} vs naive ${sn.toFixed(1)}`);
+  assert.ok(se < 0.75 * sm, `squared error ${se.toFixed(1)} vs the true level ${sm.toFixed(1)}`);
+});

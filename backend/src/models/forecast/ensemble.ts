@@ -7,7 +7,8 @@
 // runs the same members from the end of the history.
 // Members: naive, seasonal naive per season, ETS with the longest usable season (N / Ad trend by AICc),
 // decomposition (all seasons) + ETS (N / Ad by AICc), decomposition + Theta, decomposition + drift,
-// decomposition + a robust level (median of the last max(horizon, longest season) adjusted values).
+// decomposition + a robust level (median of the last max(horizon, longest season) adjusted values),
+// decomposition + a slow level with an AR(1) deviation (short memory decaying to the level).
 import { etsPaths, fitEts, type EtsFit } from './ets.js';
 import { conformalBands, seasonNoiseRatio, select } from './conformal.js';
 import { decompose, seasonalSum, type SeasonComponent } from './seasons.js';
@@ -108,6 +109,66 @@ function thetaRunner(a: Float64Array, fitFrom: number, th: { alpha: number; drif
   };
 }
 
+
+interface LevelAr {
+  alpha: number;
+  phi: number;
+}
+
+/** One-step SSE of level + AR(1) deviation, for a given level smoothing alpha; phi by least squares. */
+function levelArSse(a: Float64Array, alpha: number): { phi: number; sse: number } {
+  let l = a[0]!;
+  let ePrev = 0;
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 1; i < a.length; i++) {
+    const e = a[i]! - l;
+    if (i > 1) {
+      sxy += e * ePrev;
+      sxx += ePrev * ePrev;
+      syy += e * e;
+    }
+    ePrev = e;
+    l += alpha * e;
+  }
+  const phi = sxx > 0 ? Math.min(0.98, Math.max(0, sxy / sxx)) : 0;
+  return { phi, sse: syy - 2 * phi * sxy + phi * phi * sxx };
+}
+
+function fitLevelAr(a: Float64Array): LevelAr | null {
+  if (a.length < 24) return null;
+  let best: (LevelAr & { sse: number }) | null = null;
+  for (const alpha of [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]) {
+    const r = levelArSse(a, alpha);
+    if (!best || r.sse < best.sse) best = { alpha, phi: r.phi, sse: r.sse };
+  }
+  return best && best.phi > 0.05 && best.phi < 0.95 ? { alpha: best.alpha, phi: best.phi } : null;
+}
+
+function levelArRunner(a: Float64Array, fitFrom: number, p: LevelAr, seas: (i: number) => number): Runner {
+  return (origins, h, emit) => {
+    let l = a[fitFrom]!;
+    let e = 0;
+    let k = 0;
+    const path = new Float64Array(h);
+    for (let i = fitFrom + 1; i <= a.length && k < origins.length; i++) {
+      while (k < origins.length && origins[k] === i) {
+        // e: the last value's deviation from the level before it (what phi was fitted on).
+        let d = e * p.phi;
+        for (let j = 0; j < h; j++) {
+          path[j] = l + d + seas(i + j);
+          d *= p.phi;
+        }
+        emit(i, path);
+        k++;
+      }
+      if (i < a.length) {
+        e = a[i]! - l;
+        l += p.alpha * e;
+      }
+    }
+  };
+}
+
 function adjusted(y: Float64Array, S: Float64Array, comps: SeasonComponent[]): Float64Array {
   if (!comps.length) return y;
   const a = new Float64Array(y.length);
@@ -120,6 +181,7 @@ interface Prefit {
   etsA?: EtsFit;
   theta?: { alpha: number; drift: number; l0: number };
   drift?: number;
+  ar?: LevelAr | null;
 }
 
 function olsSlope(a: Float64Array): number {
@@ -207,6 +269,11 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   });
   const th = pre.theta ?? fitTheta(a.subarray(fitFrom, train));
   out.push({ name: `${label}theta`, run: thetaRunner(a, fitFrom, th, seas) });
+  // Level + AR(1): a slow exponentially smoothed level and the deviation from it decaying at the rate
+  // fitted on train. Between naive (all persistence) and a flat level (none): the short-range memory of
+  // noisy, mean-reverting real metrics.
+  const ar = pre.ar ?? fitLevelAr(a.subarray(fitFrom, train));
+  if (ar) out.push({ name: `${label}level+ar1`, run: levelArRunner(a, fitFrom, ar, seas) });
   // Robust level: the median of the last W (adjusted) values, flat. Far ahead, on spiky or
   // mean-reverting series, a level no single recent value can move beats every smoothed one. Only
   // offered where the train part reverts to its mean (variance ratio test): on a random walk a lagged
@@ -228,7 +295,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
       }
     },
   });
-  return { members: out, fits: { ...pre, etsA: fitA, theta: th, drift } };
+  return { members: out, fits: { ...pre, etsA: fitA, theta: th, drift, ar } };
 }
 
 /**
