@@ -9,11 +9,16 @@ export async function readStdin(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8');
 }
 
+/** A data file as one flat string: decoded at once (readFile's own utf8 decoding builds it from chunks, and a large CSV then costs as much to flatten as to read). */
+export async function readText(path: string): Promise<string> {
+  return path === '-' ? readStdin() : (await readFile(path)).toString('utf8');
+}
+
 /** The parsed rows, or the exit code after the problem was written to stderr. */
 export async function readSeriesCsv(command: string, input: string): Promise<CsvRow[] | number> {
   let text: string;
   try {
-    text = input === '-' ? await readStdin() : await readFile(input, 'utf8');
+    text = await readText(input);
   } catch (e) {
     process.stderr.write(`foresight ${command}: cannot read ${input}: ${(e as Error).message}\n`);
     return 1;

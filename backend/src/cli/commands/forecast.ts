@@ -7,13 +7,13 @@
 // line, a value beyond +-1e100, a single row without --step) is an error naming file and line; in
 // the long format a bad series is reported and the others are still forecast, with exit code 1.
 // Progress goes to stderr for batches of more than 100 series.
-import { readFile, writeFile } from 'node:fs/promises';
+import { writeFile } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { MAX_ABS_VALUE } from '../../models/forecast/forecast.js';
 import { forecastMany, forecastSeries, type SeriesForecast } from '../../models/forecast/series.js';
 import { csvField, fmt, parseSeriesCsv } from '../../io/csv.js';
 import { looksLong, parseLongCsv } from '../../io/long-csv.js';
-import { readStdin } from '../series-input.js';
+import { readText } from '../series-input.js';
 
 const USAGE = 'usage: foresight forecast --input FILE.csv --horizon N [--season S] [--step SECONDS] [--output FILE] [--json]\n' +
   '  FILE.csv: timestamp,value (one series) or series,timestamp,value (many series)';
@@ -88,7 +88,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   let text: string;
   try {
-    text = args.input === '-' ? await readStdin() : await readFile(args.input, 'utf8');
+    text = await readText(args.input);
   } catch (e) {
     process.stderr.write(`foresight forecast: cannot read ${args.input}: ${(e as Error).message}\n`);
     return 1;

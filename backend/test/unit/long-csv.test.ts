@@ -1,0 +1,66 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { parseLongCsv, parseLongLine } from '../../src/io/long-csv.js';
+import { parseTimestamp, splitFields } from '../../src/io/csv.js';
+import { rng } from '../../eval/lib/rng.js';
+
+/** The reader by definition: every line through parseLongLine, the first one a header when its timestamp is not one. */
+function reference(text: string): ReturnType<typeof parseLongCsv> {
+  const byKey = new Map<string, { key: string; line: number; ts: number[]; values: number[]; tsText: string }>();
+  const issues: { line: number; message: string }[] = [];
+  let first = true;
+  text.split(/\r?\n/).forEach((raw0, i) => {
+    const raw = i === 0 ? raw0.replace(/^\uFEFF/, '') : raw0;
+    const r = parseLongLine(raw);
+    if (r === null) return;
+    if (first) {
+      first = false;
+      const f = splitFields(raw);
+      if (f.length === 3 && parseTimestamp(f[1]!) === null) return;
+    }
+    if ('issue' in r) return void issues.push({ line: i + 1, message: r.issue });
+    let s = byKey.get(r.key);
+    if (!s) byKey.set(r.key, (s = { key: r.key, line: i + 1, ts: [], values: [], tsText: r.tText }));
+    s.ts.push(r.t);
+    s.values.push(r.v);
+  });
+  return { series: [...byKey.values()], issues };
+}
+
+test('long CSV: the in-place reader of plain lines gives exactly what the general reader gives', () => {
+  const r = rng(5);
+  const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
+  const keys = ['a', 'b', 'svc-1', 'x y', ' pad', '"q"', '"a,b"', '', '#c'];
+  const stamps = (i: number): string[] => [String(1_700_000_000 + 60 * i), String(1_700_000_000_000 + 60_000 * i), '2024-01-02T03:04:05Z', '2024-01-02 03:04', '-5', '12.5', ' 1700000000', 'x', '', '1234567890123456'];
+  const values = (): string[] => [
+    (r() * 1000).toFixed(3), String(r() * 1e6), String(-r()), '1e5', '-2.5E-3', '.5', '5.', '+7', '007', '0.000123', '-0', 'NaN', 'inf', '-Infinity', '', 'oops', '1.2.3',
+    '12345678901234567', '0.1234567890123456789', '123456789012345.6', ' 4 ', '-', '.',
+  ];
+  for (let round = 0; round < 40; round++) {
+    const lines: string[] = [];
+    if (r() < 0.5) lines.push(pick(['series,timestamp,value', 'id,time,v', '# comment', '', '\uFEFFseries,timestamp,value']));
+    for (let i = 0; i < 60; i++) {
+      const u = r();
+      if (u < 0.04) lines.push(pick(['', '   ', '# note, with, commas', 'a,1', 'a,1,2,3', ',,', 'a,,1', 'a,1,']));
+      else if (u < 0.75) lines.push(`${pick(keys.slice(0, 3))},${1_700_000_000 + 60 * i},${(r() * 100).toFixed(2)}`); // plain
+      else lines.push(`${pick(keys)},${pick(stamps(i))},${pick(values())}`);
+    }
+    const text = lines.join(r() < 0.3 ? '\r\n' : '\n') + (r() < 0.5 ? '\n' : '');
+    const got = parseLongCsv(text);
+    const want = reference(text);
+    assert.deepEqual(got, want, `round ${round}:\n${text}`);
+  }
+});
+
+test('long CSV: plain values are read exactly as Number() reads them', () => {
+  const r = rng(6);
+  for (let i = 0; i < 5000; i++) {
+    const digits = 1 + Math.floor(r() * 15);
+    const m = Math.floor(r() * 10 ** digits);
+    const frac = Math.floor(r() * 20);
+    const s = m.toString().padStart(frac + 1, '0');
+    const text = `${r() < 0.5 ? '-' : ''}${s.slice(0, s.length - frac)}${frac ? '.' : ''}${s.slice(s.length - frac)}`;
+    const got = parseLongCsv(`s,0,0\ns,1,${text}\n`).series[0]!.values[1];
+    assert.ok(Object.is(got, Number(text)), `${text}: ${got} vs ${Number(text)}`);
+  }
+});
