@@ -122,6 +122,11 @@ export interface ForecastSeries {
   values: Float64Array;
   /** Points of history; the rest is the test horizon. */
   history: number;
+  /** The noise-free part at i, the random walk's value at i (zero unless shape random_walk), the noise sd and the walk's step sd. */
+  signal: (i: number) => number;
+  walk: Float64Array;
+  sigma: number;
+  walkSd: number;
 }
 
 export function forecastCorpus(o: { seed: number; count?: number; t0?: number; historyDays?: number; testDays?: number }): ForecastSeries[] {
@@ -141,12 +146,14 @@ export function forecastCorpus(o: { seed: number; count?: number; t0?: number; h
     const phase = r.uniform(0, 2 * Math.PI);
     const ts = Float64Array.from({ length: n }, (_, i) => t0 + i * STEP);
     let walk = 0;
+    const walks = new Float64Array(n);
+    const signal = (i: number): number => level + slope * i + amp * (shape === 'seasonal_growing' ? 1 + (0.5 * i) / n : 1) * Math.sin((2 * Math.PI * i) / DAY_POINTS + phase);
     const values = Float64Array.from({ length: n }, (_, i) => {
       walk += shape === 'random_walk' ? r.gauss() * sigma * 0.3 : 0;
-      const grow = shape === 'seasonal_growing' ? 1 + (0.5 * i) / n : 1;
-      return level + slope * i + walk + amp * grow * Math.sin((2 * Math.PI * i) / DAY_POINTS + phase) + r.gauss() * sigma;
+      walks[i] = walk;
+      return signal(i) + walk + r.gauss() * sigma;
     });
-    out.push({ id: `${shape}-${s}`, shape, ts, values, history: hist });
+    out.push({ id: `${shape}-${s}`, shape, ts, values, history: hist, signal, walk: walks, sigma, walkSd: shape === 'random_walk' ? sigma * 0.3 : 0 });
   }
   return out;
 }

@@ -18,6 +18,25 @@ export interface EvalSeries {
   step: number;
   ts: Float64Array;
   values: Float64Array;
+  /**
+   * For generated series only: the true distribution of values[origin + j] given the history up to
+   * origin (Gaussian: mean and sd). No forecaster can have a lower expected interval score than its
+   * quantiles (the score is proper), so the eval reports it as the floor.
+   */
+  truth?: (origin: number, h: number) => { mean: Float64Array; sd: Float64Array };
+}
+
+/** A truth for value = signal[i] + walk[i] + N(0, sigma), the walk with steps N(0, walkSd). */
+export function gaussianTruth(signal: (i: number) => number, walk: Float64Array | null, sigma: number, walkSd: number): NonNullable<EvalSeries['truth']> {
+  return (origin, h) => {
+    const mean = new Float64Array(h);
+    const sd = new Float64Array(h);
+    for (let j = 0; j < h; j++) {
+      mean[j] = signal(origin + j) + (walk ? walk[origin - 1]! : 0);
+      sd[j] = Math.sqrt(sigma * sigma + (walk ? (j + 1) * walkSd * walkSd : 0));
+    }
+    return { mean, sd };
+  };
 }
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -145,13 +164,13 @@ export function hourlyMultiSeason(count: number, weeks: number, seed: number): E
     const sigma = r.uniform(0.03, 0.08) * level;
     const ph = r.uniform(0, 2 * Math.PI);
     const v = new Float64Array(n);
-    for (let i = 0; i < n; i++) {
-      const dow = Math.floor(i / 24) % 7;
-      const we = dow >= 5;
+    const signal = (i: number): number => {
+      const we = Math.floor(i / 24) % 7 >= 5;
       const day = Math.sin((2 * Math.PI * i) / 24 + ph) + 0.3 * Math.sin((4 * Math.PI * i) / 24);
-      v[i] = level + slope * i + (we ? weekend : 1) * amp * day + (we ? weekendShift : 0) + sigma * r.gauss();
-    }
-    out.push({ set: 'hourly-2season', id: `hourly-${s}`, step: 3600, ts: Float64Array.from({ length: n }, (_, i) => t0 + i * 3600), values: v });
+      return level + slope * i + (we ? weekend : 1) * amp * day + (we ? weekendShift : 0);
+    };
+    for (let i = 0; i < n; i++) v[i] = signal(i) + sigma * r.gauss();
+    out.push({ set: 'hourly-2season', id: `hourly-${s}`, step: 3600, ts: Float64Array.from({ length: n }, (_, i) => t0 + i * 3600), values: v, truth: gaussianTruth(signal, null, sigma, 0) });
   }
   return out;
 }
