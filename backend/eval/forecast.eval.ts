@@ -379,8 +379,9 @@ export default async function forecastEval(): Promise<void> {
       if (!fc) continue;
       const sc = score(t, fc);
       if (!sc) continue;
-      const keys = meth === AUG ? [] : [`${t.s.set}|${t.hz}|${meth}`, `ALL|${t.hz}|${meth}`];
-      if (m.has(AUG)) keys.push(`AUGURS-SAMPLE|${t.hz}|${meth}`);
+      // The floor exists for the generated sets only: it is shown per set, never pooled.
+      const keys = meth === AUG ? [] : meth === FLOOR ? [`${t.s.set}|${t.hz}|${meth}`] : [`${t.s.set}|${t.hz}|${meth}`, `ALL|${t.hz}|${meth}`];
+      if (m.has(AUG) && meth !== FLOOR) keys.push(`AUGURS-SAMPLE|${t.hz}|${meth}`);
       for (const key of keys) {
         const a = get(key);
         a.sm += sc.smape;
@@ -409,7 +410,7 @@ export default async function forecastEval(): Promise<void> {
       const ref = val(aggs.get(`${set}|${hz}|snaive 1d`));
       if (!ref.n) continue;
       w(`\n### ${set}, horizon ${hz} (${ref.n} forecasts)\n\n`);
-      const rows = methods.filter((meth) => meth !== AUG || set === 'AUGURS-SAMPLE').map((meth) => {
+      const rows = methods.filter((meth) => (meth !== AUG || set === 'AUGURS-SAMPLE') && (meth !== FLOOR || aggs.has(`${set}|${hz}|${meth}`))).map((meth) => {
         const v = val(aggs.get(`${set}|${hz}|${meth}`));
         const owa = 0.5 * (v.sm / ref.sm + v.ma / ref.ma);
         return [meth, v.sm, v.ma, owa, v.c80, v.c95, v.msis, String(v.n)];
