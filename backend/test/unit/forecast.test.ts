@@ -263,3 +263,36 @@ test('mean-reverting noise (AR(1) around a level): the first steps lean on the l
   assert.ok(se < 0.9 * sn, `squared error ${se.toFixed(1)} vs naive ${sn.toFixed(1)}`);
   assert.ok(se < 0.75 * sm, `squared error ${se.toFixed(1)} vs the true level ${sm.toFixed(1)}`);
 });
+
+test('season hint on a series without that season: where the seasons found without it validate better, the forecast is the automatic one', () => {
+  // Random walks: phase means over 30 days can look like a weak daily season, which the hint's lower bar
+  // keeps. The hint must not make such a forecast worse than leaving the season to the data.
+  let used = 0;
+  for (let s = 0; s < 40; s++) {
+    const r = rng(300 + s);
+    let w = 0;
+    const y = Array.from({ length: 720 }, () => ((w += r.gauss()), 100 + w + 0.5 * r.gauss()));
+    const auto = forecast(y, { horizon: 24, stepSeconds: 3600 });
+    const hinted = forecast(y, { horizon: 24, stepSeconds: 3600, season: 24 });
+    if (!hinted.notes.some((n) => /season hint 24: the seasons found without it .* validated better/.test(n))) continue;
+    used++;
+    assert.deepEqual(hinted.seasons, auto.seasons);
+    assert.deepEqual(Array.from(hinted.mean), Array.from(auto.mean));
+    assert.deepEqual(Array.from(hinted.hi95), Array.from(auto.hi95));
+  }
+  assert.ok(used >= 2, `the automatic seasons were preferred in ${used} of 40`);
+});
+
+test('a season that leaves fewer than 24 points to validate on is not used, and the notes say so', () => {
+  // Two days of 5-minute points with a one-day season hint: validating on the last 8 points (the earlier
+  // minimum) gave bands from a few calm points. Without the season the series is forecast as it is.
+  const r = rng(21);
+  const y = Array.from({ length: 577 }, (_, i) => 100 + 10 * Math.sin((2 * Math.PI * i) / 288) + r.gauss());
+  const f = forecast(y, { horizon: 12, stepSeconds: 300, season: 288 });
+  assert.ok(!f.seasons.includes(288), String(f.seasons));
+  assert.ok(f.notes.some((n) => /season 288 not used: it needs 600 points .* have 577/.test(n)), JSON.stringify(f.notes));
+  const m = /chosen on (\d+) rolling origins/.exec(f.notes.join(' '));
+  assert.ok(m && Number(m[1]) >= 24, f.notes.join(' / '));
+  const ok = forecast(y.concat(Array.from({ length: 30 }, (_, i) => 100 + 10 * Math.sin((2 * Math.PI * (577 + i)) / 288) + r.gauss())), { horizon: 12, stepSeconds: 300, season: 288 });
+  assert.ok(ok.seasons.includes(288), String(ok.seasons));
+});

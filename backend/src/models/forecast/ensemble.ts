@@ -26,6 +26,10 @@ export interface EnsembleResult {
   validationMae: number;
   memberMae: Record<string, number>;
   origins: number;
+  /** Points the members were fitted on (validation runs from there). */
+  train: number;
+  /** The seasons used: those given that fit twice in the train part. */
+  seasons: number[];
   /** Parameters of the ETS member with a season (or the decomposition's ETS), for reporting. */
   ets: EtsFit | null;
   notes: string[];
@@ -325,17 +329,30 @@ function median3(a: number, b: number, c: number): number {
 }
 
 /**
+ * Points the members are fitted on: at least half the history and two cycles of every season used past
+ * it, leaving at least 24 points to validate on. A season that needs more is not used: 8 validation
+ * points (the earlier minimum) gave intervals from a few calm hours (PetShop, 2 days of 5-minute data
+ * with a one-day season hint: 95% band above every actual value).
+ */
+export function trainLength(n: number, seasons: number[]): number {
+  const longest = seasons.length ? seasons[seasons.length - 1]! : 0;
+  return Math.min(Math.max(Math.ceil(n / 2), Math.min(n - MIN_VALIDATION, 2 * longest + 1), 16), n - 8);
+}
+const MIN_VALIDATION = 24;
+
+/**
  * y: a clean, finite series; h: horizon; seasons: ascending periods (each with >= 2 cycles in y).
  * Requires y.length >= 24.
  */
-export function ensembleForecast(y: Float64Array, h: number, seasons: number[]): EnsembleResult {
+export function ensembleForecast(y: Float64Array, h: number, seasons: number[], o: { train?: number } = {}): EnsembleResult {
   const n = y.length;
   const notes: string[] = [];
-  // Train: at least half the history and two cycles of every season used past it.
-  const longest = seasons.length ? seasons[seasons.length - 1]! : 0;
-  let train = Math.max(Math.ceil(n / 2), Math.min(n - 8, 2 * longest + 1), 16);
-  train = Math.min(train, n - 8);
+  // (Or as given: two season sets are compared on the same validation origins.)
+  const train = Math.min(o.train ?? trainLength(n, seasons), n - 8);
   const valSeasons = seasons.filter((p) => train >= 2 * p);
+  for (const p of seasons) {
+    if (!valSeasons.includes(p)) notes.push(`season ${p} not used: it needs ${2 * p + MIN_VALIDATION} points (two cycles and ${MIN_VALIDATION} to validate on), have ${n}`);
+  }
   // Enough origins for ~2,000 validation errors per step range (short horizons need many origins). (Fewer,
   // ~1,000, cost 0.5-5% MSIS at 1-step horizons and let a random walk's band widen too little at 100.)
   // At least 14 origins at long horizons: with 12 the 1 d combination choice and tails were unsteady (eval
@@ -447,7 +464,9 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
   // The validation forecasts used seasons estimated on the train part, over fewer cycles of the longest
   // season than the final forecast: their errors carry more seasonal-estimation noise (about sigma^2 / c
   // for c cycles). The widths are narrowed by that known ratio so the final bands are not too wide.
-  const pLong = valSeasons.length ? valSeasons[valSeasons.length - 1]! : 0;
+  // Only members built on the decomposition carry that noise (naive, seasonal naive and ETS's own
+  // seasonal states do not).
+  const pLong = valSeasons.length && chosen.some((name) => name.startsWith('stl[')) ? valSeasons[valSeasons.length - 1]! : 0;
   if (pLong) {
     const f = seasonNoiseRatio(Math.min(Math.floor(train / pLong), 8), Math.min(Math.floor(n / pLong), 8));
     for (let j = 0; j < h; j++) {
@@ -467,5 +486,5 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[]):
   const memberMae: Record<string, number> = {};
   valMembers.forEach((m, i) => (memberMae[m.name] = maes[i]!));
   const etsM = valMembers.find((m) => chosen.includes(m.name) && m.ets) ?? valMembers.find((m) => m.ets);
-  return { mean, lo80, hi80, lo95, hi95, members: chosen, combine: best.kind, validationMae: bestMae, memberMae, origins: origins.length, ets: etsM?.ets ?? null, notes };
+  return { mean, lo80, hi80, lo95, hi95, members: chosen, combine: best.kind, validationMae: bestMae, memberMae, origins: origins.length, train, seasons: valSeasons, ets: etsM?.ets ?? null, notes };
 }

@@ -7,7 +7,7 @@
 // beyond +-1e100 are refused (ForecastInputError), and a result is never returned with a NaN in it.
 import { detectPeriod } from '../series/seasonality.js';
 import { mad, normalQuantile, theilSen } from '../series/stats.js';
-import { ensembleForecast } from './ensemble.js';
+import { ensembleForecast, trainLength } from './ensemble.js';
 import { etsPredict, fitEts, type EtsFit, type TrendKind } from './ets.js';
 import { findSeasons } from './seasons.js';
 
@@ -216,7 +216,24 @@ function ensemble(y: Float64Array, horizon: number, o: ForecastOptions, notes: s
     seasons = found.periods;
     notes.push(...found.notes);
   }
-  const r = ensembleForecast(y, horizon, seasons);
+  let r = ensembleForecast(y, horizon, seasons);
+  const hint = o.season !== undefined && o.season !== 0 ? Math.round(o.season) : 0;
+  if (hint && seasons.includes(hint)) {
+    // A hint, not a cage: when the data alone gives other seasons, both are validated on the same
+    // origins and the better one is used.
+    const plain = findSeasons(y, { stepSeconds: o.stepSeconds });
+    if (plain.periods.join(',') !== seasons.join(',')) {
+      const r0 = ensembleForecast(y, horizon, plain.periods, { train: r.train });
+      if (r0.validationMae < r.validationMae) {
+        notes.push(`season hint ${hint}: the seasons found without it (${plain.periods.join(', ') || 'none'}) validated better (MAE ${r0.validationMae.toPrecision(3)} vs ${r.validationMae.toPrecision(3)}) and were used`);
+        // The forecast is then exactly the automatic one (fitted on its own train part).
+        r = trainLength(n, plain.periods) === r.train ? r0 : ensembleForecast(y, horizon, plain.periods);
+        seasons = plain.periods;
+      }
+    }
+  }
+  seasons = r.seasons;
+  notes.push(...r.notes);
   notes.push(`ensemble (${r.combine}) of ${r.members.join(', ')}, chosen on ${r.origins} rolling origins (validation MAE ${r.validationMae.toPrecision(3)})`);
   const e = r.ets;
   return {
