@@ -466,7 +466,10 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
   // for c cycles). The widths are narrowed by that known ratio so the final bands are not too wide.
   // Only members built on the decomposition carry that noise (naive, seasonal naive and ETS's own
   // seasonal states do not).
-  const pLong = valSeasons.length && chosen.some((name) => name.startsWith('stl[')) ? valSeasons[valSeasons.length - 1]! : 0;
+  // A lone season denoised as a low-rank matrix carries too little of that noise for the ratio (with it,
+  // eval 95% coverage fell to 94.4% on synthetic 1 h and 92.7% on demo 1 d).
+  const usesDecomp = chosen.some((name) => name.startsWith('stl[')) && !comps[comps.length - 1]?.denoisedAlone;
+  const pLong = valSeasons.length && usesDecomp ? valSeasons[valSeasons.length - 1]! : 0;
   if (pLong) {
     const f = seasonNoiseRatio(Math.min(Math.floor(train / pLong), 8), Math.min(Math.floor(n / pLong), 8));
     for (let j = 0; j < h; j++) {

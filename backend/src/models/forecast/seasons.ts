@@ -13,6 +13,8 @@ export interface SeasonComponent {
   period: number;
   /** values[i % period] is the component at absolute position i (mean zero). */
   values: Float64Array;
+  /** A lone season denoised as a low-rank matrix: its estimate carries little of the noise of its cycles. */
+  denoisedAlone?: boolean;
 }
 
 let prefix = new Float64Array(4096);
@@ -103,14 +105,27 @@ export function decompose(y: ArrayLike<number>, periods: number[], o: { offset?:
     }
   }
   if (denoise) {
-    const short = periods.find((p) => nested(p));
+    // A lone season is laid out over a divisor near its square root (288 = 18 x 16): a shape of a few
+    // harmonics is low-rank there too.
+    // (eval forecast: synthetic 1 h MSIS 3.52 -> 3.38, demo 1 d 4.80 -> 4.68; PetShop, whose histories
+    // are mostly too short for a season, 1 h 4.95 -> 4.98 and 1 d 7.92 -> 7.88.)
+    const nestedIn = periods.find((p) => nested(p));
+    const short = nestedIn ?? (comps.length === 1 ? squareDivisor(longest) : 0);
     if (short) {
       const last = comps[comps.length - 1]!;
       const cycles = Math.min(Math.floor(n / longest), maxCycles);
       last.values = lowRank(last.values, short, Math.sqrt(residualVar(y, comps, cycles * longest, offset) / cycles));
+      if (!nestedIn) last.denoisedAlone = true;
     }
   }
   return comps;
+}
+
+/** The divisor of p nearest its square root (0 when p is prime or too short to split). */
+function squareDivisor(p: number): number {
+  let best = 0;
+  for (let q = 2; q * q <= p; q++) if (p % q === 0) best = q;
+  return best >= 3 ? best : 0;
 }
 
 /** A long season is split into at most this many cycles of a shorter one for low-rank denoising. */
