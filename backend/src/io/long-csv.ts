@@ -144,8 +144,8 @@ export function parseLongCsv(text: string): { series: LongSeries[]; issues: CsvI
     // Fast path: key,digits,decimal with no quote, space or tab anywhere (first line always general).
     const c1 = first ? -1 : text.indexOf(',', pos);
     const c2 = c1 >= 0 && c1 < end ? text.indexOf(',', c1 + 1) : -1;
-    let done = false;
     const c3 = c2 > 0 ? text.indexOf(',', c2 + 1) : -1;
+    let done = false;
     if (c1 > pos && c2 > c1 + 1 && c2 < end - 1 && (c3 < 0 || c3 >= end)) {
       const t = plainSeconds(text, c1 + 1, c2);
       const v = t === t ? plainDecimal(text, c2 + 1, end) : Number.NaN;

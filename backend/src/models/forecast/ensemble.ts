@@ -43,6 +43,7 @@ interface Member {
   ets?: EtsFit;
 }
 
+const MIN_VALIDATION = 24; // points left to validate on (trainLength)
 const ETS_MAX_SEASON = 700; // ETS' own season: longer ones are left to the decomposition
 const FIT_MAX = 400; // non-seasonal parameters are fitted on at most this many recent train points
 
@@ -112,7 +113,6 @@ function thetaRunner(a: Float64Array, fitFrom: number, th: { alpha: number; drif
     }
   };
 }
-
 
 interface LevelAr {
   alpha: number;
@@ -276,7 +276,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   // Level + AR(1): a slow exponentially smoothed level and the deviation from it decaying at the rate
   // fitted on train. Between naive (all persistence) and a flat level (none): the short-range memory of
   // noisy, mean-reverting real metrics.
-  const ar = pre.ar ?? fitLevelAr(a.subarray(fitFrom, train));
+  const ar = pre.ar !== undefined ? pre.ar : fitLevelAr(a.subarray(fitFrom, train)); // null: fitted, none
   if (ar) out.push({ name: `${label}level+ar1`, run: levelArRunner(a, fitFrom, ar, seas) });
   // Robust level: the median of the last W (adjusted) values, flat. Far ahead, on spiky or
   // mean-reverting series, a level no single recent value can move beats every smoothed one. Only
@@ -338,7 +338,6 @@ export function trainLength(n: number, seasons: number[]): number {
   const longest = seasons.length ? seasons[seasons.length - 1]! : 0;
   return Math.min(Math.max(Math.ceil(n / 2), Math.min(n - MIN_VALIDATION, 2 * longest + 1), 16), n - 8);
 }
-const MIN_VALIDATION = 24;
 
 /**
  * y: a clean, finite series; h: horizon; seasons: ascending periods (each with >= 2 cycles in y).

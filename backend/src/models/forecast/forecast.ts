@@ -228,7 +228,6 @@ function ensemble(y: Float64Array, horizon: number, o: ForecastOptions, notes: s
         notes.push(`season hint ${hint}: the seasons found without it (${plain.periods.join(', ') || 'none'}) validated better (MAE ${r0.validationMae.toPrecision(3)} vs ${r.validationMae.toPrecision(3)}) and were used`);
         // The forecast is then exactly the automatic one (fitted on its own train part).
         r = trainLength(n, plain.periods) === r.train ? r0 : ensembleForecast(y, horizon, plain.periods);
-        seasons = plain.periods;
       }
     }
   }

@@ -114,14 +114,15 @@ export function decompose(y: ArrayLike<number>, periods: number[], o: { offset?:
     if (short) {
       const last = comps[comps.length - 1]!;
       const cycles = Math.min(Math.floor(n / longest), maxCycles);
-      last.values = lowRank(last.values, short, Math.sqrt(residualVar(y, comps, cycles * longest, offset) / cycles));
-      if (!nestedIn) last.denoisedAlone = true;
+      const v = lowRank(last.values, short, Math.sqrt(residualVar(y, comps, cycles * longest, offset) / cycles));
+      if (!nestedIn && v !== last.values) last.denoisedAlone = true;
+      last.values = v;
     }
   }
   return comps;
 }
 
-/** The divisor of p nearest its square root (0 when p is prime or too short to split). */
+/** The largest divisor of p up to its square root (0 when p is prime or too short to split). */
 function squareDivisor(p: number): number {
   let best = 0;
   for (let q = 2; q * q <= p; q++) if (p % q === 0) best = q;
