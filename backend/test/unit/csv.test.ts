@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { parseSeriesCsv, parseTimestamp, fmt } from '../../src/io/csv.js';
 import { cleanSeries, counterToRate } from '../../src/models/series/clean.js';
 import { detectPeriod } from '../../src/models/series/seasonality.js';
+import { rng } from '../../eval/lib/rng.js';
 
 test('timestamps: ISO with T or space (UTC unless zoned), Unix seconds, milliseconds', () => {
   assert.equal(parseTimestamp('2024-01-01T00:00:00Z'), 1_704_067_200);
@@ -74,4 +75,12 @@ test('period detection on long series: short periods at full resolution, long on
   const odd = Array.from({ length: 3000 }, (_, i) => Math.sin((2 * Math.PI * i) / 333) + 0.3 * noise());
   const p = detectPeriod(odd)?.period ?? 0;
   assert.ok(Math.abs(p - 333) <= 1, String(p));
+});
+
+test('fmt: the same text as String(Number(v.toPrecision(10))) (its definition) across magnitudes and signs', () => {
+  const r = rng(9);
+  const def = (v: number): string => (!Number.isFinite(v) ? 'NaN' : v === 0 ? '0' : String(Number(v.toPrecision(10))));
+  const xs = [100, -100, 0.3, 1e-7, 123456789012, 1234567890, 0.000001, 0.0000012345, 9999999999.5, -0.5, 1e21, 5e-324, -0, NaN, Infinity];
+  for (let i = 0; i < 20_000; i++) xs.push((r() - 0.3) * 10 ** Math.floor(r() * 30 - 12), Math.round(r() * 1e6) / 10 ** Math.floor(r() * 8));
+  for (const v of xs) assert.equal(fmt(v), def(v), String(v));
 });
