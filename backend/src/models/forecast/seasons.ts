@@ -7,6 +7,7 @@
 // cycles explain about 1/c of pure noise), so hourly data with a weekday/weekend shape keeps both 24
 // and 168, and a user's `--season 24` adds to the search instead of replacing it.
 import { detectPeriod } from '../series/seasonality.js';
+import { symmetricEigen } from '../series/sym-eigen.js';
 
 /** Phase index of absolute position i for a component of length p: i mod p (positions are absolute). */
 export interface SeasonComponent {
@@ -166,95 +167,57 @@ export function lowRank(values: Float64Array, q: number, noiseSd: number): Float
   if (!(R >= 2) || !(noiseSd > 0)) return values;
   // Row a holds phases [a q, (a + 1) q) of the long season: since q divides it, column c is phase c of
   // the short season in every row. The eigenvectors are taken of the smaller Gram matrix (A A^T when
-  // R <= q, else A^T A): the same singular values, at (min(R, q))^3 cost.
-  const at = (a: number, c: number): number => values[a * q + c]!;
+  // R <= q, else A^T A): the same singular values, at (min(R, q))^3 cost. M is A or A^T laid out densely
+  // as s x t, s the smaller side.
   const byRows = R <= q;
   const s = byRows ? R : q;
   const t = byRows ? q : R;
-  const el = byRows ? at : (i: number, j: number): number => at(j, i);
+  const M = new Float64Array(s * t);
+  for (let a = 0; a < R; a++) {
+    for (let c = 0; c < q; c++) {
+      if (byRows) M[a * t + c] = values[a * q + c]!;
+      else M[c * t + a] = values[a * q + c]!;
+    }
+  }
   const G = new Float64Array(s * s);
   for (let a = 0; a < s; a++) {
     for (let b = a; b < s; b++) {
       let sum = 0;
-      for (let c = 0; c < t; c++) sum += el(a, c) * el(b, c);
+      for (let c = 0; c < t; c++) sum += M[a * t + c]! * M[b * t + c]!;
       G[a * s + b] = sum;
       G[b * s + a] = sum;
     }
   }
-  const { vals, vecs } = jacobiEigen(G, s);
+  const { vals, vecs } = symmetricEigen(G, s);
   const beta = s / t;
   const lambda = Math.sqrt(2 * (beta + 1) + (8 * beta) / (beta + 1 + Math.sqrt(beta * beta + 14 * beta + 1)));
   const tau = lambda * Math.sqrt(t) * noiseSd;
   const keep: number[] = [];
   for (let i = 0; i < s; i++) if (Math.sqrt(Math.max(0, vals[i]!)) > tau) keep.push(i);
   if (keep.length === s) return values;
-  const out = new Float64Array(p);
-  // Projection onto the kept singular vectors of the small side: out = U_k U_k^T A (or A V_k V_k^T).
+  // Projection onto the kept singular vectors of the small side: U_k U_k^T M, back in the season's layout.
+  const P = new Float64Array(s * t);
+  const proj = new Float64Array(t);
   for (const i of keep) {
-    for (let c = 0; c < t; c++) {
-      let proj = 0;
-      for (let a = 0; a < s; a++) proj += vecs[a * s + i]! * el(a, c);
-      for (let a = 0; a < s; a++) {
-        const v = vecs[a * s + i]! * proj;
-        if (byRows) out[a * q + c]! += v;
-        else out[c * q + a]! += v;
-      }
+    proj.fill(0);
+    for (let a = 0; a < s; a++) {
+      const u = vecs[a * s + i]!;
+      for (let c = 0; c < t; c++) proj[c]! += u * M[a * t + c]!;
     }
+    for (let a = 0; a < s; a++) {
+      const u = vecs[a * s + i]!;
+      for (let c = 0; c < t; c++) P[a * t + c]! += u * proj[c]!;
+    }
+  }
+  const out = new Float64Array(p);
+  for (let a = 0; a < R; a++) {
+    for (let c = 0; c < q; c++) out[a * q + c] = byRows ? P[a * t + c]! : P[c * t + a]!;
   }
   let mean = 0;
   for (let k = 0; k < p; k++) mean += out[k]!;
   mean /= p;
   for (let k = 0; k < p; k++) out[k]! -= mean;
   return out;
-}
-
-/** Eigen-decomposition of a small symmetric matrix (cyclic Jacobi); vecs column i = eigenvector i. */
-function jacobiEigen(A0: Float64Array, R: number): { vals: Float64Array; vecs: Float64Array } {
-  const A = Float64Array.from(A0);
-  const V = new Float64Array(R * R);
-  for (let i = 0; i < R; i++) V[i * R + i] = 1;
-  for (let sweep = 0; sweep < 30; sweep++) {
-    let off = 0;
-    let diag = 0;
-    for (let i = 0; i < R; i++) {
-      diag += A[i * R + i]! ** 2;
-      for (let j = i + 1; j < R; j++) off += A[i * R + j]! ** 2;
-    }
-    // Eigenvalues are compared with a threshold and used for a projection: 1e-9 relative is plenty
-    // (1e-12 took a third more time; eval forecast tables the same to the third decimal).
-    if (off <= 1e-9 * diag || off === 0) break;
-    for (let p = 0; p < R; p++) {
-      for (let q = p + 1; q < R; q++) {
-        const apq = A[p * R + q]!;
-        if (apq === 0) continue;
-        const theta = (A[q * R + q]! - A[p * R + p]!) / (2 * apq);
-        const t = Math.sign(theta || 1) / (Math.abs(theta) + Math.sqrt(theta * theta + 1));
-        const c = 1 / Math.sqrt(t * t + 1);
-        const s = t * c;
-        for (let k = 0; k < R; k++) {
-          const akp = A[k * R + p]!;
-          const akq = A[k * R + q]!;
-          A[k * R + p] = c * akp - s * akq;
-          A[k * R + q] = s * akp + c * akq;
-        }
-        for (let k = 0; k < R; k++) {
-          const apk = A[p * R + k]!;
-          const aqk = A[q * R + k]!;
-          A[p * R + k] = c * apk - s * aqk;
-          A[q * R + k] = s * apk + c * aqk;
-        }
-        for (let k = 0; k < R; k++) {
-          const vkp = V[k * R + p]!;
-          const vkq = V[k * R + q]!;
-          V[k * R + p] = c * vkp - s * vkq;
-          V[k * R + q] = s * vkp + c * vkq;
-        }
-      }
-    }
-  }
-  const vals = new Float64Array(R);
-  for (let i = 0; i < R; i++) vals[i] = A[i * R + i]!;
-  return { vals, vecs: V };
 }
 
 /** Sum of the components at absolute position i. */
