@@ -3,15 +3,17 @@
 import { readFile } from 'node:fs/promises';
 import { parseSeriesCsv, type CsvRow } from '../io/csv.js';
 
-export async function readStdin(): Promise<string> {
+/** A data file's bytes ('-' = stdin). */
+export async function readBytes(path: string): Promise<Buffer> {
+  if (path !== '-') return readFile(path);
   const chunks: Buffer[] = [];
   for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 /** A data file as one flat string: decoded at once (readFile's own utf8 decoding builds it from chunks, and a large CSV then costs as much to flatten as to read). */
 export async function readText(path: string): Promise<string> {
-  return path === '-' ? readStdin() : (await readFile(path)).toString('utf8');
+  return (await readBytes(path)).toString('utf8');
 }
 
 /** The parsed rows, or the exit code after the problem was written to stderr. */

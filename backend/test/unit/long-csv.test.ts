@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { parseLongCsv, parseLongLine } from '../../src/io/long-csv.js';
+import { parseLongCsv, parseLongCsvBytes, parseLongLine } from '../../src/io/long-csv.js';
 import { parseTimestamp, splitFields } from '../../src/io/csv.js';
 import { rng } from '../../eval/lib/rng.js';
 
@@ -30,7 +30,7 @@ function reference(text: string): ReturnType<typeof parseLongCsv> {
 test('long CSV: the in-place reader of plain lines gives exactly what the general reader gives', () => {
   const r = rng(5);
   const pick = <T>(xs: T[]): T => xs[Math.floor(r() * xs.length)]!;
-  const keys = ['a', 'b', 'svc-1', 'x y', ' pad', '"q"', '"a,b"', '', '#c'];
+  const keys = ['a', 'b', 'svc-1', 'x y', ' pad', '"q"', '"a,b"', '', '#c', 'zürich', '東京', '\uFEFFbom', 'nbsp\u00a0', '\u3000ideo'];
   const stamps = (i: number): string[] => [String(1_700_000_000 + 60 * i), String(1_700_000_000_000 + 60_000 * i), '2024-01-02T03:04:05Z', '2024-01-02 03:04', '-5', '12.5', ' 1700000000', 'x', '', '1234567890123456'];
   const values = (): string[] => [
     (r() * 1000).toFixed(3), String(r() * 1e6), String(-r()), '1e5', '-2.5E-3', '.5', '5.', '+7', '007', '0.000123', '-0', 'NaN', 'inf', '-Infinity', '', 'oops', '1.2.3',
@@ -42,7 +42,7 @@ test('long CSV: the in-place reader of plain lines gives exactly what the genera
     for (let i = 0; i < 60; i++) {
       const u = r();
       if (u < 0.04) lines.push(pick(['', '   ', '# note, with, commas', 'a,1', 'a,1,2,3', ',,', 'a,,1', 'a,1,']));
-      else if (u < 0.75) lines.push(`${pick(keys.slice(0, 3))},${1_700_000_000 + 60 * i},${(r() * 100).toFixed(2)}`); // plain
+      else if (u < 0.75) lines.push(`${pick([...keys.slice(0, 3), 'zürich', '東京'])},${1_700_000_000 + 60 * i},${(r() * 100).toFixed(2)}`); // plain
       else lines.push(`${pick(keys)},${pick(stamps(i))},${pick(values())}`);
     }
     const text = lines.join(r() < 0.3 ? '\r\n' : '\n') + (r() < 0.5 ? '\n' : '');
@@ -63,4 +63,12 @@ test('long CSV: plain values are read exactly as Number() reads them', () => {
     const got = parseLongCsv(`s,0,0\ns,1,${text}\n`).series[0]!.values[1];
     assert.ok(Object.is(got, Number(text)), `${text}: ${got} vs ${Number(text)}`);
   }
+});
+
+test('long CSV: a file that is not valid UTF-8 reads as its decoded text does (every line through the general reader)', () => {
+  const text = 'series,timestamp,value\na,1700000000,1.5\nb\u00e9,1700000060,2\n';
+  const bytes = Buffer.from(text, 'utf8');
+  const bad = Buffer.concat([bytes.subarray(0, 24), Buffer.from([0xff, 0xfe]), bytes.subarray(24)]);
+  assert.deepEqual(parseLongCsvBytes(bad), reference(bad.toString('utf8')));
+  assert.deepEqual(parseLongCsvBytes(bytes), reference(text));
 });

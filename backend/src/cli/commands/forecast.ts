@@ -12,8 +12,8 @@ import { parseArgs } from 'node:util';
 import { MAX_ABS_VALUE } from '../../models/forecast/forecast.js';
 import { forecastMany, forecastSeries, type SeriesForecast } from '../../models/forecast/series.js';
 import { csvField, fmt, parseSeriesCsv } from '../../io/csv.js';
-import { looksLong, parseLongCsv } from '../../io/long-csv.js';
-import { readText } from '../series-input.js';
+import { looksLong, parseLongCsvBytes } from '../../io/long-csv.js';
+import { readBytes } from '../series-input.js';
 
 const USAGE = 'usage: foresight forecast --input FILE.csv --horizon N [--season S] [--step SECONDS] [--output FILE] [--json]\n' +
   '  FILE.csv: timestamp,value (one series) or series,timestamp,value (many series)';
@@ -86,17 +86,18 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`foresight forecast: --step must be a positive number of seconds (got '${args.step}')\n`);
     return 2;
   }
-  let text: string;
+  let bytes: Buffer;
   try {
-    text = await readText(args.input);
+    bytes = await readBytes(args.input);
   } catch (e) {
     process.stderr.write(`foresight forecast: cannot read ${args.input}: ${(e as Error).message}\n`);
     return 1;
   }
   const opts = { horizon, season, step };
   const say = (s: string): void => void process.stderr.write(`foresight forecast: ${s}\n`);
-  if (looksLong(text)) {
-    const { series, issues } = parseLongCsv(text);
+  // A long file is parsed from its bytes (no string of the whole file); its head tells the format.
+  if (looksLong(bytes.subarray(0, 65_536).toString('utf8'))) {
+    const { series, issues } = parseLongCsvBytes(bytes);
     if (issues.length) {
       for (const i of issues.slice(0, 20)) process.stderr.write(`${args.input}:${i.line}: ${i.message}\n`);
       if (issues.length > 20) process.stderr.write(`… and ${issues.length - 20} more malformed line(s)\n`);
@@ -152,7 +153,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  const { rows, issues } = parseSeriesCsv(text);
+  const { rows, issues } = parseSeriesCsv(bytes.toString('utf8'));
   if (issues.length) {
     for (const i of issues.slice(0, 20)) process.stderr.write(`${args.input}:${i.line}: ${i.message}\n`);
     if (issues.length > 20) process.stderr.write(`… and ${issues.length - 20} more malformed line(s)\n`);
