@@ -114,9 +114,9 @@ const decoder = new TextDecoder('utf-8', { ignoreBOM: true }); // a BOM inside t
 
 /** The long CSV as read from a file: UTF-8 bytes (invalid UTF-8 is decoded whole, as a string would be). */
 export function parseLongCsvBytes(b: Uint8Array): { series: LongSeries[]; issues: CsvIssue[] } {
+  if (!isUtf8(b)) return parseLongCsvGeneral(new TextDecoder('utf-8').decode(b));
   const byKey = new Map<string, LongSeries>();
   const issues: CsvIssue[] = [];
-  if (!isUtf8(b)) return parseLongCsvText(new TextDecoder('utf-8').decode(b), byKey, issues);
   let first = true;
   // Rows of one series usually come together: the last series (and where its key's bytes were last
   // seen) is checked before the map.
@@ -185,18 +185,23 @@ function sameBytes(b: Uint8Array, x: number, y: number, len: number): boolean {
   return true;
 }
 
-/** Text that is not valid UTF-8: every line through the general reader. */
-function parseLongCsvText(text: string, byKey: Map<string, LongSeries>, issues: CsvIssue[]): { series: LongSeries[]; issues: CsvIssue[] } {
+/**
+ * The reader by definition: every line through parseLongLine, the first one a header when its timestamp
+ * is not one. Used whole for text that is not valid UTF-8; the in-place path must agree with it.
+ */
+export function parseLongCsvGeneral(text: string): { series: LongSeries[]; issues: CsvIssue[] } {
+  const byKey = new Map<string, LongSeries>();
+  const issues: CsvIssue[] = [];
   let first = true;
   text.split(/\r?\n/).forEach((raw0, i) => {
     const raw = i === 0 ? raw0.replace(/^\uFEFF/, '') : raw0;
-    if (first && raw.trim() !== '' && !raw.trimStart().startsWith('#')) {
+    const r = parseLongLine(raw);
+    if (r === null) return;
+    if (first) {
       first = false;
       const f = splitFields(raw);
       if (f.length === 3 && parseTimestamp(f[1]!) === null) return;
     }
-    const r = parseLongLine(raw);
-    if (r === null) return;
     if ('issue' in r) return void issues.push({ line: i + 1, message: r.issue });
     let s = byKey.get(r.key);
     if (!s) byKey.set(r.key, (s = { key: r.key, line: i + 1, ts: [], values: [], tsText: r.tText }));
