@@ -105,7 +105,7 @@ function plainDecimal(b: Uint8Array, s: number, e: number): number {
   return neg ? -v : v;
 }
 
-/** The long CSV in a string (tests, stdin already decoded). */
+/** The long CSV in a string. */
 export function parseLongCsv(text: string): { series: LongSeries[]; issues: CsvIssue[] } {
   return parseLongCsvBytes(new TextEncoder().encode(text));
 }
@@ -156,7 +156,7 @@ export function parseLongCsvBytes(b: Uint8Array): { series: LongSeries[]; issues
       pos = next;
       continue; // blank
     }
-    // Fast path: key,digits,decimal with no quote, space or tab anywhere (first line always general).
+    // Fast path: key,digits,decimal, no quotes, no padding (the first line always goes the general way).
     const c1 = first ? -1 : b.indexOf(44, pos);
     const c2 = c1 >= 0 && c1 < end ? b.indexOf(44, c1 + 1) : -1;
     const c3 = c2 > 0 ? b.indexOf(44, c2 + 1) : -1;
