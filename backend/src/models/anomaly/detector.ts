@@ -362,9 +362,7 @@ export class OnlineAnomalyDetector {
 
   /** Scale factor of candidate k's phase bucket for the current sample. */
   private mult(k: number): number {
-    const pr = this.profiles[k]!;
-    const m = pr.m[this.mBuckets[k]!]! / MULT_ONE;
-    return m;
+    return this.profiles[k]!.m[this.mBuckets[k]!]! / MULT_ONE;
   }
 
   /** Bucket of every profile at t, computed once per sample (the hot path). */
@@ -562,7 +560,7 @@ export class OnlineAnomalyDetector {
     // The frozen model's error still counts (clipped as in learning): otherwise a model that alarms at
     // every edge of a square wave never pays for those edges and a season that predicts them is never chosen.
     const cF = MSE_CLIP * sc;
-    const eF = frozen > -2 && sc > 0 ? (r > cF ? cF : r < -cF ? -cF : r) : 0;
+    const eF = frozen > -2 && sc > 0 ? clipAt(r, cF) : 0;
     // The level-only model's residual (before the level learns): it learns from it below, and the seasons'
     // paired comparison uses it (clipped as each season clips its own).
     const r0 = x - this.level;
@@ -571,13 +569,13 @@ export class OnlineAnomalyDetector {
       const s0 = this.scale > floor ? this.scale : floor;
       if (this.n > MIN_POINTS && s0 > 0) this.learnTail(0, r0 / s0);
       const c = 3 * s0;
-      const rc = s0 > 0 ? (r0 > c ? c : r0 < -c ? -c : r0) : r0;
+      const rc = clipAt(r0, c);
       const aL = Math.min(1, dt / o.levelSeconds) || 0;
       this.level += aL * rc;
       const ar = r0 < 0 ? -r0 : r0;
       this.scale += aS * ((!young && s0 > 0 && ar > CLIP * s0 ? CLIP * s0 : ar) * SQRT_HALF_PI - this.scale);
       const cm = MSE_CLIP * s0;
-      const em = s0 > 0 ? (r0 > cm ? cm : r0 < -cm ? -cm : r0) : r0;
+      const em = clipAt(r0, cm);
       const e2 = em * em;
       this.mse += aM * (e2 - this.mse);
     }
@@ -586,7 +584,7 @@ export class OnlineAnomalyDetector {
       if (k === frozen) {
         if (this.lastAlarm && sc > 0) this.learnTail(k + 1, r / sc); // an episode's first point is learned once
         this.profiles[k]!.mse += aM * (eF * eF - this.profiles[k]!.mse);
-        const eL = sc > 0 ? (r0 > cF ? cF : r0 < -cF ? -cF : r0) : r0;
+        const eL = clipAt(r0, cF);
         this.profiles[k]!.base += aM * (eL * eL - this.profiles[k]!.base);
         continue;
       }
@@ -600,7 +598,7 @@ export class OnlineAnomalyDetector {
       // that |residual| over the overall scale (clipped the same way), once the season has had a cycle.
       const s1 = pr.scale > floor ? pr.scale : floor;
       const c = 3 * sk;
-      const rc = sk > 0 ? (rk > c ? c : rk < -c ? -c : rk) : rk;
+      const rc = clipAt(rk, c);
       const b = this.buckets[k]!;
       // Earlier visits of this bucket = whole cycles since the first point (exact on regular data): a
       // running mean over the first visits, then the profile's own rate.
@@ -635,10 +633,10 @@ export class OnlineAnomalyDetector {
       if (since > 0) {
         const a = dt / since;
         const cm = MSE_CLIP * sk;
-        const em = sk > 0 ? (rk > cm ? cm : rk < -cm ? -cm : rk) : rk;
+        const em = clipAt(rk, cm);
         const w = a > aM ? (a < 1 ? a : 1) : aM;
         pr.mse += w * (em * em - pr.mse);
-        const eL = sk > 0 ? (r0 > cm ? cm : r0 < -cm ? -cm : r0) : r0;
+        const eL = clipAt(r0, cm);
         pr.base += w * (eL * eL - pr.base);
       }
     }
@@ -857,6 +855,11 @@ function parseState(x: unknown): AnomalyState {
     if (q.m !== undefined && (typeof q.m !== 'string' || Buffer.from(q.m, 'base64').byteLength !== 2 * newMult(q.period as number, multWidth(q.period as number, o.step as number)).length)) bad(`profiles[${i}].m`, 'must hold one uint16 per phase bucket');
   });
   return st;
+}
+
+/** v with |v| at most c; unchanged while there is no scale yet (c = 0: clipping would zero it). */
+function clipAt(v: number, c: number): number {
+  return c > 0 ? (v > c ? c : v < -c ? -c : v) : v;
 }
 
 /** Width of a scale-by-phase bucket: 5 min of the hour, 1 h of the day (the weekly model uses the day's
