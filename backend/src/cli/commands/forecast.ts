@@ -118,7 +118,7 @@ export async function run(argv: string[]): Promise<number> {
       await sink.write(args.json ? '{"series":[' : 'series,step,timestamp,forecast,lo80,hi80,lo95,hi95\n');
       for (let from = 0; from < series.length; from += CHUNK) {
         const part = series.slice(from, from + CHUNK);
-        const results = forecastMany(part.map((s) => ({ key: s.key, ts: s.ts, values: s.values })), opts, (done) => {
+        const results = forecastMany(part, opts, (done) => {
           const now = Date.now();
           const total = series.length;
           if (total > 100 && (now - lastReport > 1000 || from + done === total)) {
