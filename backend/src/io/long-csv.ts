@@ -5,27 +5,67 @@
 // no padding, Unix-seconds timestamps, decimal values) are parsed in place without a string per line or
 // field; every other line is decoded and goes through the general per-line reader (`parseLongLine`),
 // which defines the result. (UTF-8 never uses the bytes of ',', '"' or a newline inside a character.)
-import { isUtf8 } from 'node:buffer';
+// The file is fed in pieces through LongCsvReader, so it never sits in memory whole.
 import { parseTimestamp, parseValue, splitFields, type CsvIssue } from './csv.js';
 
 export interface LongSeries {
   key: string;
   /** Line of the first row of this series (for messages). */
   line: number;
-  ts: number[];
-  values: number[];
+  ts: Float64Array;
+  values: Float64Array;
   /** Text of the first timestamp, to write output timestamps in the same style. */
   tsText: string;
 }
 
-/** True when the first data line (or the header) has three fields: the long format. */
-export function looksLong(text: string): boolean {
-  // Only the head is split: a regex split of the whole file costs as much as reading it.
-  for (const raw of text.slice(0, 65_536).split(/\r?\n/, 50)) {
+/**
+ * Whether a file is in the long format, from its head: true when its first data line (or header) has
+ * three fields, false when it has another count, undefined when the head holds no such line yet.
+ */
+export function looksLong(head: string): boolean | undefined {
+  for (let at = 0; at < head.length; ) {
+    const nl = head.indexOf('\n', at);
+    const raw = head.slice(at, nl < 0 ? head.length : nl).replace(/\r$/, '');
+    at = nl < 0 ? head.length : nl + 1;
     if (raw.trim() === '' || raw.trimStart().startsWith('#')) continue;
     return splitFields(raw.replace(/^\uFEFF/, '')).length === 3;
   }
-  return false;
+  return undefined;
+}
+
+/** A series as it is read: its rows in two growing columns. */
+interface Building {
+  key: string;
+  line: number;
+  tsText: string;
+  rows: Columns;
+}
+
+/**
+ * Two columns of numbers that grow by doubling. Typed arrays keep their data outside V8's young heap:
+ * millions of pushes into plain arrays had the collector copying every series' growing rows.
+ */
+class Columns {
+  ts = new Float64Array(64);
+  vs = new Float64Array(64);
+  n = 0;
+
+  push(t: number, v: number): void {
+    if (this.n === this.ts.length) {
+      const ts = new Float64Array(2 * this.n);
+      const vs = new Float64Array(2 * this.n);
+      ts.set(this.ts);
+      vs.set(this.vs);
+      this.ts = ts;
+      this.vs = vs;
+    }
+    this.ts[this.n] = t;
+    this.vs[this.n++] = v;
+  }
+}
+
+function finished(byKey: Map<string, Building>): LongSeries[] {
+  return [...byKey.values()].map(({ key, line, tsText, rows }) => ({ key, line, tsText, ts: rows.ts.subarray(0, rows.n), values: rows.vs.subarray(0, rows.n) }));
 }
 
 export type LongLine = { key: string; t: number; tText: string; v: number } | { issue: string } | null;
@@ -110,87 +150,124 @@ export function parseLongCsv(text: string): { series: LongSeries[]; issues: CsvI
   return parseLongCsvBytes(new TextEncoder().encode(text));
 }
 
+/** The long CSV as UTF-8 bytes, all at once. */
+export function parseLongCsvBytes(b: Uint8Array): { series: LongSeries[]; issues: CsvIssue[] } {
+  const r = new LongCsvReader();
+  r.feed(b);
+  return r.finish();
+}
+
+// Invalid UTF-8 needs no special case: a line's bytes decode to exactly that line of the whole file's
+// decoded text (U+FFFD replacement never swallows an ASCII byte, so every ',', '"', CR and LF stays put).
 const decoder = new TextDecoder('utf-8', { ignoreBOM: true }); // a BOM inside the file stays a character
 
-/** The long CSV as read from a file: UTF-8 bytes (invalid UTF-8 is decoded whole, as a string would be). */
-export function parseLongCsvBytes(b: Uint8Array): { series: LongSeries[]; issues: CsvIssue[] } {
-  if (!isUtf8(b)) return parseLongCsvGeneral(new TextDecoder('utf-8').decode(b));
-  const byKey = new Map<string, LongSeries>();
-  const issues: CsvIssue[] = [];
-  let first = true;
-  // Rows of one series usually come together: the last series (and where its key's bytes were last
-  // seen) is checked before the map.
-  let last: LongSeries | undefined;
-  let lastKeyAt = -1;
-  let lastKeyLen = -1;
-  const seriesOf = (key: string, lineNo: number, tText: string | (() => string)): LongSeries => {
-    let s = last && last.key === key ? last : byKey.get(key);
-    if (!s) byKey.set(key, (s = { key, line: lineNo, ts: [], values: [], tsText: typeof tText === 'string' ? tText : tText() }));
-    return (last = s);
-  };
-  const general = (raw: string, lineNo: number): void => {
-    lastKeyAt = -1;
-    if (first && raw.trim() !== '' && !raw.trimStart().startsWith('#')) {
-      first = false;
+const NO_KEY = new Uint8Array(0); // matches no key (a plain key has at least one byte)
+
+/**
+ * The long CSV fed in pieces (a large file is never in memory whole). Every piece but the last must end
+ * with a line break; a piece may be a view on a reused buffer, as it is read before feed() returns.
+ */
+export class LongCsvReader {
+  private readonly byKey = new Map<string, Building>();
+  private readonly issues: CsvIssue[] = [];
+  private lineNo = 0;
+  private started = false;
+  private first = true; // until the first line that is not blank or a comment (maybe a header)
+  // Rows of one series usually come together: the last series (and its key's bytes) is checked before the map.
+  private last: Building | undefined;
+  private lastKey: Uint8Array = NO_KEY;
+
+  feed(b: Uint8Array): void {
+    const n = b.length;
+    let pos = 0;
+    if (!this.started && n > 0) {
+      this.started = true;
+      if (n >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf) pos = 3;
+    }
+    while (pos < n) {
+      const lineNo = ++this.lineNo;
+      // One pass to the line's end, noting its first two commas, how many there are and any quote.
+      let c1 = -1;
+      let c2 = -1;
+      let commas = 0;
+      let quote = false;
+      let i = pos;
+      for (; i < n; i++) {
+        const c = b[i]!;
+        if (c === 10) break;
+        if (c === 44) {
+          if (commas === 0) c1 = i;
+          else if (commas === 1) c2 = i;
+          commas++;
+        } else if (c === 34) quote = true;
+      }
+      const next = i + 1;
+      let end = i;
+      if (end > pos && b[end - 1] === 13) end--; // CRLF
+      if (end === pos) {
+        pos = next;
+        continue; // blank
+      }
+      // Fast path: key,digits,decimal, no quotes, no padding (the first line always goes the general way).
+      let done = false;
+      if (!this.first && commas === 2 && !quote && c1 > pos && c2 > c1 + 1 && c2 < end - 1) {
+        const t = plainSeconds(b, c1 + 1, c2);
+        const v = t === t ? plainDecimal(b, c2 + 1, end) : Number.NaN;
+        if (v === v && plainKey(b, pos, c1)) {
+          const lk = this.lastKey;
+          let s = this.last;
+          if (s === undefined || lk.length !== c1 - pos || !sameBytes(b, pos, lk)) {
+            s = this.seriesOf(decoder.decode(b.subarray(pos, c1)), lineNo, () => decoder.decode(b.subarray(c1 + 1, c2)));
+            this.lastKey = new Uint8Array(b.subarray(pos, c1)); // a copy (Buffer.slice would be a view): the piece's buffer is reused
+          }
+          s.rows.push(t, v);
+          done = true;
+        }
+      }
+      if (!done) this.general(decoder.decode(b.subarray(pos, end)), lineNo);
+      pos = next;
+    }
+  }
+
+  finish(): { series: LongSeries[]; issues: CsvIssue[] } {
+    return { series: finished(this.byKey), issues: this.issues };
+  }
+
+  private seriesOf(key: string, lineNo: number, tText: string | (() => string)): Building {
+    let s = this.last && this.last.key === key ? this.last : this.byKey.get(key);
+    if (!s) this.byKey.set(key, (s = { key, line: lineNo, tsText: typeof tText === 'string' ? tText : tText(), rows: new Columns() }));
+    return (this.last = s);
+  }
+
+  private general(raw: string, lineNo: number): void {
+    this.lastKey = NO_KEY; // the next plain line looks its key up again
+    if (this.first && raw.trim() !== '' && !raw.trimStart().startsWith('#')) {
+      this.first = false;
       const f = splitFields(raw);
       if (f.length === 3 && parseTimestamp(f[1]!) === null) return; // header, e.g. series,timestamp,value
     }
     const r = parseLongLine(raw);
     if (r === null) return;
     if ('issue' in r) {
-      issues.push({ line: lineNo, message: r.issue });
+      this.issues.push({ line: lineNo, message: r.issue });
       return;
     }
-    const s = seriesOf(r.key, lineNo, r.tText);
-    s.ts.push(r.t);
-    s.values.push(r.v);
-  };
-  const n = b.length;
-  let pos = n >= 3 && b[0] === 0xef && b[1] === 0xbb && b[2] === 0xbf ? 3 : 0;
-  for (let lineNo = 1; pos <= n; lineNo++) {
-    let end = b.indexOf(10, pos);
-    if (end < 0) end = n;
-    const next = end + 1;
-    if (end > pos && b[end - 1] === 13) end--; // CRLF
-    if (end === pos) {
-      pos = next;
-      continue; // blank
-    }
-    // Fast path: key,digits,decimal, no quotes, no padding (the first line always goes the general way).
-    const c1 = first ? -1 : b.indexOf(44, pos);
-    const c2 = c1 >= 0 && c1 < end ? b.indexOf(44, c1 + 1) : -1;
-    const c3 = c2 > 0 ? b.indexOf(44, c2 + 1) : -1;
-    let done = false;
-    if (c1 > pos && c2 > c1 + 1 && c2 < end - 1 && (c3 < 0 || c3 >= end)) {
-      const t = plainSeconds(b, c1 + 1, c2);
-      const v = t === t ? plainDecimal(b, c2 + 1, end) : Number.NaN;
-      if (v === v && plainKey(b, pos, c1)) {
-        const same = last !== undefined && lastKeyLen === c1 - pos && lastKeyAt >= 0 && sameBytes(b, lastKeyAt, pos, lastKeyLen);
-        const s = same ? last! : seriesOf(decoder.decode(b.subarray(pos, c1)), lineNo, () => decoder.decode(b.subarray(c1 + 1, c2)));
-        lastKeyAt = pos;
-        lastKeyLen = c1 - pos;
-        s.ts.push(t);
-        s.values.push(v);
-        done = true;
-      }
-    }
-    if (!done) general(decoder.decode(b.subarray(pos, end)), lineNo);
-    pos = next;
+    const s = this.seriesOf(r.key, lineNo, r.tText);
+    s.rows.push(r.t, r.v);
   }
-  return { series: [...byKey.values()], issues };
 }
 
-function sameBytes(b: Uint8Array, x: number, y: number, len: number): boolean {
-  for (let i = 0; i < len; i++) if (b[x + i] !== b[y + i]) return false;
+function sameBytes(b: Uint8Array, at: number, key: Uint8Array): boolean {
+  for (let i = 0; i < key.length; i++) if (b[at + i] !== key[i]) return false;
   return true;
 }
 
 /**
  * The reader by definition: every line through parseLongLine, the first one a header when its timestamp
- * is not one. Used whole for text that is not valid UTF-8; the in-place path must agree with it.
+ * is not one. The in-place path must agree with it (the tests hold it to that).
  */
 export function parseLongCsvGeneral(text: string): { series: LongSeries[]; issues: CsvIssue[] } {
-  const byKey = new Map<string, LongSeries>();
+  const byKey = new Map<string, Building>();
   const issues: CsvIssue[] = [];
   let first = true;
   text.split(/\r?\n/).forEach((raw0, i) => {
@@ -204,21 +281,19 @@ export function parseLongCsvGeneral(text: string): { series: LongSeries[]; issue
     }
     if ('issue' in r) return void issues.push({ line: i + 1, message: r.issue });
     let s = byKey.get(r.key);
-    if (!s) byKey.set(r.key, (s = { key: r.key, line: i + 1, ts: [], values: [], tsText: r.tText }));
-    s.ts.push(r.t);
-    s.values.push(r.v);
+    if (!s) byKey.set(r.key, (s = { key: r.key, line: i + 1, tsText: r.tText, rows: new Columns() }));
+    s.rows.push(r.t, r.v);
   });
-  return { series: [...byKey.values()], issues };
+  return { series: finished(byKey), issues };
 }
 
 /**
- * A key the general reader would keep as is: no quote, not a comment, and ASCII non-space at both ends
- * (trim() also removes non-ASCII spaces such as U+00A0 and U+FEFF: such keys go the general way).
+ * A key (already known to hold no quote) the general reader would keep as is: not a comment, and ASCII
+ * non-space at both ends (trim() also removes non-ASCII spaces such as U+00A0 and U+FEFF: such keys go
+ * the general way).
  */
 function plainKey(b: Uint8Array, s: number, e: number): boolean {
   const a = b[s]!;
   const z = b[e - 1]!;
-  if (a === 35 /* # */ || a <= 32 || a >= 128 || z <= 32 || z >= 128) return false;
-  for (let i = s; i < e; i++) if (b[i] === 34 /* " */) return false;
-  return true;
+  return !(a === 35 /* # */ || a <= 32 || a >= 128 || z <= 32 || z >= 128);
 }

@@ -1,7 +1,7 @@
 // Runs the detect/forecast commands as child processes (as users do) on files in a temp dir.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -187,4 +187,30 @@ test('forecast: a long series,timestamp,value CSV forecasts every series in one 
   const j = JSON.parse(js.stdout) as { series: { series: string; points: unknown[] }[] };
   assert.equal(j.series.length, 150);
   assert.equal(j.series[0]!.series, 'svc,0');
+});
+
+test('forecast: a long CSV of several read pieces (over 1 MiB) gives the same forecast from stdin as from the file; comment lines may come first', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fs-forecast-stdin-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const r = rng(9);
+  const lines = ['# exported by a test', '', '# series,timestamp,value below', 'series,timestamp,value'];
+  for (let s = 0; s < 80; s++) for (let i = 0; i < 800; i++) lines.push(`host-${s},${1_700_000_000 + 60 * i},${(100 + s + 5 * Math.sin(i / 9) + r.gauss()).toFixed(4)}`);
+  const text = lines.join('\n') + '\n';
+  assert.ok(text.length > 1.5 * 2 ** 20, 'larger than one piece');
+  const input = join(dir, 'long.csv');
+  await writeFile(input, text);
+  const fromFile = await cli('forecast', ['--input', input, '--horizon', '3']);
+  assert.equal(fromFile.code, 0, fromFile.stderr);
+  const fromStdin = await new Promise<{ code: number | null; stdout: string }>((resolve, reject) => {
+    const p = spawn(process.execPath, [join(backend, 'bin/foresight.mjs'), 'forecast', '--input', '-', '--horizon', '3'], { cwd: backend, stdio: ['pipe', 'pipe', 'ignore'] });
+    let out = '';
+    p.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+    p.on('error', reject).on('close', (code) => resolve({ code, stdout: out }));
+    p.stdin.end(text);
+  });
+  assert.equal(fromStdin.code, 0);
+  assert.equal(fromStdin.stdout, fromFile.stdout);
+  const rows = fromFile.stdout.trim().split('\n');
+  assert.equal(rows.length, 1 + 80 * 3);
+  assert.equal(new Set(rows.slice(1).map((l) => l.split(',')[0])).size, 80);
 });

@@ -12,8 +12,8 @@ import { parseArgs } from 'node:util';
 import { MAX_ABS_VALUE } from '../../models/forecast/forecast.js';
 import { forecastMany, forecastSeries, type SeriesForecast } from '../../models/forecast/series.js';
 import { csvField, fmt, parseSeriesCsv } from '../../io/csv.js';
-import { looksLong, parseLongCsvBytes } from '../../io/long-csv.js';
-import { readBytes } from '../series-input.js';
+import { LongCsvReader, looksLong } from '../../io/long-csv.js';
+import { linePieces } from '../series-input.js';
 
 const USAGE = 'usage: foresight forecast --input FILE.csv --horizon N [--season S] [--step SECONDS] [--output FILE] [--json]\n' +
   '  FILE.csv: timestamp,value (one series) or series,timestamp,value (many series)';
@@ -86,18 +86,28 @@ export async function run(argv: string[]): Promise<number> {
     process.stderr.write(`foresight forecast: --step must be a positive number of seconds (got '${args.step}')\n`);
     return 2;
   }
-  let bytes: Buffer;
+  const opts = { horizon, season, step };
+  const say = (s: string): void => void process.stderr.write(`foresight forecast: ${s}\n`);
+  // The input is read in pieces; its first data line tells the format. A long file (many series) is
+  // parsed piece by piece from its bytes; a two-column file (one series) is gathered and read as text.
+  const reader = new LongCsvReader();
+  let long: boolean | undefined;
+  const head: Buffer[] = []; // copies (the buffer is reused) of a two-column file, or of the pieces before the first data line
   try {
-    bytes = await readBytes(args.input);
+    for await (const piece of linePieces(args.input)) {
+      if (long === undefined) long = looksLong(Buffer.from(piece.buffer, piece.byteOffset, piece.length).toString('utf8'));
+      if (long !== true) head.push(Buffer.from(piece));
+      else {
+        for (const p of head.splice(0)) reader.feed(p); // comment lines before the first data line
+        reader.feed(piece);
+      }
+    }
   } catch (e) {
     process.stderr.write(`foresight forecast: cannot read ${args.input}: ${(e as Error).message}\n`);
     return 1;
   }
-  const opts = { horizon, season, step };
-  const say = (s: string): void => void process.stderr.write(`foresight forecast: ${s}\n`);
-  // A long file is parsed from its bytes (no string of the whole file); its head tells the format.
-  if (looksLong(bytes.subarray(0, 65_536).toString('utf8'))) {
-    const { series, issues } = parseLongCsvBytes(bytes);
+  if (long === true) {
+    const { series, issues } = reader.finish();
     if (issues.length) {
       for (const i of issues.slice(0, 20)) process.stderr.write(`${args.input}:${i.line}: ${i.message}\n`);
       if (issues.length > 20) process.stderr.write(`… and ${issues.length - 20} more malformed line(s)\n`);
@@ -153,7 +163,7 @@ export async function run(argv: string[]): Promise<number> {
     }
     return 0;
   }
-  const { rows, issues } = parseSeriesCsv(bytes.toString('utf8'));
+  const { rows, issues } = parseSeriesCsv(Buffer.concat(head).toString('utf8'));
   if (issues.length) {
     for (const i of issues.slice(0, 20)) process.stderr.write(`${args.input}:${i.line}: ${i.message}\n`);
     if (issues.length > 20) process.stderr.write(`… and ${issues.length - 20} more malformed line(s)\n`);
