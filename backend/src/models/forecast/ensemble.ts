@@ -447,8 +447,8 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
   // Parameters are kept from the train fit (the final run updates the states through all of y).
   const finalMembers = buildMembers(y, train, h, valSeasons, comps, fits).members;
   const byName = new Map(finalMembers.map((m) => [m.name, m]));
-  // Plain loops, not map() and destructuring: those arrays' varying maps had V8 deoptimising this whole
-  // function on about one call in ten (--trace-deopt), a third of a batch's time spent unoptimised.
+  // Plain loops, not map() and destructuring: with those, V8 deoptimised this function there on about
+  // one call in three (--trace-deopt, 215 in 600 forecasts), the rest of each such call interpreted.
   const chosen: string[] = [];
   const fpaths: Float64Array[] = [];
   for (let q = 0; q < best.idx.length; q++) {
