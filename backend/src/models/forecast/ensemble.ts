@@ -37,10 +37,11 @@ export interface EnsembleResult {
 
 /** A member maps (origins ascending, each <= n) to mean paths of length h from those origins. */
 type Runner = (origins: number[], h: number, emit: (origin: number, path: Float64Array) => void) => void;
+/** (Every member has all three fields, ets undefined when none: one object shape for V8.) */
 interface Member {
   name: string;
+  ets: EtsFit | undefined;
   run: Runner;
-  ets?: EtsFit;
 }
 
 const MIN_VALIDATION = 24; // points left to validate on (trainLength)
@@ -207,6 +208,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   const fitFrom = Math.max(0, train - FIT_MAX);
   out.push({
     name: 'naive',
+    ets: undefined,
     run: (origins, h, emit) => {
       const path = new Float64Array(h);
       for (const o of origins) {
@@ -218,6 +220,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   for (const p of seasons) {
     out.push({
       name: `snaive(${p})`,
+      ets: undefined,
       run: (origins, h, emit) => {
         const path = new Float64Array(h);
         for (const o of origins) {
@@ -263,6 +266,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   const drift = pre.drift ?? olsSlope(a.subarray(fitFrom, train));
   out.push({
     name: `${label}drift`,
+    ets: undefined,
     run: (origins, h, emit) => {
       const path = new Float64Array(h);
       for (const o of origins) {
@@ -272,12 +276,12 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
     },
   });
   const th = pre.theta ?? fitTheta(a.subarray(fitFrom, train));
-  out.push({ name: `${label}theta`, run: thetaRunner(a, fitFrom, th, seas) });
+  out.push({ name: `${label}theta`, ets: undefined, run: thetaRunner(a, fitFrom, th, seas) });
   // Level + AR(1): a slow exponentially smoothed level and the deviation from it decaying at the rate
   // fitted on train. Between naive (all persistence) and a flat level (none): the short-range memory of
   // noisy, mean-reverting real metrics.
   const ar = pre.ar !== undefined ? pre.ar : fitLevelAr(a.subarray(fitFrom, train)); // null: fitted, none
-  if (ar) out.push({ name: `${label}level+ar1`, run: levelArRunner(a, fitFrom, ar, seas) });
+  if (ar) out.push({ name: `${label}level+ar1`, ets: undefined, run: levelArRunner(a, fitFrom, ar, seas) });
   // Robust level: the median of the last W (adjusted) values, flat. Far ahead, on spiky or
   // mean-reverting series, a level no single recent value can move beats every smoothed one. Only
   // offered where the train part reverts to its mean (variance ratio test): on a random walk a lagged
@@ -285,6 +289,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   const W = Math.max(h, seasons.length ? seasons[seasons.length - 1]! : 0, 12);
   if (meanReverting(a.subarray(0, train), Math.min(W, Math.floor(train / 4)))) out.push({
     name: `${label}median`,
+    ets: undefined,
     run: (origins, hh, emit) => {
       const path = new Float64Array(hh);
       // At most 48 evenly spaced values of the window: as robust, and cheap at every origin.
@@ -367,13 +372,18 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
   const K2 = origins.length;
   // Validation paths, one flat K x h matrix per member (row k = origin k); steps past the end unused.
   // Members emit in origin order (ascending): row k is the k-th emitted path.
+  // (Plain loops here and below, not map(), forEach() or destructuring, and one shape per object: arrays
+  // and objects of varying maps had V8 deoptimising and recompiling this large function ten times in a
+  // 2,000-series batch, 0.9 s of compiling (--trace-opt / --trace-deopt).)
   const flat = new Float64Array(valMembers.length * K2 * hv);
-  const paths = valMembers.map((_, i) => flat.subarray(i * K2 * hv, (i + 1) * K2 * hv));
-  valMembers.forEach((m, i) => {
+  const paths: Float64Array[] = [];
+  for (let i = 0; i < valMembers.length; i++) {
+    const row = flat.subarray(i * K2 * hv, (i + 1) * K2 * hv);
     let k = 0;
-    m.run(origins, hv, (_, p) => paths[i]!.set(p, hv * k++));
-  });
-  const comboPath = (kind: EnsembleResult['combine'], idx: number[], w: number[], out: Float64Array): void => {
+    valMembers[i]!.run(origins, hv, (_, p) => row.set(p, hv * k++));
+    paths.push(row);
+  }
+  const comboPath = (kind: EnsembleResult['combine'], idx: number[], w: Float64Array, out: Float64Array): void => {
     const a = paths[idx[0]!]!;
     if (kind === 'single') out.set(a);
     else if (kind === 'median') {
@@ -396,16 +406,23 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
     }
     return c ? s / c : Infinity;
   };
-  const maes = paths.map(maeOf);
-  const order = maes.map((_, i) => i).sort((a, b) => maes[a]! - maes[b]!);
-  const [b0, b1, b2] = order;
-  type Combo = { kind: EnsembleResult['combine']; idx: number[]; w: number[] };
-  const combos: Combo[] = [{ kind: 'single', idx: [b0!], w: [1] }];
-  if (b2 !== undefined) combos.push({ kind: 'median', idx: [b0!, b1!, b2], w: [1, 1, 1] });
+  const maes = new Float64Array(paths.length);
+  const order: number[] = [];
+  for (let i = 0; i < paths.length; i++) {
+    maes[i] = maeOf(paths[i]!);
+    order.push(i);
+  }
+  order.sort((a, b) => maes[a]! - maes[b]!);
+  const b0 = order[0]!;
+  const b1 = order[1];
+  const b2 = order[2];
+  type Combo = { kind: EnsembleResult['combine']; idx: number[]; w: Float64Array };
+  const combos: Combo[] = [{ kind: 'single', idx: [b0], w: Float64Array.of(1) }];
+  if (b1 !== undefined && b2 !== undefined) combos.push({ kind: 'median', idx: [b0, b1, b2], w: Float64Array.of(1, 1, 1) });
   if (b1 !== undefined) {
-    const w0 = 1 / Math.max(maes[b0!]!, 1e-300);
+    const w0 = 1 / Math.max(maes[b0]!, 1e-300);
     const w1 = 1 / Math.max(maes[b1]!, 1e-300);
-    combos.push({ kind: 'weighted', idx: [b0!, b1], w: [w0 / (w0 + w1), w1 / (w0 + w1)] });
+    combos.push({ kind: 'weighted', idx: [b0, b1], w: Float64Array.of(w0 / (w0 + w1), w1 / (w0 + w1)) });
   }
   // Far past what the validation can check (horizon > 2x its reach), blends of members with different
   // trend behaviour (damped vs straight) drift apart unchecked: the single best member is used instead.
@@ -447,8 +464,6 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
   // Parameters are kept from the train fit (the final run updates the states through all of y).
   const finalMembers = buildMembers(y, train, h, valSeasons, comps, fits).members;
   const byName = new Map(finalMembers.map((m) => [m.name, m]));
-  // Plain loops, not map() and destructuring: with those, V8 deoptimised this function there on about
-  // one call in three (--trace-deopt, 215 in 600 forecasts), the rest of each such call interpreted.
   const chosen: string[] = [];
   const fpaths: Float64Array[] = [];
   for (let q = 0; q < best.idx.length; q++) {
@@ -493,7 +508,7 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
     hi95[j] = mean[j]! + w.hi95[j]!;
   }
   const memberMae: Record<string, number> = {};
-  valMembers.forEach((m, i) => (memberMae[m.name] = maes[i]!));
+  for (let i = 0; i < valMembers.length; i++) memberMae[valMembers[i]!.name] = maes[i]!;
   const etsM = valMembers.find((m) => chosen.includes(m.name) && m.ets) ?? valMembers.find((m) => m.ets);
   return { mean, lo80, hi80, lo95, hi95, members: chosen, combine: best.kind, validationMae: bestMae, memberMae, origins: origins.length, train, seasons: valSeasons, ets: etsM?.ets ?? null, notes };
 }

@@ -172,7 +172,7 @@ export function fitEts(y: Float64Array, spec: EtsSpec, o: { maxEvals?: number } 
       for (let i = 0; i < active.length; i++) full[active[i]!] = x[i]!;
       return obj(full);
     },
-    active.map((i) => u0[i]!),
+    Float64Array.from(active, (i) => u0[i]!),
     { maxEvals: o.maxEvals ?? 15 * active.length + 20, tol: 1e-6 },
   );
   for (let i = 0; i < active.length; i++) full[active[i]!] = res.x[i]!;

@@ -15,7 +15,7 @@ export interface SeasonComponent {
   /** values[i % period] is the component at absolute position i (mean zero). */
   values: Float64Array;
   /** A lone season denoised as a low-rank matrix: its estimate carries little of the noise of its cycles. */
-  denoisedAlone?: boolean;
+  denoisedAlone: boolean;
 }
 
 let prefix = new Float64Array(4096);
@@ -83,7 +83,10 @@ function phaseMeans(x: Float64Array, p: number, cycles: number, offset: number, 
 export function decompose(y: ArrayLike<number>, periods: number[], o: { offset?: number; maxCycles?: number; denoise?: boolean } = {}): SeasonComponent[] {
   const offset = o.offset ?? 0;
   const n = y.length;
-  const comps: SeasonComponent[] = periods.map((p) => ({ period: p, values: new Float64Array(p) }));
+  // A loop and every field from the start, not map() and a field added later: arrays and objects of
+  // one shape keep V8 from deoptimising their users (--trace-deopt).
+  const comps: SeasonComponent[] = [];
+  for (const p of periods) comps.push({ period: p, values: new Float64Array(p), denoisedAlone: false });
   if (!comps.length) return comps;
   const x = new Float64Array(n);
   const passes = comps.length > 1 ? 2 : 1;
