@@ -1,15 +1,7 @@
 // Reading a `timestamp,value` CSV for a CLI command (a file, or `-` for stdin): malformed lines are
 // reported with their line numbers and the command exits 1, so no half-read file is scored.
 import { open, readFile } from 'node:fs/promises';
-import { parseSeriesCsv, type CsvRow } from '../io/csv.js';
-
-/** A data file's bytes ('-' = stdin). */
-export async function readBytes(path: string): Promise<Buffer> {
-  if (path !== '-') return readFile(path);
-  const chunks: Buffer[] = [];
-  for await (const c of process.stdin) chunks.push(c as Buffer);
-  return Buffer.concat(chunks);
-}
+import { parseSeriesCsv, type CsvIssue, type CsvRow } from '../io/csv.js';
 
 /**
  * A data file ('-' = stdin) in pieces that each end with a line break (the last one at the end of the
@@ -51,9 +43,21 @@ export async function* linePieces(path: string, size = 1 << 20): AsyncGenerator<
   }
 }
 
-/** A data file as one flat string: decoded at once (readFile's own utf8 decoding builds it from chunks, and a large CSV then costs as much to flatten as to read). */
-export async function readText(path: string): Promise<string> {
-  return (await readBytes(path)).toString('utf8');
+/**
+ * A data file ('-' = stdin) as one flat string, decoded at once (readFile's own utf8 decoding builds it
+ * from chunks, and a large CSV then costs as much to flatten as to read).
+ */
+async function readText(path: string): Promise<string> {
+  if (path !== '-') return (await readFile(path)).toString('utf8');
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
+}
+
+/** A file's malformed lines on stderr, each with its line number (the first 20, then how many more). */
+export function reportMalformed(input: string, issues: CsvIssue[]): void {
+  for (const i of issues.slice(0, 20)) process.stderr.write(`${input}:${i.line}: ${i.message}\n`);
+  if (issues.length > 20) process.stderr.write(`… and ${issues.length - 20} more malformed line(s)\n`);
 }
 
 /** The parsed rows, or the exit code after the problem was written to stderr. */
@@ -67,8 +71,7 @@ export async function readSeriesCsv(command: string, input: string): Promise<Csv
   }
   const { rows, issues } = parseSeriesCsv(text);
   if (issues.length) {
-    for (const i of issues.slice(0, 20)) process.stderr.write(`${input}:${i.line}: ${i.message}\n`);
-    if (issues.length > 20) process.stderr.write(`… and ${issues.length - 20} more malformed line(s)\n`);
+    reportMalformed(input, issues);
     return 1;
   }
   return rows;

@@ -243,8 +243,7 @@ export class LongCsvReader {
     this.lastKey = NO_KEY; // the next plain line looks its key up again
     if (this.first && raw.trim() !== '' && !raw.trimStart().startsWith('#')) {
       this.first = false;
-      const f = splitFields(raw);
-      if (f.length === 3 && parseTimestamp(f[1]!) === null) return; // header, e.g. series,timestamp,value
+      if (isHeader(raw)) return;
     }
     const r = parseLongLine(raw);
     if (r === null) return;
@@ -255,6 +254,12 @@ export class LongCsvReader {
     const s = this.seriesOf(r.key, lineNo, r.tText);
     s.rows.push(r.t, r.v);
   }
+}
+
+/** A first line that is a header, e.g. series,timestamp,value: three fields, the second not a timestamp. */
+function isHeader(raw: string): boolean {
+  const f = splitFields(raw);
+  return f.length === 3 && parseTimestamp(f[1]!) === null;
 }
 
 function sameBytes(b: Uint8Array, at: number, key: Uint8Array): boolean {
@@ -276,8 +281,7 @@ export function parseLongCsvGeneral(text: string): { series: LongSeries[]; issue
     if (r === null) return;
     if (first) {
       first = false;
-      const f = splitFields(raw);
-      if (f.length === 3 && parseTimestamp(f[1]!) === null) return;
+      if (isHeader(raw)) return;
     }
     if ('issue' in r) return void issues.push({ line: i + 1, message: r.issue });
     let s = byKey.get(r.key);

@@ -13,7 +13,7 @@ import { MAX_ABS_VALUE } from '../../models/forecast/forecast.js';
 import { forecastMany, forecastSeries, type SeriesForecast } from '../../models/forecast/series.js';
 import { csvField, fmt, parseSeriesCsv } from '../../io/csv.js';
 import { LongCsvReader, looksLong } from '../../io/long-csv.js';
-import { linePieces } from '../series-input.js';
+import { linePieces, reportMalformed } from '../series-input.js';
 
 const USAGE = 'usage: foresight forecast --input FILE.csv --horizon N [--season S] [--step SECONDS] [--output FILE] [--json]\n' +
   '  FILE.csv: timestamp,value (one series) or series,timestamp,value (many series)';
@@ -109,8 +109,7 @@ export async function run(argv: string[]): Promise<number> {
   if (long === true) {
     const { series, issues } = reader.finish();
     if (issues.length) {
-      for (const i of issues.slice(0, 20)) process.stderr.write(`${args.input}:${i.line}: ${i.message}\n`);
-      if (issues.length > 20) process.stderr.write(`… and ${issues.length - 20} more malformed line(s)\n`);
+      reportMalformed(args.input, issues);
       return 1;
     }
     if (series.length === 0) {
@@ -165,8 +164,7 @@ export async function run(argv: string[]): Promise<number> {
   }
   const { rows, issues } = parseSeriesCsv(Buffer.concat(head).toString('utf8'));
   if (issues.length) {
-    for (const i of issues.slice(0, 20)) process.stderr.write(`${args.input}:${i.line}: ${i.message}\n`);
-    if (issues.length > 20) process.stderr.write(`… and ${issues.length - 20} more malformed line(s)\n`);
+    reportMalformed(args.input, issues);
     return 1;
   }
   const huge = rows.find((r) => Number.isFinite(r.value) && Math.abs(r.value) > MAX_ABS_VALUE);
