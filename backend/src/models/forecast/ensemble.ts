@@ -459,18 +459,20 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
     lim[k] = Math.min(hv, n - o);
     for (let j = 0; j < lim[k]!; j++) err[k * hv + j] = y[o + j]! - bestPath[k * hv + j]!;
   }
-  // Final: the same members (by name), fitted on the same train part, seasons re-estimated on all of y.
-  const comps = decompose(y, valSeasons);
+  const chosen: string[] = [];
+  for (let q = 0; q < best.idx.length; q++) chosen.push(valMembers[best.idx[q]!]!.name);
+  // Final: the same members (by name), fitted on the same train part, seasons re-estimated on all of y:
+  // only when a chosen member is built on the decomposition (naive, seasonal naive and ETS's own season
+  // do not use it, and their names are the same without it).
+  const decomposed = chosen.some((name) => name.startsWith('stl['));
+  const comps = decomposed ? decompose(y, valSeasons) : [];
   // Parameters are kept from the train fit (the final run updates the states through all of y).
   const finalMembers = buildMembers(y, train, h, valSeasons, comps, fits).members;
   const byName = new Map(finalMembers.map((m) => [m.name, m]));
-  const chosen: string[] = [];
   const fpaths: Float64Array[] = [];
-  for (let q = 0; q < best.idx.length; q++) {
-    const name = valMembers[best.idx[q]!]!.name;
+  for (let q = 0; q < chosen.length; q++) {
     const out = new Float64Array(h);
-    byName.get(name)!.run([n], h, (_, p) => out.set(p));
-    chosen.push(name);
+    byName.get(chosen[q]!)!.run([n], h, (_, p) => out.set(p));
     fpaths.push(out);
   }
   const mean = new Float64Array(h);
@@ -489,7 +491,7 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
   // seasonal states do not).
   // A lone season denoised as a low-rank matrix carries too little of that noise for the ratio (with it,
   // eval 95% coverage fell to 94.4% on synthetic 1 h and 92.7% on demo 1 d).
-  const usesDecomp = chosen.some((name) => name.startsWith('stl[')) && !comps[comps.length - 1]?.denoisedAlone;
+  const usesDecomp = decomposed && !comps[comps.length - 1]?.denoisedAlone;
   const pLong = valSeasons.length && usesDecomp ? valSeasons[valSeasons.length - 1]! : 0;
   if (pLong) {
     const f = seasonNoiseRatio(Math.min(Math.floor(train / pLong), 8), Math.min(Math.floor(n / pLong), 8));
