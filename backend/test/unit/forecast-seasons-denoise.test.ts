@@ -62,17 +62,28 @@ test('lowRank: keeps a strong rank-2 shape, removes pure noise, leaves full-rank
   assert.equal(lowRank(Float64Array.from({ length: q }, (_, k) => k), q, 1).length, q);
 });
 
-test('select: ascending ranks from the previous rank give the same values as sorting', () => {
+test('select: ascending ranks from the previous rank give the same values as sorting, and leave the array partitioned', () => {
   const r = rng(9);
-  for (const len of [1, 2, 7, 100, 1001]) {
-    const a = Float64Array.from({ length: len }, () => Math.round(r.gauss() * 5) + 0); // + 0: no -0 (Object.is tells them apart)
+  const inputs: Float64Array[] = [];
+  for (const len of [1, 2, 7, 48, 100, 1001]) {
+    inputs.push(Float64Array.from({ length: len }, () => Math.round(r.gauss() * 5) + 0)); // + 0: no -0 (Object.is tells them apart)
+    inputs.push(Float64Array.from({ length: len }, () => r.gauss()));
+  }
+  // Sorted, reversed, constant and two-valued inputs (the pivot rule's and the equal-key cases).
+  inputs.push(Float64Array.from({ length: 300 }, (_, i) => i), Float64Array.from({ length: 300 }, (_, i) => -i), new Float64Array(300).fill(3));
+  inputs.push(Float64Array.from({ length: 301 }, (_, i) => i % 2));
+  for (const a of inputs) {
+    const len = a.length;
     const sorted = Float64Array.from(a).sort();
     const ranks = [0, Math.floor(len * 0.1), Math.floor(len * 0.5), Math.floor(len * 0.9), len - 1];
     let from = 0;
     for (const k of ranks) {
-      assert.equal(select(a, len, k, from), sorted[k], `len ${len} rank ${k}`);
+      const v = select(a, len, k, from);
+      assert.equal(v, sorted[k], `len ${len} rank ${k}`);
+      for (let i = 0; i < len; i++) assert.ok(i < k ? a[i]! <= v : i > k ? a[i]! >= v : a[i] === v, `len ${len} rank ${k}: a[${i}] = ${a[i]} on the wrong side of ${v}`);
       from = k;
     }
+    assert.deepEqual(Float64Array.from(a).sort(), sorted, 'a permutation of the input');
   }
 });
 
