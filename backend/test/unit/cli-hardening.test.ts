@@ -3,6 +3,7 @@
 import { test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,4 +42,37 @@ test('--help on every command and subcommand prints usage and exits 0', () => {
       assert.match(r.stdout, /usage: foresight/, `foresight ${argv.join(' ')}: stdout: ${r.stdout}`);
     }
   }
+});
+
+test('foresight forecast runs in a child set up for batch throughput, which gets the signals and gives the exit code', async (t) => {
+  if (process.platform !== 'linux') return t.skip('reads /proc');
+  // Waits on stdin, so it is still running when looked at.
+  const parent = spawn(process.execPath, [bin, 'forecast', '--input', '-'], { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, FORESIGHT_CLI_CHILD: '' } });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => parent.on('exit', (code, signal) => resolve({ code, signal })));
+  try {
+    let child = '';
+    for (let i = 0; i < 600 && !child; i++) {
+      child = readFileSync(`/proc/${parent.pid}/task/${parent.pid}/children`, 'utf8').trim();
+      if (!child) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.match(child, /^\d+$/, 'one child process');
+    const argv = readFileSync(`/proc/${child}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
+    assert.ok(argv.includes('--single-threaded'), argv.join(' '));
+    assert.deepEqual(argv.slice(argv.indexOf(bin)), [bin, 'forecast', '--input', '-'], 'the same arguments');
+    const env = readFileSync(`/proc/${child}/environ`, 'utf8').split('\0');
+    assert.ok(env.some((e) => e.startsWith('GLIBC_TUNABLES=') && e.includes('glibc.malloc.hugetlb=1')), 'malloc tunables');
+    assert.ok(env.includes('FORESIGHT_CLI_CHILD=1'));
+    parent.kill('SIGTERM');
+    assert.deepEqual(await exited, { code: null, signal: 'SIGTERM' }, 'dies of the signal its child died of');
+    assert.ok(!existsSync(`/proc/${child}`), 'the child is gone');
+  } finally {
+    parent.kill('SIGKILL');
+  }
+  // Exit codes and messages pass through: a usage error is exit 2, a missing file exit 1, named on stderr.
+  const usage = spawnSync(process.execPath, [bin, 'forecast', '--input', '/nonexistent/long.csv'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(usage.status, 2, usage.stderr);
+  assert.match(usage.stderr, /--horizon are required/);
+  const missing = spawnSync(process.execPath, [bin, 'forecast', '--input', '/nonexistent/long.csv', '--horizon', '3'], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(missing.status, 1, missing.stderr);
+  assert.match(missing.stderr, /\/nonexistent\/long\.csv/);
 });
