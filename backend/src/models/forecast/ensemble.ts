@@ -10,7 +10,7 @@
 // decomposition + a robust level (median of the last max(horizon, longest season) adjusted values),
 // decomposition + a slow level with an AR(1) deviation (short memory decaying to the level).
 import { etsPaths, fitEts, type EtsFit } from './ets.js';
-import { conformalBands, seasonNoiseRatio, select } from './conformal.js';
+import { conformalBands, seasonNoiseRatio, select, type ValidationErrors } from './conformal.js';
 import { decompose, seasonalSum, type SeasonComponent } from './seasons.js';
 
 export interface EnsembleResult {
@@ -307,10 +307,6 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   return { members: out, fits: { ...pre, etsA: fitA, theta: th, drift, ar } };
 }
 
-// The validation paths' matrix, reused across calls: a fresh one (100-300 KB) was zero-filled and
-// page-faulted for every series (14% of this function's own time in a batch).
-let flatScratch = new Float64Array(0);
-
 /**
  * Variance ratio (Lo & MacKinlay): Var(x[t+q] - x[t]) / (q Var(x[t+1] - x[t])) is about 1 for a random
  * walk and about 2/q for noise around a level; below 0.5 the series reverts to its mean.
@@ -335,6 +331,133 @@ function meanReverting(x: Float64Array, q: number): boolean {
 
 function median3(a: number, b: number, c: number): number {
   return Math.max(Math.min(a, b), Math.min(Math.max(a, b), c));
+}
+
+type Combo = { kind: EnsembleResult['combine']; idx: number[]; w: Float64Array };
+
+// The steps of ensembleForecast below are functions of their own (too large for V8 to inline): a
+// deoptimisation in one then recompiles that step, not the whole forecast (80 ms a compile of the whole).
+// They use plain loops, not map(), forEach() or destructuring, and one shape per object: arrays and
+// objects of varying maps had V8 deoptimising and recompiling the forecast ten times in a 2,000-series
+// batch (--trace-opt / --trace-deopt).
+
+// The validation paths' matrix, reused across calls: a fresh one (100-300 KB) was zero-filled and
+// page-faulted for every series (14% of the forecast's own time in a batch).
+let flatScratch = new Float64Array(0);
+
+/**
+ * Validation paths, one flat K x hv matrix per member (row k = origin k); steps past the end unused.
+ * Members emit in origin order (ascending): row k is the k-th emitted path. The rows are views on a
+ * scratch matrix, valid until the next call.
+ */
+function validationPaths(members: Member[], origins: number[], hv: number): Float64Array[] {
+  const K2 = origins.length;
+  const size = members.length * K2 * hv;
+  if (flatScratch.length < size) flatScratch = new Float64Array(Math.max(size, 2 * flatScratch.length));
+  const flat = flatScratch.subarray(0, size);
+  flat.fill(0);
+  const paths: Float64Array[] = [];
+  for (let i = 0; i < members.length; i++) {
+    const row = flat.subarray(i * K2 * hv, (i + 1) * K2 * hv);
+    let k = 0;
+    members[i]!.run(origins, hv, (_, p) => row.set(p, hv * k++));
+    paths.push(row);
+  }
+  return paths;
+}
+
+/** Mean absolute error of K x hv paths (row k from origins[k]) against y, over the steps y reaches. */
+function maeOf(y: Float64Array, origins: number[], m: Float64Array, hv: number): number {
+  const n = y.length;
+  let s = 0;
+  let c = 0;
+  for (let k = 0; k < origins.length; k++) {
+    const o = origins[k]!;
+    const lim = Math.min(hv, n - o);
+    for (let j = 0; j < lim; j++) s += Math.abs(y[o + j]! - m[k * hv + j]!);
+    c += lim;
+  }
+  return c ? s / c : Infinity;
+}
+
+function comboPath(paths: Float64Array[], c: Combo, out: Float64Array): void {
+  const a = paths[c.idx[0]!]!;
+  if (c.kind === 'single') out.set(a);
+  else if (c.kind === 'median') {
+    const b = paths[c.idx[1]!]!;
+    const d = paths[c.idx[2]!]!;
+    for (let q = 0; q < out.length; q++) out[q] = median3(a[q]!, b[q]!, d[q]!);
+  } else {
+    const b = paths[c.idx[1]!]!;
+    const w = c.w;
+    for (let q = 0; q < out.length; q++) out[q] = w[0]! * a[q]! + w[1]! * b[q]!;
+  }
+}
+
+/**
+ * The combination with the lowest validation MAE: the best single member, the median of the best three,
+ * or inverse-error weights of the best two. A combination must beat the previous by 0.1%.
+ */
+function chooseCombination(y: Float64Array, origins: number[], paths: Float64Array[], hv: number): { best: Combo; bestMae: number; bestPath: Float64Array; maes: Float64Array } {
+  const n = y.length;
+  const K2 = origins.length;
+  const maes = new Float64Array(paths.length);
+  const order: number[] = [];
+  for (let i = 0; i < paths.length; i++) {
+    maes[i] = maeOf(y, origins, paths[i]!, hv);
+    order.push(i);
+  }
+  order.sort((a, b) => maes[a]! - maes[b]!);
+  const b0 = order[0]!;
+  const b1 = order[1];
+  const b2 = order[2];
+  const combos: Combo[] = [{ kind: 'single', idx: [b0], w: Float64Array.of(1) }];
+  if (b1 !== undefined && b2 !== undefined) combos.push({ kind: 'median', idx: [b0, b1, b2], w: Float64Array.of(1, 1, 1) });
+  if (b1 !== undefined) {
+    const w0 = 1 / Math.max(maes[b0]!, 1e-300);
+    const w1 = 1 / Math.max(maes[b1]!, 1e-300);
+    combos.push({ kind: 'weighted', idx: [b0, b1], w: Float64Array.of(w0 / (w0 + w1), w1 / (w0 + w1)) });
+  }
+  // Far past what the validation can check (horizon > 2x its reach), blends of members with different
+  // trend behaviour (damped vs straight) drift apart unchecked: the single best member is used instead.
+  const reach = n - origins[0]!;
+  const allowed = hv > 2 * reach ? 1 : combos.length;
+  let best = combos[0]!;
+  let bestMae = Infinity;
+  const tmp = new Float64Array(K2 * hv);
+  const bestPath = new Float64Array(K2 * hv);
+  for (let i = 0; i < allowed; i++) {
+    const c = combos[i]!;
+    comboPath(paths, c, tmp);
+    const mae = maeOf(y, origins, tmp, hv);
+    if (mae < bestMae * 0.999) {
+      best = c;
+      bestMae = mae;
+      bestPath.set(tmp);
+    }
+  }
+  return { best, bestMae, bestPath, maes };
+}
+
+/** Errors of the chosen combination per origin and step, and whether y is non-negative and its mean level. */
+function validationErrors(y: Float64Array, origins: number[], bestPath: Float64Array, hv: number): { errors: ValidationErrors; positive: boolean; level: number } {
+  const n = y.length;
+  const K2 = origins.length;
+  const lim = new Int32Array(K2);
+  const err = new Float64Array(K2 * hv);
+  let positive = true;
+  let level = 0;
+  for (let i = 0; i < n; i++) {
+    if (y[i]! < 0) positive = false;
+    level += Math.abs(y[i]!);
+  }
+  level /= n;
+  for (let k = 0; k < K2; k++) {
+    const o = origins[k]!;
+    lim[k] = Math.min(hv, n - o);
+    for (let j = 0; j < lim[k]!; j++) err[k * hv + j] = y[o + j]! - bestPath[k * hv + j]!;
+  }
+  return { errors: { err, fc: bestPath, lim, K: K2, hv }, positive, level };
 }
 
 /**
@@ -373,99 +496,13 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
   const compsTrain = decompose(y.subarray(0, train), valSeasons);
   const { members: valMembers, fits } = buildMembers(y, train, h, valSeasons, compsTrain);
   const hv = h;
-  const K2 = origins.length;
-  // Validation paths, one flat K x h matrix per member (row k = origin k); steps past the end unused.
-  // Members emit in origin order (ascending): row k is the k-th emitted path.
-  // (Plain loops here and below, not map(), forEach() or destructuring, and one shape per object: arrays
-  // and objects of varying maps had V8 deoptimising and recompiling this large function ten times in a
-  // 2,000-series batch, 0.9 s of compiling (--trace-opt / --trace-deopt).)
-  const size = valMembers.length * K2 * hv;
-  if (flatScratch.length < size) flatScratch = new Float64Array(Math.max(size, 2 * flatScratch.length));
-  const flat = flatScratch.subarray(0, size);
-  flat.fill(0);
-  const paths: Float64Array[] = [];
-  for (let i = 0; i < valMembers.length; i++) {
-    const row = flat.subarray(i * K2 * hv, (i + 1) * K2 * hv);
-    let k = 0;
-    valMembers[i]!.run(origins, hv, (_, p) => row.set(p, hv * k++));
-    paths.push(row);
-  }
-  const comboPath = (kind: EnsembleResult['combine'], idx: number[], w: Float64Array, out: Float64Array): void => {
-    const a = paths[idx[0]!]!;
-    if (kind === 'single') out.set(a);
-    else if (kind === 'median') {
-      const b = paths[idx[1]!]!;
-      const c = paths[idx[2]!]!;
-      for (let q = 0; q < out.length; q++) out[q] = median3(a[q]!, b[q]!, c[q]!);
-    } else {
-      const b = paths[idx[1]!]!;
-      for (let q = 0; q < out.length; q++) out[q] = w[0]! * a[q]! + w[1]! * b[q]!;
-    }
-  };
-  const maeOf = (m: Float64Array): number => {
-    let s = 0;
-    let c = 0;
-    for (let k = 0; k < K2; k++) {
-      const o = origins[k]!;
-      const lim = Math.min(hv, n - o);
-      for (let j = 0; j < lim; j++) s += Math.abs(y[o + j]! - m[k * hv + j]!);
-      c += lim;
-    }
-    return c ? s / c : Infinity;
-  };
-  const maes = new Float64Array(paths.length);
-  const order: number[] = [];
-  for (let i = 0; i < paths.length; i++) {
-    maes[i] = maeOf(paths[i]!);
-    order.push(i);
-  }
-  order.sort((a, b) => maes[a]! - maes[b]!);
-  const b0 = order[0]!;
-  const b1 = order[1];
-  const b2 = order[2];
-  type Combo = { kind: EnsembleResult['combine']; idx: number[]; w: Float64Array };
-  const combos: Combo[] = [{ kind: 'single', idx: [b0], w: Float64Array.of(1) }];
-  if (b1 !== undefined && b2 !== undefined) combos.push({ kind: 'median', idx: [b0, b1, b2], w: Float64Array.of(1, 1, 1) });
-  if (b1 !== undefined) {
-    const w0 = 1 / Math.max(maes[b0]!, 1e-300);
-    const w1 = 1 / Math.max(maes[b1]!, 1e-300);
-    combos.push({ kind: 'weighted', idx: [b0, b1], w: Float64Array.of(w0 / (w0 + w1), w1 / (w0 + w1)) });
-  }
-  // Far past what the validation can check (horizon > 2x its reach), blends of members with different
-  // trend behaviour (damped vs straight) drift apart unchecked: the single best member is used instead.
-  const reach = n - origins[0]!;
-  const allowed = h > 2 * reach ? combos.slice(0, 1) : combos;
-  let best = combos[0]!;
-  let bestMae = Infinity;
-  const tmp = new Float64Array(K2 * hv);
-  const bestPath = new Float64Array(K2 * hv);
-  for (const c of allowed) {
-    comboPath(c.kind, c.idx, c.w, tmp);
-    const mae = maeOf(tmp);
-    if (mae < bestMae * 0.999) {
-      best = c;
-      bestMae = mae;
-      bestPath.set(tmp);
-    }
-  }
+  const paths = validationPaths(valMembers, origins, hv);
+  const { best, bestMae, bestPath, maes } = chooseCombination(y, origins, paths, hv);
   // Errors of the chosen combination per step, for the intervals. (Scaling them by the recent
   // volatility at each origin was tried twice, the second time chosen per series by likelihood, and did
   // not lower the interval score in eval/forecast.eval.ts; scaling by the forecast's own level, where
   // the series is non-negative, is chosen per series in conformal.ts.)
-  const lim = new Int32Array(K2);
-  const err = new Float64Array(K2 * hv);
-  let positive = true;
-  let level = 0;
-  for (let i = 0; i < n; i++) {
-    if (y[i]! < 0) positive = false;
-    level += Math.abs(y[i]!);
-  }
-  level /= n;
-  for (let k = 0; k < K2; k++) {
-    const o = origins[k]!;
-    lim[k] = Math.min(hv, n - o);
-    for (let j = 0; j < lim[k]!; j++) err[k * hv + j] = y[o + j]! - bestPath[k * hv + j]!;
-  }
+  const v = validationErrors(y, origins, bestPath, hv);
   const chosen: string[] = [];
   for (let q = 0; q < best.idx.length; q++) chosen.push(valMembers[best.idx[q]!]!.name);
   // Final: the same members (by name), fitted on the same train part, seasons re-estimated on all of y:
@@ -483,13 +520,8 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
     fpaths.push(out);
   }
   const mean = new Float64Array(h);
-  const p0 = fpaths[0];
-  const p1 = fpaths[1];
-  const p2 = fpaths[2];
-  for (let j = 0; j < h; j++) {
-    mean[j] = best.kind === 'single' ? p0![j]! : best.kind === 'median' ? median3(p0![j]!, p1![j]!, p2![j]!) : best.w[0]! * p0![j]! + best.w[1]! * p1![j]!;
-  }
-  const w = conformalBands({ err, fc: bestPath, lim, K: K2, hv }, mean, { positive, level });
+  comboPath(fpaths, { kind: best.kind, idx: [0, 1, 2], w: best.w }, mean);
+  const w = conformalBands(v.errors, mean, { positive: v.positive, level: v.level });
   if (w.kappa) notes.push(`interval widths scale with the forecast level^${w.kappa}`);
   // The validation forecasts used seasons estimated on the train part, over fewer cycles of the longest
   // season than the final forecast: their errors carry more seasonal-estimation noise (about sigma^2 / c
