@@ -146,7 +146,7 @@ export function conformalBands(v: ValidationErrors, mean: Float64Array, o: { pos
       w.hi95[j]! *= sc;
     }
   }
-  return { ...w, kappa };
+  return { lo80: w.lo80, hi80: w.hi80, lo95: w.lo95, hi95: w.hi95, kappa };
 }
 
 /**

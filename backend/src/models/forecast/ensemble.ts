@@ -206,6 +206,7 @@ function olsSlope(a: Float64Array): number {
 function buildMembers(y: Float64Array, train: number, h: number, seasons: number[], comps: SeasonComponent[], pre: Prefit = {}): { members: Member[]; fits: Prefit } {
   const out: Member[] = [];
   const fitFrom = Math.max(0, train - FIT_MAX);
+  let etsS = pre.etsS;
   out.push({
     name: 'naive',
     ets: undefined,
@@ -235,8 +236,8 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   if (pE) {
     // Level + season only: trends are the decomposition members' job (and a fit costs ~1 ms).
     const from = Math.max(0, train - Math.max(3 * pE, 2 * FIT_MAX));
-    const fit = pre.etsS ?? bestEts(y.subarray(from, train), pE, ['N']);
-    pre = { ...pre, etsS: fit };
+    const fit = etsS ?? bestEts(y.subarray(from, train), pE, ['N']);
+    etsS = fit;
     out.push({
       name: `ets(A,${fit.trend},A)[${pE}]`,
       ets: fit,
@@ -304,7 +305,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
       }
     },
   });
-  return { members: out, fits: { ...pre, etsA: fitA, theta: th, drift, ar } };
+  return { members: out, fits: { etsS, etsA: fitA, theta: th, drift, ar } };
 }
 
 /**
