@@ -55,31 +55,37 @@ const MINUS = 45;
 const PLUS = 43;
 const POW10 = Array.from({ length: 23 }, (_, i) => 10 ** i);
 
+// Where the last plainSeconds / plainDecimal read stopped (the first byte that is not part of it).
+let stopped = 0;
+
 /**
- * Unix seconds of b[s, e) when it is plain digits (at most 15), else NaN (the caller then reads it in
- * general). Same rule as parseTimestamp: above 1e11 it is milliseconds.
+ * Unix seconds from the plain digits (1 to 15) at b[s], read up to the first other byte or e (noted in
+ * `stopped`), else NaN (the caller then reads the field in general). Same rule as parseTimestamp: above
+ * 1e11 it is milliseconds.
  */
 function plainSeconds(b: Uint8Array, s: number, e: number): number {
-  if (e <= s || e - s > 15) return Number.NaN;
   let v = 0;
-  for (let i = s; i < e; i++) {
+  let i = s;
+  for (; i < e; i++) {
     const d = b[i]! - C0;
-    if (d < 0 || d > 9) return Number.NaN;
+    if (d < 0 || d > 9) break;
     v = v * 10 + d;
   }
+  stopped = i;
+  if (i === s || i - s > 15) return Number.NaN;
   return v > 1e11 ? v / 1000 : v;
 }
 
 /**
- * The number in b[s, e) when it is a plain decimal ([+-]digits[.digits], at most 15 significant digits),
- * else NaN. Exact: an integer below 2^53 divided by an exact power of ten is correctly rounded, as
- * Number() is.
+ * The plain decimal ([+-]digits[.digits], at most 15 significant digits) at b[s], read up to the first
+ * other byte or e (noted in `stopped`), else NaN. Exact: an integer below 2^53 divided by an exact power
+ * of ten is correctly rounded, as Number() is.
  */
 function plainDecimal(b: Uint8Array, s: number, e: number): number {
   let i = s;
   let neg = false;
   const c = b[i]!;
-  if (c === MINUS || c === PLUS) {
+  if (i < e && (c === MINUS || c === PLUS)) {
     neg = c === MINUS;
     i++;
   }
@@ -87,25 +93,27 @@ function plainDecimal(b: Uint8Array, s: number, e: number): number {
   let digits = 0;
   let frac = -1;
   let any = false;
+  let bad = false;
   for (; i < e; i++) {
     const ch = b[i]!;
     if (ch === DOT) {
-      if (frac >= 0) return Number.NaN;
+      if (frac >= 0) bad = true;
       frac = 0;
       continue;
     }
     const d = ch - C0;
-    if (d < 0 || d > 9) return Number.NaN;
+    if (d < 0 || d > 9) break;
     any = true;
     if (m === 0 && d === 0) {
       if (frac >= 0) frac++;
       continue; // leading zeros are not significant
     }
-    if (++digits > 15) return Number.NaN;
+    if (++digits > 15) bad = true;
     m = m * 10 + d;
     if (frac >= 0) frac++;
   }
-  if (!any || frac > 22) return Number.NaN;
+  stopped = i;
+  if (bad || !any || frac > 22) return Number.NaN;
   const v = frac > 0 ? m / POW10[frac]! : m;
   return neg ? -v : v;
 }
@@ -184,8 +192,10 @@ export class LongCsvReader {
       // Fast path: key,digits,decimal, no quotes, no padding (the first line always goes the general way).
       let done = false;
       if (!this.first && commas === 2 && !quote && c1 > pos && c2 > c1 + 1 && c2 < end - 1) {
-        const t = plainSeconds(b, c1 + 1, c2);
-        const v = t === t ? plainDecimal(b, c2 + 1, end) : Number.NaN;
+        let t = plainSeconds(b, c1 + 1, c2);
+        if (stopped !== c2) t = Number.NaN;
+        let v = t === t ? plainDecimal(b, c2 + 1, end) : Number.NaN;
+        if (stopped !== end) v = Number.NaN;
         if (v === v && plainKey(b, pos, c1)) {
           const lk = this.lastKey;
           let s = this.last;
@@ -212,56 +222,18 @@ export class LongCsvReader {
     const kl = key.length;
     if (kl === 0 || pos + kl >= n || b[pos + kl] !== 44) return -1;
     for (let j = 0; j < kl; j++) if (b[pos + j] !== key[j]) return -1;
-    // Timestamp: 1-15 digits, then a comma (plainSeconds' rule).
-    let i = pos + kl + 1;
-    const t0 = i;
-    let t = 0;
-    for (; i < n; i++) {
-      const d = b[i]! - C0;
-      if (d < 0 || d > 9) break;
-      t = t * 10 + d;
-    }
-    if (i === t0 || i - t0 > 15 || i >= n || b[i] !== 44) return -1;
-    if (t > 1e11) t /= 1000;
-    // Value: plainDecimal's rule, up to the line's end.
-    i++;
-    const v0 = i;
-    let neg = false;
-    if (i < n && (b[i] === MINUS || b[i] === PLUS)) {
-      neg = b[i] === MINUS;
-      i++;
-    }
-    let m = 0;
-    let digits = 0;
-    let frac = -1;
-    let any = false;
-    for (; i < n; i++) {
-      const ch = b[i]!;
-      if (ch === DOT) {
-        if (frac >= 0) return -1;
-        frac = 0;
-        continue;
-      }
-      const d = ch - C0;
-      if (d < 0 || d > 9) break;
-      any = true;
-      if (m === 0 && d === 0) {
-        if (frac >= 0) frac++;
-        continue; // leading zeros are not significant
-      }
-      if (++digits > 15) return -1;
-      m = m * 10 + d;
-      if (frac >= 0) frac++;
-    }
-    if (!any || frac > 22 || i === v0) return -1;
+    const t = plainSeconds(b, pos + kl + 1, n);
+    if (t !== t || stopped >= n || b[stopped] !== 44) return -1;
+    const v = plainDecimal(b, stopped + 1, n);
+    if (v !== v) return -1;
+    const i = stopped;
     // The line's end: LF, CR LF, or the piece's end (CR just before it too, as the scan below strips it).
     let next: number;
     if (i === n) next = n;
     else if (b[i] === 10) next = i + 1;
     else if (b[i] === 13 && (i + 1 === n || b[i + 1] === 10)) next = i + 1 === n ? n : i + 2;
     else return -1;
-    const v = frac > 0 ? m / POW10[frac]! : m;
-    this.rows.push(this.last!, t, neg ? -v : v);
+    this.rows.push(this.last!, t, v);
     return next;
   }
 

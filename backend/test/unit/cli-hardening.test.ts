@@ -44,7 +44,7 @@ test('--help on every command and subcommand prints usage and exits 0', () => {
   }
 });
 
-test('foresight forecast runs in a child set up for batch throughput, which gets the signals and gives the exit code', async (t) => {
+test('foresight forecast on a pipe or a large file runs in a child set up for batch throughput, which gets the signals and gives the exit code; a small file runs in one process', async (t) => {
   if (process.platform !== 'linux') return t.skip('reads /proc');
   // Waits on stdin, so it is still running when looked at.
   const parent = spawn(process.execPath, [bin, 'forecast', '--input', '-'], { stdio: ['pipe', 'ignore', 'pipe'], env: { ...process.env, FORESIGHT_CLI_CHILD: '' } });
@@ -68,6 +68,19 @@ test('foresight forecast runs in a child set up for batch throughput, which gets
   } finally {
     parent.kill('SIGKILL');
   }
+  // A small regular file is forecast in the first process (a second Node start would cost more than it
+  // saves); the same rows on standard input go to the child. Every process marks its exit on stderr.
+  dir ||= await mkdtemp(join(tmpdir(), 'foresight-cli-'));
+  const small = join(dir, 'small.csv');
+  await writeFile(small, Array.from({ length: 60 }, (_, i) => `a,${1_700_000_000 + 60 * i},${i % 7}`).join('\n'));
+  const mark = ['--import', `data:text/javascript,process.on('exit',()=>process.stderr.write('EXIT_MARK\\n'))`];
+  const processes = (input: string, stdin?: string): number => {
+    const r = spawnSync(process.execPath, [...mark, bin, 'forecast', '--input', input, '--horizon', '3'], { encoding: 'utf8', input: stdin, timeout: 60_000 });
+    assert.equal(r.status, 0, r.stderr);
+    return r.stderr.split('EXIT_MARK').length - 1;
+  };
+  assert.equal(processes(small), 1, 'a small file: one process');
+  assert.equal(processes('-', readFileSync(small, 'utf8')), 2, 'standard input: the launcher and its child');
   // Exit codes and messages pass through: a usage error is exit 2, a missing file exit 1, named on stderr.
   const usage = spawnSync(process.execPath, [bin, 'forecast', '--input', '/nonexistent/long.csv'], { encoding: 'utf8', timeout: 60_000 });
   assert.equal(usage.status, 2, usage.stderr);
