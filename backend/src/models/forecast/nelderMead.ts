@@ -21,8 +21,11 @@ export function nelderMead(f: (x: Float64Array) => number, x0: ArrayLike<number>
   }
   const order = Array.from({ length: d + 1 }, (_, i) => i);
   const centroid = new Float64Array(d);
-  const trial = (c: number, worst: Float64Array): Float64Array => {
-    const p = new Float64Array(d);
+  // Trial points are written into two spare vectors; a trial that replaces the worst point swaps with
+  // it (a fresh array per trial was ~160 allocations a fit).
+  let spare1: Float64Array = new Float64Array(d);
+  let spare2: Float64Array = new Float64Array(d);
+  const trial = (c: number, worst: Float64Array, p: Float64Array): Float64Array => {
     for (let j = 0; j < d; j++) p[j] = centroid[j]! + c * (worst[j]! - centroid[j]!);
     return p;
   };
@@ -46,26 +49,31 @@ export function nelderMead(f: (x: Float64Array) => number, x0: ArrayLike<number>
       const p = pts[order[r]!]!;
       for (let j = 0; j < d; j++) centroid[j]! += p[j]! / d;
     }
-    const xr = trial(-1, pts[worst]!);
+    const old = pts[worst]!;
+    const xr = trial(-1, old, spare1);
     const fr = ev(xr);
     if (fr < vals[best]!) {
-      const xe = trial(-2, pts[worst]!);
+      const xe = trial(-2, old, spare2);
       const fe = ev(xe);
       if (fe < fr) {
         pts[worst] = xe;
+        spare2 = old;
         vals[worst] = fe;
       } else {
         pts[worst] = xr;
+        spare1 = old;
         vals[worst] = fr;
       }
     } else if (fr < vals[second]!) {
       pts[worst] = xr;
+      spare1 = old;
       vals[worst] = fr;
     } else {
-      const xc = fr < vals[worst]! ? trial(-0.5, pts[worst]!) : trial(0.5, pts[worst]!);
+      const xc = trial(fr < vals[worst]! ? -0.5 : 0.5, old, spare2);
       const fc = ev(xc);
       if (fc < Math.min(fr, vals[worst]!)) {
         pts[worst] = xc;
+        spare2 = old;
         vals[worst] = fc;
       } else {
         // Shrink towards the best point.

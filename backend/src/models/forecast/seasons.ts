@@ -20,10 +20,22 @@ export interface SeasonComponent {
 
 let prefix = new Float64Array(4096);
 
-/** Centred moving average of length p (2 x p for even p), ends held at the nearest full window. */
-export function movingAverage(x: ArrayLike<number>, p: number): Float64Array {
+let maBuffer = new Float64Array(4096);
+
+/** A scratch buffer for a moving average that is used and dropped before the next one is taken. */
+function maScratch(n: number): Float64Array {
+  if (maBuffer.length < n) maBuffer = new Float64Array(Math.max(n, 2 * maBuffer.length));
+  return maBuffer;
+}
+
+/**
+ * Centred moving average of length p (2 x p for even p), ends held at the nearest full window. Written
+ * into `into` when given (long enough; the callers here pass a scratch buffer: a fresh array each time
+ * was a fifth of the bytes a forecast allocated), else into a new array.
+ */
+export function movingAverage(x: ArrayLike<number>, p: number, into?: Float64Array): Float64Array {
   const n = x.length;
-  const out = new Float64Array(n);
+  const out = into && into.length >= n ? into.subarray(0, n) : new Float64Array(n);
   if (p < 2 || n < p + 1) {
     let s = 0;
     for (let i = 0; i < n; i++) s += x[i]!;
@@ -60,7 +72,7 @@ function phaseMeans(x: Float64Array, p: number, cycles: number, offset: number, 
   const from = Math.max(0, n - cycles * p);
   // The moving average is needed over the used cycles only (plus one season before them for its window).
   const start = ma ? 0 : Math.max(0, from - p);
-  const m = ma ?? movingAverage(x.subarray(start), p);
+  const m = ma ?? movingAverage(x.subarray(start), p, maScratch(n - start));
   for (let i = from; i < n; i++) {
     const k = (i + offset) % p;
     sum[k]! += x[i]! - m[i - start]!;
@@ -146,7 +158,7 @@ function residualVar(y: ArrayLike<number>, comps: SeasonComponent[], span: numbe
     for (const c of comps) v -= c.values[(i + offset) % c.period]!;
     x[i - from] = v;
   }
-  const ma = movingAverage(x, comps[comps.length - 1]!.period);
+  const ma = movingAverage(x, comps[comps.length - 1]!.period, maScratch(x.length));
   let s = 0;
   let s2 = 0;
   for (let i = 0; i < x.length; i++) {
@@ -316,7 +328,7 @@ export function findSeasons(y: Float64Array, o: { stepSeconds?: number; hint?: n
     // One moving average of the last `cycles` cycles serves the component and both variances.
     const from = n - cycles * p;
     const tail = x.subarray(from);
-    const ma = movingAverage(tail, p);
+    const ma = movingAverage(tail, p, maScratch(tail.length));
     const comp = phaseMeans(tail, p, cycles, from % p, ma);
     const v0 = residualVariance(tail, p, null, ma);
     const v1 = residualVariance(tail, p, rotate(comp, from % p), ma);
