@@ -182,11 +182,11 @@ function adjusted(y: Float64Array, S: Float64Array, comps: SeasonComponent[]): F
 }
 
 interface Prefit {
-  etsS?: EtsFit;
-  etsA?: EtsFit;
-  theta?: { alpha: number; drift: number; l0: number };
-  drift?: number;
-  ar?: LevelAr | null;
+  etsS: EtsFit | undefined;
+  etsA: EtsFit;
+  theta: { alpha: number; drift: number; l0: number };
+  drift: number;
+  ar: LevelAr | null;
 }
 
 function olsSlope(a: Float64Array): number {
@@ -203,10 +203,12 @@ function olsSlope(a: Float64Array): number {
 }
 
 /** Members fitted on y[0, train) (or given their fits); `comps` is the decomposition to use. */
-function buildMembers(y: Float64Array, train: number, h: number, seasons: number[], comps: SeasonComponent[], pre: Prefit = {}): { members: Member[]; fits: Prefit } {
+// pre: the fits of an earlier call (the validation's), or null to fit. (Not an empty object for none:
+// objects of two shapes here had V8 deoptimising and recompiling this function.)
+function buildMembers(y: Float64Array, train: number, h: number, seasons: number[], comps: SeasonComponent[], pre: Prefit | null): { members: Member[]; fits: Prefit } {
   const out: Member[] = [];
   const fitFrom = Math.max(0, train - FIT_MAX);
-  let etsS = pre.etsS;
+  let etsS = pre?.etsS;
   out.push({
     name: 'naive',
     ets: undefined,
@@ -247,9 +249,12 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   // Decomposition + ETS / Theta on the seasonally adjusted series.
   const S = seasonalSum(comps, y.length + h);
   const a = adjusted(y, S, comps);
-  const fitA = pre.etsA ?? bestEts(a.subarray(fitFrom, train), 0);
+  const fitA = pre?.etsA ?? bestEts(a.subarray(fitFrom, train), 0);
   const seas = (i: number): number => S[i]!;
-  const label = comps.length ? `stl[${comps.map((c) => c.period).join(',')}]+` : '';
+  // (A loop, not map().join(): the periods' array came in two element kinds, and V8 deoptimised here.)
+  let label = '';
+  for (let i = 0; i < comps.length; i++) label += `${i ? ',' : 'stl['}${comps[i]!.period}`;
+  if (comps.length) label += ']+';
   out.push({
     name: `${label}ets(A,${fitA.trend},N)`,
     ets: fitA,
@@ -264,7 +269,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   });
   // Drift: the last (adjusted) value plus the train window's straight-line slope, undamped, for the
   // steady trends a damped or smoothed member under-forecasts far ahead.
-  const drift = pre.drift ?? olsSlope(a.subarray(fitFrom, train));
+  const drift = pre?.drift ?? olsSlope(a.subarray(fitFrom, train));
   out.push({
     name: `${label}drift`,
     ets: undefined,
@@ -276,12 +281,12 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
       }
     },
   });
-  const th = pre.theta ?? fitTheta(a.subarray(fitFrom, train));
+  const th = pre?.theta ?? fitTheta(a.subarray(fitFrom, train));
   out.push({ name: `${label}theta`, ets: undefined, run: thetaRunner(a, fitFrom, th, seas) });
   // Level + AR(1): a slow exponentially smoothed level and the deviation from it decaying at the rate
   // fitted on train. Between naive (all persistence) and a flat level (none): the short-range memory of
   // noisy, mean-reverting real metrics.
-  const ar = pre.ar !== undefined ? pre.ar : fitLevelAr(a.subarray(fitFrom, train)); // null: fitted, none
+  const ar = pre ? pre.ar : fitLevelAr(a.subarray(fitFrom, train)); // null: fitted, none
   if (ar) out.push({ name: `${label}level+ar1`, ets: undefined, run: levelArRunner(a, fitFrom, ar, seas) });
   // Robust level: the median of the last W (adjusted) values, flat. Far ahead, on spiky or
   // mean-reverting series, a level no single recent value can move beats every smoothed one. Only
@@ -495,7 +500,7 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
   for (let k = 0; k < K; k++) origins.push(train + Math.floor(((n - train) * k) / K));
   // Validation: members fitted on y[0, train), seasons estimated on train, run to every origin.
   const compsTrain = decompose(y.subarray(0, train), valSeasons);
-  const { members: valMembers, fits } = buildMembers(y, train, h, valSeasons, compsTrain);
+  const { members: valMembers, fits } = buildMembers(y, train, h, valSeasons, compsTrain, null);
   const hv = h;
   const paths = validationPaths(valMembers, origins, hv);
   const { best, bestMae, bestPath, maes } = chooseCombination(y, origins, paths, hv);
