@@ -11,13 +11,13 @@ const here = dirname(fileURLToPath(import.meta.url));
 const built = join(here, '..', 'dist', 'cli.mjs');
 
 // `foresight forecast` (a batch of many series) is CPU-bound and allocates a typed array after another,
-// so it runs in a child process set up for throughput (2,000 series x 2,016 rows: 4.9 -> 3.8 s of CPU,
-// and no more wall time on two cores):
+// so it runs in a child process set up for throughput (2,000 series x 2,016 rows: about 15% less CPU than
+// one plain process, and about the same wall time on two cores):
 // - --single-threaded: V8 compiles and collects on the main thread. Its background compiler and GC
 //   threads cost more CPU than they save here, and on one core they only take turns with the work.
 // - --no-lazy-feedback-allocation: type feedback from a function's first call on. Without it a branch
 //   taken only in the first calls (a scratch buffer growing) had none, and the large ensemble function
-//   was deoptimised and compiled again for it (compiling: 820 -> 580 ms a run).
+//   was deoptimised and compiled again for it.
 // - glibc's malloc keeps freed memory instead of trimming it, and backs large blocks with huge pages:
 //   typed arrays are malloc'd, and page faults (first touches of fresh memory) were 50,000 a run, about
 //   a tenth of its CPU on a VM. (Other C libraries ignore GLIBC_TUNABLES.)
