@@ -42,7 +42,8 @@ function batchInput(argv) {
 
 if (batchInput(process.argv.slice(2))) {
   const tunables = 'glibc.malloc.hugetlb=1:glibc.malloc.top_pad=67108864:glibc.malloc.trim_threshold=268435456';
-  const env = { ...process.env, FORESIGHT_CLI_CHILD: '1', GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ? `${process.env.GLIBC_TUNABLES}:${tunables}` : tunables };
+  // A user's own tunables come last, so they win over these.
+  const env = { ...process.env, FORESIGHT_CLI_CHILD: '1', GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ? `${tunables}:${process.env.GLIBC_TUNABLES}` : tunables };
   const flags = ['--single-threaded', '--no-lazy-feedback-allocation', ...process.execArgv];
   const child = spawn(process.execPath, [...flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env });
   const forward = (signal) => child.kill(signal);

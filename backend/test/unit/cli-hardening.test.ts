@@ -56,12 +56,18 @@ test('foresight forecast on a pipe or a large file runs in a child set up for ba
       if (!child) await new Promise((r) => setTimeout(r, 50));
     }
     assert.match(child, /^\d+$/, 'one child process');
+    // Between fork and exec the child still shows the launcher's command line and environment: wait for
+    // the exec (its environment then marks the child).
+    let env: string[] = [];
+    for (let i = 0; i < 600 && !env.includes('FORESIGHT_CLI_CHILD=1'); i++) {
+      env = readFileSync(`/proc/${child}/environ`, 'utf8').split('\0');
+      if (!env.includes('FORESIGHT_CLI_CHILD=1')) await new Promise((r) => setTimeout(r, 50));
+    }
+    assert.ok(env.includes('FORESIGHT_CLI_CHILD=1'), 'the child is marked');
+    assert.ok(env.some((e) => e.startsWith('GLIBC_TUNABLES=') && e.includes('glibc.malloc.hugetlb=1')), 'malloc tunables');
     const argv = readFileSync(`/proc/${child}/cmdline`, 'utf8').replace(/\0$/, '').split('\0');
     assert.ok(argv.includes('--single-threaded'), argv.join(' '));
     assert.deepEqual(argv.slice(argv.indexOf(bin)), [bin, 'forecast', '--input', '-'], 'the same arguments');
-    const env = readFileSync(`/proc/${child}/environ`, 'utf8').split('\0');
-    assert.ok(env.some((e) => e.startsWith('GLIBC_TUNABLES=') && e.includes('glibc.malloc.hugetlb=1')), 'malloc tunables');
-    assert.ok(env.includes('FORESIGHT_CLI_CHILD=1'));
     parent.kill('SIGTERM');
     assert.deepEqual(await exited, { code: null, signal: 'SIGTERM' }, 'dies of the signal its child died of');
     assert.ok(!existsSync(`/proc/${child}`), 'the child is gone');
