@@ -137,7 +137,7 @@ const BIN = join(dirname(fileURLToPath(import.meta.url)), '..', 'bin', 'foresigh
 // Each process reports its own CPU time (user + system, all threads) when it exits.
 const CPU_REPORT = `data:text/javascript,process.on('exit',()=>{const u=process.cpuUsage();process.stderr.write('CPU_US '+(u.user+u.system)+'\\n')})`;
 
-/** CPU seconds of one `foresight forecast` process on a long CSV of `series` series x 2,016 rows. */
+/** CPU seconds of `foresight forecast` (its processes, all threads) on a long CSV of `series` series x 2,016 rows. */
 function cliRun(dir: string, series: number, horizon: number, plain = false): number {
   const csv = join(dir, `long-${series}.csv`);
   if (!existsSync(csv)) {
