@@ -197,12 +197,9 @@ export class LongCsvReader {
         let v = t === t ? plainDecimal(b, c2 + 1, end) : Number.NaN;
         if (stopped !== end) v = Number.NaN;
         if (v === v && plainKey(b, pos, c1)) {
-          const lk = this.lastKey;
-          let s = this.last;
-          if (s === undefined || lk.length !== c1 - pos || !sameBytes(b, pos, lk)) {
-            s = this.seriesOf(decoder.decode(b.subarray(pos, c1)), lineNo, () => decoder.decode(b.subarray(c1 + 1, c2)));
-            this.lastKey = new Uint8Array(b.subarray(pos, c1)); // a copy (Buffer.slice would be a view): the piece's buffer is reused
-          }
+          // (Never the last plain line's key: sameSeries has read every such line this path would.)
+          const s = this.seriesOf(decoder.decode(b.subarray(pos, c1)), lineNo, () => decoder.decode(b.subarray(c1 + 1, c2)));
+          this.lastKey = new Uint8Array(b.subarray(pos, c1)); // a copy (Buffer.slice would be a view): the piece's buffer is reused
           this.rows.push(s, t, v);
           done = true;
         }
@@ -341,11 +338,6 @@ function joined(parts: { ts: Float64Array; vs: Float64Array }[]): { ts: Float64A
 function isHeader(raw: string): boolean {
   const f = splitFields(raw);
   return f.length === 3 && parseTimestamp(f[1]!) === null;
-}
-
-function sameBytes(b: Uint8Array, at: number, key: Uint8Array): boolean {
-  for (let i = 0; i < key.length; i++) if (b[at + i] !== key[i]) return false;
-  return true;
 }
 
 /**
