@@ -25,18 +25,26 @@ const built = join(here, '..', 'dist', 'cli.mjs');
 // series of 2,016 rows) is forecast in this one; standard input or a pipe may be long and gets the child.
 // FORESIGHT_CLI_CHILD=1 marks the child; a user may set it to run in one plain process.
 function batchInput(argv) {
-  if (argv[0] !== 'forecast' || process.env.FORESIGHT_CLI_CHILD === '1') return false;
+  if (argv[0] !== 'forecast' || process.env.FORESIGHT_CLI_CHILD === '1') {
+    return false;
+  }
   const { values } = parseArgs({ args: argv.slice(1), options: { input: { type: 'string', short: 'i' } }, strict: false, allowPositionals: true });
   const input = typeof values.input === 'string' ? values.input : undefined;
-  if (input === undefined) return false; // a usage error: this process reports it
-  if (input === '-') return true;
+  if (input === undefined) {
+    return false; // a usage error: this process reports it
+  }
+  if (input === '-') {
+    return true;
+  }
   let st;
   try {
     st = statSync(input);
   } catch {
     return false; // missing or unreadable: this process reports it
   }
-  if (st.isDirectory()) return false; // reported by this process too
+  if (st.isDirectory()) {
+    return false; // reported by this process too
+  }
   return !st.isFile() || st.size >= 8 * 2 ** 20; // a FIFO or device may be long
 }
 
@@ -47,7 +55,9 @@ if (batchInput(process.argv.slice(2))) {
   const flags = ['--single-threaded', '--no-lazy-feedback-allocation', ...process.execArgv];
   const child = spawn(process.execPath, [...flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env });
   const forward = (signal) => child.kill(signal);
-  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, forward);
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
+    process.on(signal, forward);
+  }
   child.on('error', (err) => {
     process.stderr.write(`foresight: cannot start the forecast process: ${err.message}\n`);
     process.exit(1);
@@ -57,7 +67,9 @@ if (batchInput(process.argv.slice(2))) {
       // Die of the same signal, as the child did.
       process.removeAllListeners(signal);
       process.kill(process.pid, signal);
-    } else process.exitCode = code ?? 1;
+    } else {
+      process.exitCode = code ?? 1;
+    }
   });
 } else if (existsSync(built) && process.env.FORESIGHT_FROM_SOURCE !== '1') {
   // FORESIGHT_FROM_SOURCE=1 (set by the test runner) always runs the source, so a stale bundle never hides a change.
