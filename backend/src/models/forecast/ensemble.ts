@@ -1,6 +1,6 @@
 // A small ensemble chosen on the series' own history. The members' parameters are fitted on the first
 // part of the history (train); with those parameters fixed each member then runs through the rest
-// (validation) and forecasts from 14-200 rolling origins there. That gives every member an out-of-sample
+// (validation) and forecasts from 14-1,000 rolling origins there. That gives every member an out-of-sample
 // error, picks the combination (best single member, median of the best three, or inverse-error
 // weights of the best two) with the lowest validation MAE, and yields the errors the intervals are
 // calibrated on (split conformal: a scale per horizon step, tail shape pooled over all steps). The final forecast
