@@ -225,5 +225,5 @@ export default async function modelsBench(): Promise<void> {
   }
   process.stdout.write(table(['what', 'measured', 'target', 'naive baseline', 'ratio'], rows));
   process.stdout.write(`\n(wall time of the whole bench ${((Date.now() - wall0) / 1000).toFixed(1)} s)\n`);
-  process.stdout.write('\nForecast fit = season search (calendar candidates, free ACF search only if none holds) + ensemble members fitted on the first half (ETS with season by Nelder-Mead, decomposition (low-rank denoised) + ETS N/Ad by AICc, Theta, drift, robust median level, level + AR(1), naive, seasonal naive) + rolling-origin validation + combination choice + per-step conformal intervals for 288 steps.\n');
+  process.stdout.write('\nForecast fit = season search (calendar candidates, free ACF search only if none holds) + ensemble members fitted on the first half (ETS with season by Nelder-Mead, decomposition (low-rank denoised) + ETS N/Ad by AICc, Theta, drift, robust median level, level + AR(1), level + AR(p) by AIC, naive, seasonal naive) + rolling-origin validation + combination choice + per-step conformal intervals for 288 steps.\n');
 }
