@@ -584,7 +584,11 @@ function validationErrors(y: Float64Array, origins: number[], bestPath: Float64A
  * with a one-day season hint: 95% band above every actual value).
  */
 export function trainLength(n: number, seasons: number[]): number {
-  const longest = seasons.length ? seasons[seasons.length - 1]! : 0;
+  // The longest season that fits: a longer one, dropped, does not set the train part either. (It did:
+  // it shrank the validation to 24 origins for nothing; two days of 5-minute PetShop data with a one-day
+  // season: 24 origins instead of 167; eval PetShop 1 h with --season 1d, MSIS 4.993 -> 4.975.)
+  let longest = 0;
+  for (const p of seasons) if (2 * p <= n - MIN_VALIDATION) longest = Math.max(longest, p);
   return Math.min(Math.max(Math.ceil(n / 2), Math.min(n - MIN_VALIDATION, 2 * longest + 1), 16), n - 8);
 }
 
@@ -596,11 +600,7 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
   const n = y.length;
   const notes: string[] = [];
   // (Or as given: two season sets are compared on the same validation origins.)
-  // A season too long to fit twice and leave 24 points to validate on is not used, and does not set the
-  // train part either: it shrank the validation to 24 origins for a season then dropped (two days of
-  // 5-minute PetShop data with a one-day season: 24 origins instead of 167; eval PetShop 1 h with
-  // --season 1d, MSIS 4.993 -> 4.975, as without the hint).
-  const train = Math.min(o.train ?? trainLength(n, seasons.filter((p) => 2 * p <= n - MIN_VALIDATION)), n - 8);
+  const train = Math.min(o.train ?? trainLength(n, seasons), n - 8);
   const valSeasons = seasons.filter((p) => train >= 2 * p);
   for (const p of seasons) {
     if (!valSeasons.includes(p)) notes.push(`season ${p} not used: it needs ${2 * p + MIN_VALIDATION} points (two cycles and ${MIN_VALIDATION} to validate on), have ${n}`);
