@@ -121,35 +121,6 @@ interface LevelAr {
   phi: number;
 }
 
-/** One-step SSE of level + AR(1) deviation, for a given level smoothing alpha; phi by least squares. */
-function levelArSse(a: Float64Array, alpha: number): { phi: number; sse: number } {
-  let l = a[0]!;
-  let ePrev = 0;
-  let sxy = 0, sxx = 0, syy = 0;
-  for (let i = 1; i < a.length; i++) {
-    const e = a[i]! - l;
-    if (i > 1) {
-      sxy += e * ePrev;
-      sxx += ePrev * ePrev;
-      syy += e * e;
-    }
-    ePrev = e;
-    l += alpha * e;
-  }
-  const phi = sxx > 0 ? Math.min(0.98, Math.max(0, sxy / sxx)) : 0;
-  return { phi, sse: syy - 2 * phi * sxy + phi * phi * sxx };
-}
-
-function fitLevelAr(a: Float64Array): LevelAr | null {
-  if (a.length < 24) return null;
-  let best: (LevelAr & { sse: number }) | null = null;
-  for (const alpha of [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]) {
-    const r = levelArSse(a, alpha);
-    if (!best || r.sse < best.sse) best = { alpha, phi: r.phi, sse: r.sse };
-  }
-  return best && best.phi > 0.05 && best.phi < 0.95 ? { alpha: best.alpha, phi: best.phi } : null;
-}
-
 function levelArRunner(a: Float64Array, fitFrom: number, p: LevelAr, seas: (i: number) => number): Runner {
   return (origins, h, emit) => {
     let l = a[fitFrom]!;
@@ -183,10 +154,7 @@ interface LevelArP {
 
 const AR_MAX_ORDER = 12;
 
-/**
- * Deviations of a from an exponentially smoothed level (e_t = a_t - l_t before l_t is updated), as the
- * level+ar1 member has them.
- */
+/** Deviations of a from an exponentially smoothed level (e_t = a_t - l_t before l_t is updated). */
 function levelDeviations(a: Float64Array, alpha: number, out: Float64Array): void {
   let l = a[0]!;
   out[0] = 0;
@@ -197,25 +165,47 @@ function levelDeviations(a: Float64Array, alpha: number, out: Float64Array): voi
   }
 }
 
+/** Level smoothing grid of both level + AR members. */
+const LEVEL_ALPHAS = [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
+
+/** One-step SSE of an AR(1) on deviations e[1..] (e[0] is none), phi by least squares in [0, 0.98]. */
+function ar1Sse(e: Float64Array): { phi: number; sse: number } {
+  let sxy = 0, sxx = 0, syy = 0;
+  for (let i = 2; i < e.length; i++) {
+    sxy += e[i]! * e[i - 1]!;
+    sxx += e[i - 1]! * e[i - 1]!;
+    syy += e[i]! * e[i]!;
+  }
+  const phi = sxx > 0 ? Math.min(0.98, Math.max(0, sxy / sxx)) : 0;
+  return { phi, sse: syy - 2 * phi * sxy + phi * phi * sxx };
+}
+
 /**
- * Level + AR(p) of the deviations, p in 2..12 and alpha from a grid by AIC; Yule-Walker by
- * Levinson-Durbin (from the biased autocovariances, so the AR is stationary and its forecast decays to
- * the level). An AR(2) or higher follows cycles whose phase drifts (a load generator's, a GC's), which
- * a fixed-period season cannot hold over many cycles. null when AR(1) (the level+ar1 member) or less
- * does as well.
+ * Both level + AR members from one pass of deviations per level smoothing alpha:
+ * - level+ar1: alpha and phi by the smallest one-step SSE (least squares); null unless 0.05 < phi < 0.95.
+ * - level+ar(p): p in 2..12 and alpha by AIC; Yule-Walker by Levinson-Durbin (from the biased
+ *   autocovariances, so the AR is stationary and its forecast decays to the level). An AR(2) or higher
+ *   follows cycles whose phase drifts (a load generator's, a GC's), which a fixed-period season cannot
+ *   hold over many cycles. null when AR(1) does as well by AIC (a margin of a few nats more lost 0.5-1%
+ *   of PetShop 1 h MSIS in eval).
  */
-function fitLevelArP(a: Float64Array): LevelArP | null {
+function fitLevelArs(a: Float64Array): { ar: LevelAr | null; arp: LevelArP | null } {
   const n = a.length;
-  if (n < 4 * AR_MAX_ORDER) return null;
+  if (n < 24) return { ar: null, arp: null };
   const P = AR_MAX_ORDER;
+  const withP = n >= 4 * P;
   const e = new Float64Array(n);
   const r = new Float64Array(P + 1);
   const phi = new Float64Array(P + 1);
   const prev = new Float64Array(P + 1);
-  let best: { aic: number; alpha: number; p: number; phi: Float64Array } | null = null;
-  let bestAr1 = Infinity;
-  for (const alpha of [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2]) {
+  let best1: (LevelAr & { sse: number }) | null = null;
+  let bestP: { aic: number; alpha: number; phi: Float64Array } | null = null;
+  let bestAr1Aic = Infinity;
+  for (const alpha of LEVEL_ALPHAS) {
     levelDeviations(a, alpha, e);
+    const r1 = ar1Sse(e);
+    if (!best1 || r1.sse < best1.sse) best1 = { alpha, phi: r1.phi, sse: r1.sse };
+    if (!withP) continue;
     const m = n - 1; // e[0] is not a deviation
     let mean = 0;
     for (let i = 1; i < n; i++) mean += e[i]!;
@@ -239,12 +229,14 @@ function fitLevelArP(a: Float64Array): LevelArP | null {
       v *= 1 - kp * kp;
       if (!(v > 0)) break;
       const aic = m * Math.log(v) + 2 * p;
-      if (p === 1) bestAr1 = Math.min(bestAr1, aic);
-      else if (!best || aic < best.aic) best = { aic, alpha, p, phi: phi.slice(1, p + 1) };
+      if (p === 1) bestAr1Aic = Math.min(bestAr1Aic, aic);
+      else if (!bestP || aic < bestP.aic) bestP = { aic, alpha, phi: phi.slice(1, p + 1) };
     }
   }
-  // It must beat AR(1) by AIC (a margin of a few nats more lost 0.5-1% of PetShop 1 h MSIS in eval).
-  return best && best.aic < bestAr1 ? { alpha: best.alpha, phi: best.phi } : null;
+  return {
+    ar: best1 && best1.phi > 0.05 && best1.phi < 0.95 ? { alpha: best1.alpha, phi: best1.phi } : null,
+    arp: bestP && bestP.aic < bestAr1Aic ? { alpha: bestP.alpha, phi: bestP.phi } : null,
+  };
 }
 
 function levelArPRunner(a: Float64Array, fitFrom: number, q: LevelArP, seas: (i: number) => number): Runner {
@@ -395,9 +387,9 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   // Level + AR(1): a slow exponentially smoothed level and the deviation from it decaying at the rate
   // fitted on train. Between naive (all persistence) and a flat level (none): the short-range memory of
   // noisy, mean-reverting real metrics.
-  const ar = pre ? pre.ar : fitLevelAr(a.subarray(fitFrom, train)); // null: fitted, none
+  // (Both branches give one object shape, as buildMembers keeps its other inputs: see above.)
+  const { ar, arp } = pre ? { ar: pre.ar, arp: pre.arp } : fitLevelArs(a.subarray(fitFrom, train)); // null: fitted, none
   if (ar) out.push({ name: `${label}level+ar1`, ets: undefined, run: levelArRunner(a, fitFrom, ar, seas) });
-  const arp = pre ? pre.arp : fitLevelArP(a.subarray(fitFrom, train));
   if (arp) out.push({ name: `${label}level+ar${arp.phi.length}`, ets: undefined, run: levelArPRunner(a, fitFrom, arp, seas) });
   // Robust level: the median of the last W (adjusted) values, flat. Far ahead, on spiky or
   // mean-reverting series, a level no single recent value can move beats every smoothed one. Only
