@@ -145,7 +145,7 @@ test('a short season is tested on enough points: no hourly season in noise, a we
   assert.ok(inSine >= 95, `hourly season found in ${inSine} of 100 series that have it`);
 });
 
-test('short input: every length 1..30 gives finite, strictly ordered bands of non-zero width', () => {
+test('short input: every length 1..30 gives finite, strictly ordered bands of non-zero width (lower ones held at 0)', () => {
   const r = rng(31);
   for (let n = 1; n <= 30; n++) {
     for (const kind of ['noise', 'constant', 'line']) {
@@ -153,7 +153,9 @@ test('short input: every length 1..30 gives finite, strictly ordered bands of no
       const f = forecast(y, { horizon: 6 });
       assert.ok(allFinite(f.mean, f.lo80, f.hi80, f.lo95, f.hi95), `${kind} n=${n}`);
       for (let h = 0; h < 6; h++) {
-        assert.ok(f.lo95[h]! < f.lo80[h]! && f.lo80[h]! < f.mean[h]! && f.mean[h]! < f.hi80[h]! && f.hi80[h]! < f.hi95[h]!, `${kind} n=${n} h=${h}: ${f.lo95[h]} ${f.lo80[h]} ${f.mean[h]} ${f.hi80[h]} ${f.hi95[h]}`);
+        // (Both lower bounds may be 0: the series has no negative value, and bounds below 0 are raised to 0.)
+        const lower = f.lo95[h]! < f.lo80[h]! || (f.lo95[h] === 0 && f.lo80[h] === 0);
+        assert.ok(lower && f.lo80[h]! < f.mean[h]! && f.mean[h]! < f.hi80[h]! && f.hi80[h]! < f.hi95[h]!, `${kind} n=${n} h=${h}: ${f.lo95[h]} ${f.lo80[h]} ${f.mean[h]} ${f.hi80[h]} ${f.hi95[h]}`);
       }
     }
   }
@@ -357,4 +359,25 @@ test('a season that leaves fewer than 24 points to validate on is not used, and 
   assert.ok(m && Number(m[1]) === 167, f.notes.join(' / '));
   const ok = forecast(y.concat(Array.from({ length: 30 }, (_, i) => 100 + 10 * Math.sin((2 * Math.PI * (577 + i)) / 288) + r.gauss())), { horizon: 12, stepSeconds: 300, season: 288 });
   assert.ok(ok.seasons.includes(288), String(ok.seasons));
+});
+
+test('a series never negative (a count near 0) gets no band below 0; one with negative values keeps its lower band', () => {
+  const r = rng(21);
+  // Requests a minute at about 0.7 a minute: mostly 0 and 1, so a symmetric band would reach below 0.
+  const counts = Float64Array.from({ length: 600 }, () => {
+    let k = 0;
+    for (let t = -Math.log(r()); t < 0.7; t -= Math.log(r())) k++;
+    return k;
+  });
+  const f = forecast(counts, { horizon: 12, season: 0 });
+  assert.ok(allFinite(f.mean, f.lo80, f.hi80, f.lo95, f.hi95));
+  for (let h = 0; h < 12; h++) {
+    assert.ok(f.lo95[h]! >= 0 && f.lo95[h]! <= f.lo80[h]! && f.lo80[h]! <= f.mean[h]! && f.hi95[h]! > 0.5, `step ${h}: ${f.lo95[h]} ${f.lo80[h]} ${f.mean[h]} ${f.hi95[h]}`);
+  }
+  assert.ok(f.notes.some((n) => /no negative value/.test(n)), f.notes.join('; '));
+  // The same series shifted by -1 has negative values: its band is not held at any floor.
+  const shifted = counts.map((v) => v - 1);
+  const g = forecast(shifted, { horizon: 12, season: 0 });
+  assert.ok(g.lo95.some((v) => v < -1), `lowest 95% bound ${Math.min(...g.lo95)}`);
+  assert.ok(!g.notes.some((n) => /no negative value/.test(n)));
 });
