@@ -26,7 +26,7 @@ export interface Widths {
 
 const LEVELS: [keyof Widths, number][] = [['lo95', 0.025], ['lo80', 0.1], ['hi80', 0.9], ['hi95', 0.975]];
 // 1.5 lowered 1 h MSIS on every set with level-dependent noise (eval: PetShop 5.08 -> 5.05, demo 4.31 -> 4.26).
-export const KAPPAS = [0, 0.5, 1, 1.5];
+export const KAPPAS = [0, 0.5, 1, 1.5]; // (multiples of 0.5: scaleNll relies on it)
 
 /**
  * k-th smallest of a[from, len) (0-based), in place (quickselect, median-of-three pivot, three-way
@@ -85,16 +85,20 @@ export function scaleOf(f: number, kappa: number, floor: number): number {
  * Laplace negative log-likelihood of the errors when step j's errors have scale b_j * s_kj, s = the
  * forecast level^kappa (b_j fitted): sum_j N_j log(mean_k |e_kj| / s_kj) + sum log s_kj, up to a
  * constant. Lower is better; it compares scalings in O(errors), with no quantiles. `logLevel` is
- * sum log max(|f|, floor) over the errors (the kappa = 1 term).
+ * sum log max(|f|, floor) over the errors (the kappa = 1 term); r = 1 / sqrt(max(|f|, floor)) per error
+ * (so 1 / level^kappa is a product of 1, 2 or 3 of them: no division or root per error and kappa).
  */
-function scaleNll(v: ValidationErrors, kappa: number, floor: number, logLevel: number, sumAbs: Float64Array, count: Float64Array): number {
-  const { err, fc, lim, K, hv } = v;
+function scaleNll(v: ValidationErrors, kappa: number, r: Float64Array, logLevel: number, sumAbs: Float64Array, count: Float64Array): number {
+  const { err, lim, K, hv } = v;
   sumAbs.fill(0);
   count.fill(0);
+  const p = Math.round(2 * kappa);
   for (let k = 0; k < K; k++) {
     const row = k * hv;
     for (let j = 0; j < lim[k]!; j++) {
-      sumAbs[j]! += Math.abs(err[row + j]!) / scaleOf(fc[row + j]!, kappa, floor);
+      const q = r[row + j]!;
+      const inv = p === 0 ? 1 : p === 1 ? q : p === 2 ? q * q : q * q * q;
+      sumAbs[j]! += Math.abs(err[row + j]!) * inv;
       count[j]!++;
     }
   }
@@ -104,27 +108,49 @@ function scaleNll(v: ValidationErrors, kappa: number, floor: number, logLevel: n
 }
 
 /**
- * Widths per step for a final forecast `mean`: unscaled (additive) errors, or, for a non-negative
- * series, errors scaled by the forecast level^kappa, whichever fits the validation errors best
- * (scaleNll). A scaled band must beat the additive one clearly (by 1 nat per 50 errors), so a tie keeps
+ * A fitted band: distances below / above a forecast in units of a scale, the scale per step (the typical
+ * normalised error there) and the level scaling. Width at step j for a forecast value f:
+ * z x step[j] x scaleOf(f, kappa, floor).
+ */
+export interface BandFit {
+  /** Distances for lo95, lo80, hi80, hi95 (all >= 0). */
+  z: Float64Array;
+  step: Float64Array;
+  kappa: number;
+  floor: number;
+  /**
+   * With a split row: the band fitted on rows [0, split) and on rows [split, K) alone (the same kappa),
+   * for a cross-fitted check of the band; else null.
+   */
+  halves: [{ z: Float64Array; step: Float64Array }, { z: Float64Array; step: Float64Array }] | null;
+}
+
+/**
+ * The band for the validation errors: unscaled (additive) errors, or, for a non-negative series, errors
+ * scaled by the forecast level^kappa, whichever fits the validation errors best (scaleNll), unless kappa
+ * is given. A scaled band must beat the additive one clearly (by 1 nat per 50 errors), so a tie keeps
  * the simpler band.
  */
-export function conformalBands(v: ValidationErrors, mean: Float64Array, o: { positive: boolean; level: number }): Widths & { kappa: number } {
-  const h = mean.length;
+export function fitBand(v: ValidationErrors, h: number, o: { positive: boolean; level: number; kappa?: number }, split = 0): BandFit {
   const floor = Math.max(0.05 * o.level, 1e-300);
-  let kappa = 0;
-  if (o.positive) {
+  let kappa = o.kappa ?? 0;
+  if (o.positive && o.kappa === undefined) {
     const sumAbs = new Float64Array(v.hv);
     const count = new Float64Array(v.hv);
     let n = 0;
     let logLevel = 0;
+    const r = new Float64Array(v.err.length);
     for (let k = 0; k < v.K; k++) {
       n += v.lim[k]!;
-      for (let j = 0; j < v.lim[k]!; j++) logLevel += Math.log(Math.max(Math.abs(v.fc[k * v.hv + j]!), floor));
+      for (let j = 0; j < v.lim[k]!; j++) {
+        const a = Math.max(Math.abs(v.fc[k * v.hv + j]!), floor);
+        logLevel += Math.log(a);
+        r[k * v.hv + j] = 1 / Math.sqrt(a);
+      }
     }
-    let best = scaleNll(v, 0, floor, logLevel, sumAbs, count) - n / 50;
+    let best = scaleNll(v, 0, r, logLevel, sumAbs, count) - n / 50;
     for (const kap of KAPPAS.slice(1)) {
-      const nll = scaleNll(v, kap, floor, logLevel, sumAbs, count);
+      const nll = scaleNll(v, kap, r, logLevel, sumAbs, count);
       if (nll < best) {
         best = nll;
         kappa = kap;
@@ -136,17 +162,31 @@ export function conformalBands(v: ValidationErrors, mean: Float64Array, o: { pos
     u = new Float64Array(v.err.length);
     for (let i = 0; i < u.length; i++) u[i] = v.err[i]! / scaleOf(v.fc[i]!, kappa, floor);
   }
-  const w = normalisedQuantiles(v, u, h, new Float64Array(v.K * v.hv + 1));
-  if (kappa) {
-    for (let j = 0; j < h; j++) {
-      const sc = scaleOf(mean[j]!, kappa, floor);
-      w.lo80[j]! *= sc;
-      w.hi80[j]! *= sc;
-      w.lo95[j]! *= sc;
-      w.hi95[j]! *= sc;
-    }
+  const pool = new Float64Array(v.K * v.hv + 1);
+  const { z, step } = normalisedQuantiles(v, u, h, pool);
+  const halves: BandFit['halves'] = split > 0 && split < v.K ? [normalisedQuantiles(v, u, h, pool, 0, split), normalisedQuantiles(v, u, h, pool, split, v.K)] : null;
+  return { z, step, kappa, floor, halves };
+}
+
+/** Widths of a fitted band around a forecast path (steps past the fit's reach as fitted). */
+export function bandWidths(b: BandFit, path: Float64Array, out: Widths, factor = 1): void {
+  const { z, step, kappa, floor } = b;
+  for (let j = 0; j < path.length; j++) {
+    const sc = step[j]! * factor * (kappa ? scaleOf(path[j]!, kappa, floor) : 1);
+    out.lo95[j] = z[0]! * sc;
+    out.lo80[j] = z[1]! * sc;
+    out.hi80[j] = z[2]! * sc;
+    out.hi95[j] = z[3]! * sc;
   }
-  return { lo80: w.lo80, hi80: w.hi80, lo95: w.lo95, hi95: w.hi95, kappa };
+}
+
+/** Widths per step for a final forecast `mean` (fitBand, then bandWidths). */
+export function conformalBands(v: ValidationErrors, mean: Float64Array, o: { positive: boolean; level: number }): Widths & { kappa: number } {
+  const h = mean.length;
+  const b = fitBand(v, h, o);
+  const w: Widths = { lo80: new Float64Array(h), hi80: new Float64Array(h), lo95: new Float64Array(h), hi95: new Float64Array(h) };
+  bandWidths(b, mean, w);
+  return { ...w, kappa: b.kappa };
 }
 
 /**
@@ -160,20 +200,19 @@ export function seasonNoiseRatio(cVal: number, cFinal: number): number {
 }
 
 /**
- * Distances below / above the mean per step, in units of the scale: the errors of each step are divided
+ * Distances below / above the mean, in units of a scale per step: the errors of each step are divided
  * by their typical size there (mean |error| over steps [0.8 j, 1.25 j + 1]: a low-variance statistic),
  * and the empirical 2.5/10/90/97.5% quantiles of those normalised errors are taken over every step at
  * once, separately for each tail (skewed errors give skewed bands; the mean always stays inside). Width
  * at step j = quantile x typical size at j. Extreme quantiles from all ~K x reach errors are steadier
  * than from the few near one step (eval: MSIS lower at 1 d and 1 w, PetShop 1 d 9.70 -> 9.00). Steps past
- * the validation reach grow with the square root of the step.
+ * the validation reach grow with the square root of the step. The 95% distances are at least the 80%.
  */
-export function normalisedQuantiles(v: ValidationErrors, u: Float64Array, h: number, pool: Float64Array): Widths {
-  const { lim, K, hv } = v;
-  const res: Widths = { lo80: new Float64Array(h), hi80: new Float64Array(h), lo95: new Float64Array(h), hi95: new Float64Array(h) };
+export function normalisedQuantiles(v: ValidationErrors, u: Float64Array, h: number, pool: Float64Array, k0 = 0, k1 = v.K): { z: Float64Array; step: Float64Array } {
+  const { lim, hv } = v;
   const sum = new Float64Array(hv);
   const cnt = new Float64Array(hv);
-  for (let k = 0; k < K; k++) {
+  for (let k = k0; k < k1; k++) {
     const row = k * hv;
     for (let j = 0; j < lim[k]!; j++) {
       sum[j]! += Math.abs(u[row + j]!);
@@ -189,41 +228,51 @@ export function normalisedQuantiles(v: ValidationErrors, u: Float64Array, h: num
     cs[j + 1] = cs[j]! + sum[j]!;
     cc[j + 1] = cc[j]! + cnt[j]!;
   }
-  const scale = new Float64Array(reach);
+  const step = new Float64Array(h);
   let tiny = 0;
   for (let j = 0; j < reach; j++) {
     const a = Math.floor(j * 0.8);
     const b = Math.min(reach - 1, Math.ceil(j * 1.25) + 1);
     const c = cc[b + 1]! - cc[a]!;
-    scale[j] = c > 0 ? (cs[b + 1]! - cs[a]!) / c : 0;
-    tiny = Math.max(tiny, scale[j]!);
+    step[j] = c > 0 ? (cs[b + 1]! - cs[a]!) / c : 0;
+    tiny = Math.max(tiny, step[j]!);
   }
   tiny *= 1e-9;
   let len = 0;
-  for (let k = 0; k < K; k++) {
+  for (let k = k0; k < k1; k++) {
     const row = k * hv;
     const end = Math.min(reach, lim[k]!);
-    for (let j = 0; j < end; j++) pool[len++] = u[row + j]! / Math.max(scale[j]!, tiny || 1e-300);
+    for (let j = 0; j < end; j++) pool[len++] = u[row + j]! / Math.max(step[j]!, tiny || 1e-300);
   }
   if (!len) pool[len++] = 0;
-  const q: number[] = [];
-  let from = 0;
-  for (const [, p] of LEVELS) {
-    const r = Math.max(from, rank(p, len));
-    q.push(select(pool, len, r, from));
-    from = r;
-  }
-  LEVELS.forEach(([name], i) => {
-    const out = res[name];
-    const z = name.startsWith('lo') ? Math.max(0, -q[i]!) : Math.max(0, q[i]!);
-    for (let j = 0; j < reach; j++) out[j] = z * scale[j]!;
-    const last = out[reach - 1]!;
-    for (let j = reach; j < h; j++) out[j] = last * Math.sqrt((j + 1) / reach);
-  });
-  for (let j = 0; j < h; j++) {
-    res.lo95[j] = Math.max(res.lo95[j]!, res.lo80[j]!);
-    res.hi95[j] = Math.max(res.hi95[j]!, res.hi80[j]!);
-  }
-  return res;
+  const z = tails(pool, len);
+  const last = step[reach - 1]!;
+  for (let j = reach; j < h; j++) step[j] = last * Math.sqrt((j + 1) / reach);
+  return { z, step };
 }
 
+/** Distances of the 2.5/10/90/97.5% quantiles of pool[0, len) below / above 0 (reorders the pool). */
+function tails(pool: Float64Array, len: number): Float64Array {
+  const r = new Int32Array(4);
+  for (let i = 0; i < 4; i++) r[i] = rank(LEVELS[i]![1], len);
+  const q = new Float64Array(4);
+  orderStats(pool, len, r, q);
+  const z = new Float64Array(4);
+  for (let i = 0; i < 4; i++) z[i] = i < 2 ? Math.max(0, -q[i]!) : Math.max(0, q[i]!);
+  z[0] = Math.max(z[0]!, z[1]!);
+  z[3] = Math.max(z[3]!, z[2]!);
+  return z;
+}
+
+/**
+ * Values of ranks r[0] <= r[1] <= r[2] <= r[3] among a[0, len) into out (reorders a). The two inner ranks
+ * are selected over the whole array, the outer ones then only in the few values beyond them: two
+ * selections over the whole array instead of four.
+ */
+export function orderStats(a: Float64Array, len: number, r: Int32Array, out: Float64Array): void {
+  const r0 = r[0]!, r1 = Math.max(r0, r[1]!), r2 = Math.max(r1, r[2]!), r3 = Math.max(r2, r[3]!);
+  out[1] = select(a, len, r1);
+  out[0] = r0 < r1 ? select(a, r1, r0) : out[1]!;
+  out[2] = r2 > r1 ? select(a, len, r2, r1 + 1) : out[1]!;
+  out[3] = r3 > r2 ? select(a, len, r3, r2 + 1) : out[2]!;
+}
