@@ -3,8 +3,9 @@
 // (validation) and forecasts from 14-1,000 rolling origins there. That gives every member an out-of-sample
 // error, picks the combination (best single member, median of the best three, or inverse-error
 // weights of the best two) with the lowest validation MAE, and yields the errors the intervals are
-// calibrated on (split conformal: a scale per horizon step, tail shape pooled over all steps). The final forecast
-// runs the same members from the end of the history.
+// calibrated on (split conformal: a scale per horizon step, tail shape pooled over all steps; on a series
+// that reverts to its level, the validation may instead pick the recent values' own quantiles, or their
+// average with it: marginal.ts). The final forecast runs the same members from the end of the history.
 // Members: naive, seasonal naive per season, ETS with the longest usable season (N / Ad trend by AICc),
 // decomposition (all seasons) + ETS (N / Ad by AICc), decomposition + Theta, decomposition + drift,
 // decomposition + a robust level (median of the last max(horizon, longest season) adjusted values),
