@@ -44,9 +44,9 @@ const WEIGHTS = Float64Array.of(0, 0.5, 1);
 /** Values a window holds at least: about 7 beyond each 2.5% tail. */
 export const MIN_WINDOW = 288;
 
-/** Interval score of one bound pair at one value (the width plus 2/alpha times any miss). */
-function intervalScore(lo: number, hi: number, y: number, alpha: number): number {
-  return hi - lo + (y < lo ? (2 / alpha) * (lo - y) : 0) + (y > hi ? (2 / alpha) * (y - hi) : 0);
+/** Interval score of one bound pair at one value: the width plus `miss` (2 / alpha) times any miss. */
+function intervalScore(lo: number, hi: number, y: number, miss: number): number {
+  return hi - lo + miss * (Math.max(0, lo - y) + Math.max(0, y - hi));
 }
 
 /**
@@ -85,12 +85,12 @@ export function scoreBands(y: Float64Array, a: Float64Array, S: Float64Array, or
       // Conformal bounds, and the marginal bounds' distance from them.
       const cl95 = f - w.lo95[j]!, cl80 = f - w.lo80[j]!, ch80 = f + w.hi80[j]!, ch95 = f + w.hi95[j]!;
       const dl95 = mq[0]! + s - cl95, dl80 = mq[1]! + s - cl80, dh80 = mq[2]! + s - ch80, dh95 = mq[3]! + s - ch95;
-      const blk = j < split ? 0 : 1;
+      const at = j < split ? 0 : nb;
       for (let b = 0; b < nb; b++) {
         const wt = WEIGHTS[b]!;
-        scores[blk * nb + b]! += intervalScore(Math.min(f, cl95 + wt * dl95), Math.max(f, ch95 + wt * dh95), yy, 0.05) + intervalScore(Math.min(f, cl80 + wt * dl80), Math.max(f, ch80 + wt * dh80), yy, 0.2);
+        scores[at + b]! += intervalScore(Math.min(f, cl95 + wt * dl95), Math.max(f, ch95 + wt * dh95), yy, 40) + intervalScore(Math.min(f, cl80 + wt * dl80), Math.max(f, ch80 + wt * dh80), yy, 10);
       }
-      count[blk]!++;
+      count[at ? 1 : 0]!++;
     }
   }
   for (let b = 0; b < scores.length; b++) scores[b] = count[(b / nb) | 0]! ? scores[b]! / count[(b / nb) | 0]! : Infinity;
