@@ -641,11 +641,11 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
   }
   const mean = new Float64Array(h);
   comboPath(fpaths, { kind: best.kind, idx: [0, 1, 2], w: best.w }, mean);
-  // On a series that clearly reverts to its level (the median member's test, at half its bound: at 0.5,
-  // 1 random walk in 6 of 500 points passed it, and 1 in 10 then got a band no wider 100 steps ahead than
-  // 1 ahead), the band may instead be the window's own quantiles or their average with the conformal
-  // band, as the validation decides (the conformal band is then also fitted per half of the origins, for
-  // that check).
+  // On a series that clearly reverts to its level (the median member's test, at half its bound), the band
+  // may instead be the window's own quantiles or their average with the conformal band, as the validation
+  // decides (the conformal band is then also fitted per half of the origins, for that check). (At the
+  // median member's bound, 59 of 300 random walks of 500 points forecast 100 steps ahead got such a band,
+  // and 28 a band less than twice as wide at step 100 as at step 1, against 5 without it; at half: 15, 12.)
   const Wmed = Math.max(h, valSeasons.length ? valSeasons[valSeasons.length - 1]! : 0, 12);
   const reverts = meanReverting(aVal.subarray(0, train), Math.min(Wmed, Math.floor(train / 4)), 0.25);
   const band = fitBand(v.errors, h, { positive: v.positive, level: v.level }, reverts ? origins.length >> 1 : 0);
