@@ -252,9 +252,14 @@ export function normalisedQuantiles(v: ValidationErrors, u: Float64Array, h: num
 }
 
 /** Distances of the 2.5/10/90/97.5% quantiles of pool[0, len) below / above 0 (reorders the pool). */
+/** Conformal ranks among len values of the 2.5/10/90/97.5% levels (rank: rounded outwards). */
+export function levelRanks(len: number, out: Int32Array): void {
+  for (let i = 0; i < 4; i++) out[i] = rank(LEVELS[i]![1], len);
+}
+
 function tails(pool: Float64Array, len: number): Float64Array {
   const r = new Int32Array(4);
-  for (let i = 0; i < 4; i++) r[i] = rank(LEVELS[i]![1], len);
+  levelRanks(len, r);
   const q = new Float64Array(4);
   orderStats(pool, len, r, q);
   const z = new Float64Array(4);

@@ -4,19 +4,7 @@
 // the last day's: its empirical quantiles are a forecast of their own, with no error of a point forecast
 // in them. Whether that band, the conformal band around the forecast, or their average is used is decided
 // per series on the rolling-origin validation, by the interval score of each there.
-import { bandWidths, orderStats, type BandFit, type ValidationErrors, type Widths } from './conformal.js';
-
-/** Levels of the four bounds, as in conformal.ts: lo95, lo80, hi80, hi95. */
-const PS = [0.025, 0.1, 0.9, 0.975];
-
-/** Rank (0-based, of len ascending values) of each bound, rounded outwards as the conformal ones. */
-function ranks(len: number, out: Int32Array): void {
-  for (let q = 0; q < 4; q++) {
-    const p = PS[q]!;
-    const r = p < 0.5 ? Math.floor(p * (len + 1)) - 1 : Math.ceil(p * (len + 1)) - 1;
-    out[q] = Math.min(len - 1, Math.max(0, r));
-  }
-}
+import { bandWidths, levelRanks, orderStats, type BandFit, type ValidationErrors, type Widths } from './conformal.js';
 
 /**
  * Empirical 2.5/10/90/97.5% quantiles of a[end - W, end) into out, ranks rounded outwards as the conformal
@@ -27,7 +15,7 @@ export function windowQuantiles(a: Float64Array, end: number, W: number, out: Fl
   const len = end - from;
   buf.set(a.subarray(from, end));
   const r = new Int32Array(4);
-  ranks(len, r);
+  levelRanks(len, r);
   orderStats(buf, len, r, out);
 }
 
