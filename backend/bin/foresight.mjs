@@ -53,11 +53,15 @@ if (batchInput(process.argv.slice(2))) {
   // A user's own tunables come last, so they win over these.
   const env = { ...process.env, FORESIGHT_CLI_CHILD: '1', GLIBC_TUNABLES: process.env.GLIBC_TUNABLES ? `${tunables}:${process.env.GLIBC_TUNABLES}` : tunables };
   const flags = ['--single-threaded', '--no-lazy-feedback-allocation', ...process.execArgv];
-  const child = spawn(process.execPath, [...flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env });
+  // The handlers go in before the spawn: a signal that came between the child's start and them killed
+  // this process alone and left the child running (a unit test saw it with both cores busy). A signal
+  // caught during the spawn runs its handler after it, when `child` is set.
+  let child;
   const forward = (signal) => child.kill(signal);
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     process.on(signal, forward);
   }
+  child = spawn(process.execPath, [...flags, fileURLToPath(import.meta.url), ...process.argv.slice(2)], { stdio: 'inherit', env });
   child.on('error', (err) => {
     process.stderr.write(`foresight: cannot start the forecast process: ${err.message}\n`);
     process.exit(1);
