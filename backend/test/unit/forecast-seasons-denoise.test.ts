@@ -3,7 +3,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { decompose, lowRank, seasonalAt } from '../../src/models/forecast/seasons.js';
-import { conformalBands, seasonNoiseRatio, select } from '../../src/models/forecast/conformal.js';
+import { conformalBands, seasonNoiseRatio } from '../../src/models/forecast/conformal.js';
+import { select } from '../../src/models/series/stats.js';
 import { forecast } from '../../src/models/forecast/forecast.js';
 import { rng } from '../../eval/lib/rng.js';
 

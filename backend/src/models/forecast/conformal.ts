@@ -6,6 +6,8 @@
 // grows with its level gets narrow bands at quiet times and wide ones at busy times instead of one
 // width fitted to the worst. kappa is chosen per series by how well each scaling fits the validation errors (a Laplace likelihood).
 
+import { select } from '../series/stats.js';
+
 /** Validation errors: K origins x hv steps (row k valid for its first lim[k] steps). */
 export interface ValidationErrors {
   /** actual - forecast, flat K x hv. */
@@ -27,45 +29,6 @@ export interface Widths {
 const LEVELS: [keyof Widths, number][] = [['lo95', 0.025], ['lo80', 0.1], ['hi80', 0.9], ['hi95', 0.975]];
 // 1.5 lowered 1 h MSIS on every set with level-dependent noise (eval: PetShop 5.08 -> 5.05, demo 4.31 -> 4.26).
 export const KAPPAS = [0, 0.5, 1, 1.5]; // (multiples of 0.5: scaleNll relies on it)
-
-/**
- * k-th smallest of a[from, len) (0-based), in place (quickselect, median-of-three pivot, three-way
- * partition). Leaves a partitioned around k (a[i] <= a[k] for i < k, >= for i > k), so a later select
- * of a rank >= k may start at `from` = k.
- */
-export function select(a: Float64Array, len: number, k: number, from = 0): number {
-  let lo = from;
-  let hi = len - 1;
-  while (hi > lo) {
-    const mid = (lo + hi) >> 1;
-    const x = a[lo]!, y = a[mid]!, z = a[hi]!;
-    const pivot = Math.max(Math.min(x, y), Math.min(Math.max(x, y), z));
-    // Branch-free partition (every element swapped, the boundary moved by the comparison's 0 or 1):
-    // on noisy values half the branches of a Hoare partition were mispredicted (48 values: 850 -> 400
-    // ns), and the median member selects at every validation origin.
-    let s = lo; // [lo, s) < pivot
-    for (let i = lo; i <= hi; i++) {
-      const v = a[i]!;
-      a[i] = a[s]!;
-      a[s] = v;
-      s += +(v < pivot); // (+true = 1: no branch)
-    }
-    if (k < s) {
-      hi = s - 1;
-      continue;
-    }
-    let e = s; // [s, e) === pivot, (e, hi] > pivot
-    for (let i = s; i <= hi; i++) {
-      const v = a[i]!;
-      a[i] = a[e]!;
-      a[e] = v;
-      e += +(v === pivot);
-    }
-    if (k < e) return pivot;
-    lo = e;
-  }
-  return a[k]!;
-}
 
 /** Conformal rank of level q among n, rounded outwards (towards the tail) so small samples err wide. */
 function rank(q: number, n: number): number {

@@ -12,7 +12,8 @@
 // decomposition + a slow level with an AR(1) deviation (short memory decaying to the level), and with an
 // AR(p) deviation, p 2-12 by AIC (cycles whose phase drifts, which no fixed season holds).
 import { etsPaths, fitEts, type EtsFit } from './ets.js';
-import { bandWidths, fitBand, seasonNoiseRatio, select, type ValidationErrors, type Widths } from './conformal.js';
+import { bandWidths, fitBand, seasonNoiseRatio, type ValidationErrors, type Widths } from './conformal.js';
+import { select } from '../series/stats.js';
 import { bandNote, chooseBand, MIN_WINDOW, mixBounds, windowQuantiles } from './marginal.js';
 import { decompose, seasonalSum, type SeasonComponent } from './seasons.js';
 

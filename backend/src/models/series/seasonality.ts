@@ -2,7 +2,7 @@
 // (daily/weekly in steps, plus a bounded search for other peaks). A period is reported only if its
 // autocorrelation is a local peak and clears max(minAcf, 3/sqrt(n)), and the data hold >= 2 full cycles
 // (candidates) or >= 3 with the ACF at twice the lag confirming it (free search).
-import { median } from './stats.js';
+import { median, select } from './stats.js';
 
 export interface PeriodResult {
   /** Period in steps. */
@@ -39,9 +39,9 @@ function detrend(values: ArrayLike<number>): Float64Array {
   for (let i = 0; i < n; i++) out[i] = values[i]! - (intercept + slope * i);
   // Winsorise at 5 robust sigmas so a single spike in the window cannot swamp the autocorrelation.
   const c = median(out);
-  let s = 0;
-  const dev = Float64Array.from(out, (v) => Math.abs(v - c)).sort();
-  s = 1.4826 * dev[dev.length >> 1]!;
+  const dev = new Float64Array(n);
+  for (let i = 0; i < n; i++) dev[i] = Math.abs(out[i]! - c);
+  const s = 1.4826 * select(dev, n, n >> 1);
   if (s > 0) for (let i = 0; i < n; i++) out[i] = Math.min(c + 5 * s, Math.max(c - 5 * s, out[i]!));
   return out;
 }
