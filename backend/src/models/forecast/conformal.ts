@@ -7,6 +7,7 @@
 // width fitted to the worst. kappa is chosen per series by how well each scaling fits the validation errors (a Laplace likelihood).
 
 import { select } from '../series/stats.js';
+import { scratchF64 } from '../series/scratch.js';
 
 /** Validation errors: K origins x hv steps (row k valid for its first lim[k] steps). */
 export interface ValidationErrors {
@@ -98,11 +99,11 @@ export function fitBand(v: ValidationErrors, h: number, o: { positive: boolean; 
   const floor = Math.max(0.05 * o.level, 1e-300);
   let kappa = o.kappa ?? 0;
   if (o.positive && o.kappa === undefined) {
-    const sumAbs = new Float64Array(v.hv);
-    const count = new Float64Array(v.hv);
+    const sumAbs = scratchF64(v.hv);
+    const count = scratchF64(v.hv);
     let n = 0;
     let logLevel = 0;
-    const r = new Float64Array(v.err.length);
+    const r = scratchF64(v.err.length);
     for (let k = 0; k < v.K; k++) {
       n += v.lim[k]!;
       for (let j = 0; j < v.lim[k]!; j++) {
@@ -122,10 +123,10 @@ export function fitBand(v: ValidationErrors, h: number, o: { positive: boolean; 
   }
   let u = v.err;
   if (kappa) {
-    u = new Float64Array(v.err.length);
+    u = scratchF64(v.err.length);
     for (let i = 0; i < u.length; i++) u[i] = v.err[i]! / scaleOf(v.fc[i]!, kappa, floor);
   }
-  const pool = new Float64Array(v.K * v.hv + 1);
+  const pool = scratchF64(v.K * v.hv + 1);
   const { z, step } = normalisedQuantiles(v, u, h, pool);
   const halves: BandFit['halves'] = split > 0 && split < v.K ? [normalisedQuantiles(v, u, h, pool, 0, split), normalisedQuantiles(v, u, h, pool, split, v.K)] : null;
   return { z, step, kappa, floor, halves };
@@ -173,8 +174,8 @@ export function seasonNoiseRatio(cVal: number, cFinal: number): number {
  */
 export function normalisedQuantiles(v: ValidationErrors, u: Float64Array, h: number, pool: Float64Array, k0 = 0, k1 = v.K): { z: Float64Array; step: Float64Array } {
   const { lim, hv } = v;
-  const sum = new Float64Array(hv);
-  const cnt = new Float64Array(hv);
+  const sum = scratchF64(hv);
+  const cnt = scratchF64(hv);
   for (let k = k0; k < k1; k++) {
     const row = k * hv;
     for (let j = 0; j < lim[k]!; j++) {
@@ -185,13 +186,13 @@ export function normalisedQuantiles(v: ValidationErrors, u: Float64Array, h: num
   let reach = 0;
   while (reach < Math.min(h, hv) && cnt[reach]! >= 3) reach++;
   reach = Math.max(1, reach);
-  const cs = new Float64Array(reach + 1);
-  const cc = new Float64Array(reach + 1);
+  const cs = scratchF64(reach + 1);
+  const cc = scratchF64(reach + 1);
   for (let j = 0; j < reach; j++) {
     cs[j + 1] = cs[j]! + sum[j]!;
     cc[j + 1] = cc[j]! + cnt[j]!;
   }
-  const step = new Float64Array(h);
+  const step = scratchF64(h);
   let tiny = 0;
   for (let j = 0; j < reach; j++) {
     const a = Math.floor(j * 0.8);

@@ -16,6 +16,7 @@ import { bandWidths, fitBand, seasonNoiseRatio, type ValidationErrors, type Widt
 import { select } from '../series/stats.js';
 import { bandNote, chooseBand, MIN_WINDOW, mixBounds, windowQuantiles } from './marginal.js';
 import { decompose, seasonalSum, type SeasonComponent } from './seasons.js';
+import { scratchF64 } from '../series/scratch.js';
 
 export interface EnsembleResult {
   mean: Float64Array;
@@ -104,7 +105,7 @@ function thetaRunner(a: Float64Array, fitFrom: number, th: { alpha: number; drif
   return (origins, h, emit) => {
     let l = th.l0;
     let k = 0;
-    const path = new Float64Array(h);
+    const path = scratchF64(h);
     const { alpha, drift } = th;
     for (let i = fitFrom; i <= a.length && k < origins.length; i++) {
       while (k < origins.length && origins[k] === i) {
@@ -129,7 +130,7 @@ function levelArRunner(a: Float64Array, fitFrom: number, p: LevelAr, seas: (i: n
     let l = a[fitFrom]!;
     let e = 0;
     let k = 0;
-    const path = new Float64Array(h);
+    const path = scratchF64(h);
     for (let i = fitFrom + 1; i <= a.length && k < origins.length; i++) {
       while (k < origins.length && origins[k] === i) {
         // e: the last value's deviation from the level before it (what phi was fitted on).
@@ -197,10 +198,10 @@ function fitLevelArs(a: Float64Array): { ar: LevelAr | null; arp: LevelArP | nul
   if (n < 24) return { ar: null, arp: null };
   const P = AR_MAX_ORDER;
   const withP = n >= 4 * P;
-  const e = new Float64Array(n);
-  const r = new Float64Array(P + 1);
-  const phi = new Float64Array(P + 1);
-  const prev = new Float64Array(P + 1);
+  const e = scratchF64(n);
+  const r = scratchF64(P + 1);
+  const phi = scratchF64(P + 1);
+  const prev = scratchF64(P + 1);
   let best1: (LevelAr & { sse: number }) | null = null;
   let bestP: { aic: number; alpha: number; phi: Float64Array } | null = null;
   let bestAr1Aic = Infinity;
@@ -247,10 +248,10 @@ function levelArPRunner(a: Float64Array, fitFrom: number, q: LevelArP, seas: (i:
     const p = q.phi.length;
     const { alpha, phi } = q;
     let l = a[fitFrom]!;
-    const hist = new Float64Array(p); // last p deviations, hist[0] the newest
-    const d = new Float64Array(p + h);
+    const hist = scratchF64(p); // last p deviations, hist[0] the newest
+    const d = scratchF64(p + h);
     let k = 0;
-    const path = new Float64Array(h);
+    const path = scratchF64(h);
     for (let i = fitFrom + 1; i <= a.length && k < origins.length; i++) {
       while (k < origins.length && origins[k] === i) {
         // d[0..p) = past deviations (oldest first), then the AR recursion; the level moves by alpha of
@@ -279,7 +280,7 @@ function levelArPRunner(a: Float64Array, fitFrom: number, q: LevelArP, seas: (i:
 
 function adjusted(y: Float64Array, S: Float64Array, comps: SeasonComponent[]): Float64Array {
   if (!comps.length) return y;
-  const a = new Float64Array(y.length);
+  const a = scratchF64(y.length);
   for (let i = 0; i < y.length; i++) a[i] = y[i]! - S[i]!;
   return a;
 }
@@ -317,7 +318,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
     name: 'naive',
     ets: undefined,
     run: (origins, h, emit) => {
-      const path = new Float64Array(h);
+      const path = scratchF64(h);
       for (const o of origins) {
         path.fill(y[o - 1]!);
         emit(o, path);
@@ -329,7 +330,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
       name: `snaive(${p})`,
       ets: undefined,
       run: (origins, h, emit) => {
-        const path = new Float64Array(h);
+        const path = scratchF64(h);
         for (const o of origins) {
           for (let j = 0; j < h; j++) path[j] = y[o - p + (j % p)]!;
           emit(o, path);
@@ -363,7 +364,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
     name: `${label}ets(A,${fitA.trend},N)`,
     ets: fitA,
     run: (origins, h, emit) => {
-      const tmp = new Float64Array(h);
+      const tmp = scratchF64(h);
       etsPaths(fitA, a.subarray(fitFrom), origins.map((o) => o - fitFrom), h, (o, path) => {
         const abs = o + fitFrom;
         for (let j = 0; j < h; j++) tmp[j] = path[j]! + seas(abs + j);
@@ -378,7 +379,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
     name: `${label}drift`,
     ets: undefined,
     run: (origins, h, emit) => {
-      const path = new Float64Array(h);
+      const path = scratchF64(h);
       for (const o of origins) {
         for (let j = 0; j < h; j++) path[j] = a[o - 1]! + drift * (j + 1) + seas(o + j);
         emit(o, path);
@@ -403,10 +404,10 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
     name: `${label}median`,
     ets: undefined,
     run: (origins, hh, emit) => {
-      const path = new Float64Array(hh);
+      const path = scratchF64(hh);
       // At most 48 evenly spaced values of the window: as robust, and cheap at every origin.
       const stride = Math.ceil(W / 48);
-      const buf = new Float64Array(Math.ceil(W / stride));
+      const buf = scratchF64(Math.ceil(W / stride));
       for (const o of origins) {
         let len = 0;
         for (let i = o - 1; i >= Math.max(0, o - W); i -= stride) buf[len++] = a[i]!;
@@ -514,7 +515,7 @@ function comboPath(paths: Float64Array[], c: Combo, out: Float64Array): void {
 function chooseCombination(y: Float64Array, origins: number[], paths: Float64Array[], hv: number): { best: Combo; bestMae: number; bestPath: Float64Array; maes: Float64Array } {
   const n = y.length;
   const K2 = origins.length;
-  const maes = new Float64Array(paths.length);
+  const maes = scratchF64(paths.length);
   const order: number[] = [];
   for (let i = 0; i < paths.length; i++) {
     maes[i] = maeOf(y, origins, paths[i]!, hv);
@@ -537,8 +538,8 @@ function chooseCombination(y: Float64Array, origins: number[], paths: Float64Arr
   const allowed = hv > 2 * reach ? 1 : combos.length;
   let best = combos[0]!;
   let bestMae = Infinity;
-  const tmp = new Float64Array(K2 * hv);
-  const bestPath = new Float64Array(K2 * hv);
+  const tmp = scratchF64(K2 * hv);
+  const bestPath = scratchF64(K2 * hv);
   for (let i = 0; i < allowed; i++) {
     const c = combos[i]!;
     comboPath(paths, c, tmp);
@@ -557,7 +558,7 @@ function validationErrors(y: Float64Array, origins: number[], bestPath: Float64A
   const n = y.length;
   const K2 = origins.length;
   const lim = new Int32Array(K2);
-  const err = new Float64Array(K2 * hv);
+  const err = scratchF64(K2 * hv);
   let positive = true;
   let level = 0;
   for (let i = 0; i < n; i++) {
@@ -636,7 +637,7 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
   const byName = new Map(finalMembers.map((m) => [m.name, m]));
   const fpaths: Float64Array[] = [];
   for (let q = 0; q < chosen.length; q++) {
-    const out = new Float64Array(h);
+    const out = scratchF64(h);
     byName.get(chosen[q]!)!.run([n], h, (_, p) => out.set(p));
     fpaths.push(out);
   }
@@ -661,7 +662,7 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
   const usesDecomp = decomposed && !comps[comps.length - 1]?.denoisedAlone;
   const pLong = valSeasons.length && usesDecomp ? valSeasons[valSeasons.length - 1]! : 0;
   const ratio = pLong ? seasonNoiseRatio(Math.min(Math.floor(train / pLong), 8), Math.min(Math.floor(n / pLong), 8)) : 1;
-  const w: Widths = { lo80: new Float64Array(h), hi80: new Float64Array(h), lo95: new Float64Array(h), hi95: new Float64Array(h) };
+  const w: Widths = { lo80: scratchF64(h), hi80: scratchF64(h), lo95: scratchF64(h), hi95: scratchF64(h) };
   bandWidths(band, mean, w, ratio);
   const lo80 = new Float64Array(h), hi80 = new Float64Array(h), lo95 = new Float64Array(h), hi95 = new Float64Array(h);
   for (let j = 0; j < h; j++) {

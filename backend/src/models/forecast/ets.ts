@@ -7,6 +7,7 @@
 // 0 < beta <= alpha and 0 < gamma <= 1 - alpha hold by construction). Prediction variance is exact for
 // this class: var_h = sigma^2 (1 + sum_{j<h} c_j^2), c_j = alpha + beta*phi_j + gamma*[j mod m == 0].
 import { nelderMead } from './nelderMead.js';
+import { scratchF64 } from '../series/scratch.js';
 
 export type TrendKind = 'N' | 'A' | 'Ad';
 
@@ -46,7 +47,7 @@ interface Init {
 function initialStates(y: ArrayLike<number>, spec: EtsSpec): Init {
   const m = spec.period;
   const n = y.length;
-  const s0 = new Float64Array(Math.max(1, m));
+  const s0 = scratchF64(Math.max(1, m));
   if (m > 1 && n >= 2 * m) {
     // Classical start: cycle means give level and trend, the first two cycles' deviations the season.
     let a = 0;
@@ -303,10 +304,11 @@ export function etsPaths(fit: EtsFit, y: ArrayLike<number>, origins: number[], h
   const { alpha, beta, gamma, phi } = fit;
   let l = fit.init.l0;
   let b = hasTrend ? fit.init.b0 : 0;
-  const s = m ? Float64Array.from(fit.init.s0) : new Float64Array(0);
+  const s = scratchF64(m);
+  if (m) s.set(fit.init.s0.subarray(0, m));
   let si = 0;
   let k = 0;
-  const path = new Float64Array(h);
+  const path = scratchF64(h);
   const n = y.length;
   for (let i = 0; i <= n; i++) {
     while (k < origins.length && origins[k]! === i) {

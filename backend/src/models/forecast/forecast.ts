@@ -10,6 +10,7 @@ import { mad, normalQuantile, theilSen } from '../series/stats.js';
 import { ensembleForecast, trainLength } from './ensemble.js';
 import { etsPredict, fitEts, type EtsFit, type TrendKind } from './ets.js';
 import { findSeasons } from './seasons.js';
+import { withScratch } from '../series/scratch.js';
 
 /** Invalid input for a forecast (the message says what and why); callers map it to a clear error. */
 export class ForecastInputError extends Error {
@@ -179,6 +180,11 @@ function applyFloor(f: Forecast, floor: number): void {
 }
 
 export function forecast(values: ArrayLike<number>, o: ForecastOptions): Forecast {
+  // Temporaries come from one scratch area for the whole call (series/scratch.ts); what is returned is not.
+  return withScratch(() => forecastIn(values, o));
+}
+
+function forecastIn(values: ArrayLike<number>, o: ForecastOptions): Forecast {
   const horizon = Math.floor(o.horizon);
   if (!(horizon >= 1)) throw new ForecastInputError(`forecast: horizon must be a positive integer (got ${o.horizon})`);
   if (o.season !== undefined && !(Number.isFinite(o.season) && o.season >= 0)) throw new ForecastInputError(`forecast: season must be a non-negative number of steps (got ${o.season})`);

@@ -5,12 +5,13 @@
 // in them. Whether that band, the conformal band around the forecast, or their average is used is decided
 // per series on the rolling-origin validation, by the interval score of each there.
 import { bandWidths, levelRanks, orderStats, type BandFit, type ValidationErrors, type Widths } from './conformal.js';
+import { scratchF64 } from '../series/scratch.js';
 
 /**
  * Empirical 2.5/10/90/97.5% quantiles of a[end - W, end) into out, ranks rounded outwards as the conformal
  * ones. buf: scratch of at least W values.
  */
-export function windowQuantiles(a: Float64Array, end: number, W: number, out: Float64Array, buf = new Float64Array(W)): void {
+export function windowQuantiles(a: Float64Array, end: number, W: number, out: Float64Array, buf = scratchF64(W)): void {
   const from = Math.max(0, end - W);
   const len = end - from;
   buf.set(a.subarray(from, end));
@@ -54,10 +55,10 @@ export function scoreBands(y: Float64Array, a: Float64Array, S: Float64Array, or
   // with the latest taken at or before it: a little stale, never from its future. (Every W / 6 points
   // scored the same in eval, within 0.2%.)
   const every = Math.max(1, Math.ceil(W / 3));
-  const buf = new Float64Array(W);
+  const buf = scratchF64(W);
   const mq = new Float64Array(4);
   let taken = -Infinity;
-  const w: Widths = { lo80: new Float64Array(hv), hi80: new Float64Array(hv), lo95: new Float64Array(hv), hi95: new Float64Array(hv) };
+  const w: Widths = { lo80: scratchF64(hv), hi80: scratchF64(hv), lo95: scratchF64(hv), hi95: scratchF64(hv) };
   for (let k = 0; k < K; k += stride) {
     const o = origins[k]!;
     const path = fc.subarray(k * hv, (k + 1) * hv);

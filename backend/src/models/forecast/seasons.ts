@@ -8,6 +8,7 @@
 // and 168, and a user's `--season 24` adds to the search instead of replacing it.
 import { detectPeriod } from '../series/seasonality.js';
 import { symmetricEigen } from '../series/sym-eigen.js';
+import { scratchF64 } from '../series/scratch.js';
 
 /** Phase index of absolute position i for a component of length p: i mod p (positions are absolute). */
 export interface SeasonComponent {
@@ -70,8 +71,8 @@ export function movingAverage(x: ArrayLike<number>, p: number, into?: Float64Arr
 /** Per-phase means of x - MA_p(x) over the last `cycles` cycles, centred to mean zero. */
 function phaseMeans(x: Float64Array, p: number, cycles: number, offset: number, ma?: Float64Array): Float64Array {
   const n = x.length;
-  const sum = new Float64Array(p);
-  const cnt = new Float64Array(p);
+  const sum = scratchF64(p);
+  const cnt = scratchF64(p);
   const from = Math.max(0, n - cycles * p);
   // The moving average is needed over the used cycles only (plus one season before them for its window).
   const start = ma ? 0 : Math.max(0, from - p);
@@ -101,9 +102,9 @@ export function decompose(y: ArrayLike<number>, periods: number[], o: { offset?:
   // A loop and every field from the start, not map() and a field added later: arrays and objects of
   // one shape keep V8 from deoptimising their users (--trace-deopt).
   const comps: SeasonComponent[] = [];
-  for (const p of periods) comps.push({ period: p, values: new Float64Array(p), denoisedAlone: false });
+  for (const p of periods) comps.push({ period: p, values: scratchF64(p), denoisedAlone: false });
   if (!comps.length) return comps;
-  const x = new Float64Array(n);
+  const x = scratchF64(n);
   const passes = comps.length > 1 ? 2 : 1;
   const maxCycles = o.maxCycles ?? 8;
   const longest = periods[periods.length - 1]!;
@@ -155,7 +156,7 @@ const MAX_ROWS = 64;
 function residualVar(y: ArrayLike<number>, comps: SeasonComponent[], span: number, offset: number): number {
   const n = y.length;
   const from = Math.max(0, n - span);
-  const x = new Float64Array(n - from);
+  const x = scratchF64(n - from);
   for (let i = from; i < n; i++) {
     let v = y[i]!;
     for (const c of comps) v -= c.values[(i + offset) % c.period]!;
@@ -190,14 +191,14 @@ export function lowRank(values: Float64Array, q: number, noiseSd: number): Float
   const byRows = R <= q;
   const s = byRows ? R : q;
   const t = byRows ? q : R;
-  const M = new Float64Array(s * t);
+  const M = scratchF64(s * t);
   for (let a = 0; a < R; a++) {
     for (let c = 0; c < q; c++) {
       if (byRows) M[a * t + c] = values[a * q + c]!;
       else M[c * t + a] = values[a * q + c]!;
     }
   }
-  const G = new Float64Array(s * s);
+  const G = scratchF64(s * s);
   for (let a = 0; a < s; a++) {
     for (let b = a; b < s; b++) {
       let sum = 0;
@@ -214,8 +215,8 @@ export function lowRank(values: Float64Array, q: number, noiseSd: number): Float
   for (let i = 0; i < s; i++) if (Math.sqrt(Math.max(0, vals[i]!)) > tau) keep.push(i);
   if (keep.length === s) return values;
   // Projection onto the kept singular vectors of the small side: U_k U_k^T M, back in the season's layout.
-  const P = new Float64Array(s * t);
-  const proj = new Float64Array(t);
+  const P = scratchF64(s * t);
+  const proj = scratchF64(t);
   for (const i of keep) {
     proj.fill(0);
     for (let a = 0; a < s; a++) {
@@ -227,7 +228,7 @@ export function lowRank(values: Float64Array, q: number, noiseSd: number): Float
       for (let c = 0; c < t; c++) P[a * t + c]! += u * proj[c]!;
     }
   }
-  const out = new Float64Array(p);
+  const out = scratchF64(p);
   for (let a = 0; a < R; a++) {
     for (let c = 0; c < q; c++) out[a * q + c] = byRows ? P[a * t + c]! : P[c * t + a]!;
   }
@@ -247,7 +248,7 @@ export function seasonalAt(comps: SeasonComponent[], i: number): number {
 
 /** The seasonal sum at positions [0, len), computed once for callers that read it at every position. */
 export function seasonalSum(comps: SeasonComponent[], len: number): Float64Array {
-  const out = new Float64Array(len);
+  const out = scratchF64(len);
   for (const c of comps) {
     const p = c.period;
     const v = c.values;
@@ -324,7 +325,7 @@ export function findSeasons(y: Float64Array, o: { stepSeconds?: number; hint?: n
     let x = y;
     if (comps.length) {
       const S = seasonalSum(comps, n);
-      x = new Float64Array(n);
+      x = scratchF64(n);
       for (let i = 0; i < n; i++) x[i] = y[i]! - S[i]!;
     }
     // The last 8 cycles, or as many as make TEST_POINTS. 8 cycles of a short period are few points (96 of
@@ -358,7 +359,7 @@ export function findSeasons(y: Float64Array, o: { stepSeconds?: number; hint?: n
 /** comp indexed by absolute position -> indexed by position within a window starting at `shift`. */
 function rotate(comp: Float64Array, shift: number): Float64Array {
   const p = comp.length;
-  const out = new Float64Array(p);
+  const out = scratchF64(p);
   for (let k = 0; k < p; k++) out[k] = comp[(k + shift) % p]!;
   return out;
 }

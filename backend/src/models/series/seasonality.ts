@@ -3,6 +3,7 @@
 // autocorrelation is a local peak and clears max(minAcf, 3/sqrt(n)), and the data hold >= 2 full cycles
 // (candidates) or >= 3 with the ACF at twice the lag confirming it (free search).
 import { median, select } from './stats.js';
+import { scratchF64 } from './scratch.js';
 
 export interface PeriodResult {
   /** Period in steps. */
@@ -35,11 +36,11 @@ function detrend(values: ArrayLike<number>): Float64Array {
   const den = n * sxx - sx * sx;
   const slope = den > 0 ? (n * sxy - sx * sy) / den : 0;
   const intercept = (sy - slope * sx) / n;
-  const out = new Float64Array(n);
+  const out = scratchF64(n);
   for (let i = 0; i < n; i++) out[i] = values[i]! - (intercept + slope * i);
   // Winsorise at 5 robust sigmas so a single spike in the window cannot swamp the autocorrelation.
   const c = median(out);
-  const dev = new Float64Array(n);
+  const dev = scratchF64(n);
   for (let i = 0; i < n; i++) dev[i] = Math.abs(out[i]! - c);
   const s = 1.4826 * select(dev, n, n >> 1);
   if (s > 0) for (let i = 0; i < n; i++) out[i] = Math.min(c + 5 * s, Math.max(c - 5 * s, out[i]!));
@@ -89,7 +90,7 @@ export function detectPeriod(values: ArrayLike<number>, o: DetectPeriodOptions =
   let found: PeriodResult | null = fine.best;
   if (f > 1 && fineTo < maxLag && !(found && found.acf > 0.6)) {
     const m = Math.floor(n / f);
-    const yd = new Float64Array(m);
+    const yd = scratchF64(m);
     for (let i = 0; i < m; i++) {
       let a = 0;
       for (let j = 0; j < f; j++) a += y[i * f + j]!;

@@ -1,9 +1,10 @@
 // Small numeric helpers shared by the models. All skip nothing: callers pass finite numbers only.
+import { scratchF64 } from './scratch.js';
 
 /** Median of the first `n` values (copies, so the input is left untouched). */
 export function median(xs: ArrayLike<number>, n = xs.length): number {
   if (n === 0) return 0;
-  const a = new Float64Array(n);
+  const a = scratchF64(n);
   for (let i = 0; i < n; i++) a[i] = xs[i]!;
   return medianInPlace(a, n);
 }
@@ -75,7 +76,7 @@ export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
 /** Median absolute deviation scaled by 1.4826 so it estimates sigma for Gaussian data. */
 export function mad(xs: ArrayLike<number>, center = median(xs)): number {
   const n = xs.length;
-  const d = new Float64Array(n);
+  const d = scratchF64(n);
   for (let i = 0; i < n; i++) d[i] = Math.abs(xs[i]! - center);
   return 1.4826 * medianInPlace(d, n);
 }
