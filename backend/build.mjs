@@ -1,13 +1,17 @@
-// Bundles the companion CLI (`src/cli/main.ts`) into one ESM file, `dist/cli.mjs`, for Node 20.
+// Bundles the companion CLI (`src/cli/main.ts`) into ESM for Node 20: the entry `dist/cli.mjs` and, split
+// at the commands' lazy imports, chunks in `dist/chunks/` that load only when their command runs
+// (`foresight forecast` no longer parses the companion's 1.7 MB: --help 0.26 -> 0.14 s CPU).
 // Native and optional packages stay external (resolved from node_modules at run time). The banner
-// defines `require`, `__filename` and `__dirname`, which CommonJS dependencies expect, inside ESM.
+// defines `require`, `__filename` and `__dirname`, which CommonJS dependencies expect, inside ESM
+// (in every chunk: each is a module of its own).
 import { build } from 'esbuild';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const outfile = join(here, 'dist', 'cli.mjs');
+const outdir = join(here, 'dist');
+const outfile = join(outdir, 'cli.mjs');
 
 const external = [
   'better-sqlite3', // native addon
@@ -20,10 +24,14 @@ const external = [
   'pino-pretty', // optional pino transport
 ];
 
-mkdirSync(dirname(outfile), { recursive: true });
+rmSync(outdir, { recursive: true, force: true }); // no chunk of an earlier build left behind
+mkdirSync(outdir, { recursive: true });
 const result = await build({
-  entryPoints: [join(here, 'src', 'cli', 'main.ts')],
-  outfile,
+  entryPoints: { cli: join(here, 'src', 'cli', 'main.ts') },
+  outdir,
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
+  splitting: true,
   bundle: true,
   platform: 'node',
   format: 'esm',
