@@ -172,8 +172,11 @@ function levelDeviations(a: Float64Array, alpha: number, out: Float64Array): voi
 /** Level smoothing grid of both level + AR members. */
 const LEVEL_ALPHAS = [0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2];
 
-/** One-step SSE of an AR(1) on deviations e[1..] (e[0] is none), phi by least squares in [0, 0.98]. */
-function ar1Sse(e: Float64Array): { phi: number; sse: number } {
+/**
+ * One-step SSE of an AR(1) on deviations e[1..] (e[0] is none), phi by least squares in [0, 0.98] (into
+ * out[0]: an object with a phi of 0 one time and 0.3 the next had V8 recompile its callers).
+ */
+function ar1Sse(e: Float64Array, out: Float64Array): number {
   let sxy = 0, sxx = 0, syy = 0;
   for (let i = 2; i < e.length; i++) {
     sxy += e[i]! * e[i - 1]!;
@@ -181,7 +184,21 @@ function ar1Sse(e: Float64Array): { phi: number; sse: number } {
     syy += e[i]! * e[i]!;
   }
   const phi = sxx > 0 ? Math.min(0.98, Math.max(0, sxy / sxx)) : 0;
-  return { phi, sse: syy - 2 * phi * sxy + phi * phi * sxx };
+  out[0] = phi;
+  return syy - 2 * phi * sxy + phi * phi * sxx;
+}
+
+/** Biased autocovariances r[0..P] of e[1..n) (e[0] is not a deviation). */
+function autocovariances(e: Float64Array, n: number, P: number, r: Float64Array): void {
+  const m = n - 1;
+  let mean = 0;
+  for (let i = 1; i < n; i++) mean += e[i]!;
+  mean /= m;
+  for (let k = 0; k <= P; k++) {
+    let c = 0;
+    for (let i = 1 + k; i < n; i++) c += (e[i]! - mean) * (e[i - k]! - mean);
+    r[k] = c / m;
+  }
 }
 
 /**
@@ -192,6 +209,8 @@ function ar1Sse(e: Float64Array): { phi: number; sse: number } {
  *   follows cycles whose phase drifts (a load generator's, a GC's), which a fixed-period season cannot
  *   hold over many cycles. null when AR(1) does as well by AIC (a margin of a few nats more lost 0.5-1%
  *   of PetShop 1 h MSIS in eval).
+ * (The best so far are plain numbers, not objects that start as null: with those, V8 compiled this
+ * function six times in a 500-series batch, each time it met a path or a field type it had not seen.)
  */
 function fitLevelArs(a: Float64Array): { ar: LevelAr | null; arp: LevelArP | null } {
   const n = a.length;
@@ -202,23 +221,23 @@ function fitLevelArs(a: Float64Array): { ar: LevelAr | null; arp: LevelArP | nul
   const r = scratchF64(P + 1);
   const phi = scratchF64(P + 1);
   const prev = scratchF64(P + 1);
-  let best1: (LevelAr & { sse: number }) | null = null;
-  let bestP: { aic: number; alpha: number; phi: Float64Array } | null = null;
+  const bestPhi = scratchF64(P); // coefficients of the best AR(p), p >= 2
+  const o = scratchF64(1);
+  let sse1 = Infinity, alpha1 = 0, phi1 = 0;
+  let aicP = Infinity, alphaP = 0, orderP = 0;
   let bestAr1Aic = Infinity;
-  for (const alpha of LEVEL_ALPHAS) {
+  for (let q = 0; q < LEVEL_ALPHAS.length; q++) {
+    const alpha = LEVEL_ALPHAS[q]!;
     levelDeviations(a, alpha, e);
-    const r1 = ar1Sse(e);
-    if (!best1 || r1.sse < best1.sse) best1 = { alpha, phi: r1.phi, sse: r1.sse };
+    const sse = ar1Sse(e, o);
+    if (q === 0 || sse < sse1) {
+      sse1 = sse;
+      alpha1 = alpha;
+      phi1 = o[0]!;
+    }
     if (!withP) continue;
     const m = n - 1; // e[0] is not a deviation
-    let mean = 0;
-    for (let i = 1; i < n; i++) mean += e[i]!;
-    mean /= m;
-    for (let k = 0; k <= P; k++) {
-      let c = 0;
-      for (let i = 1 + k; i < n; i++) c += (e[i]! - mean) * (e[i - k]! - mean);
-      r[k] = c / m;
-    }
+    autocovariances(e, n, P, r);
     if (!(r[0]! > 0)) continue;
     // Levinson-Durbin: phi[1..p] of order p, v = innovation variance.
     phi.fill(0);
@@ -234,12 +253,17 @@ function fitLevelArs(a: Float64Array): { ar: LevelAr | null; arp: LevelArP | nul
       if (!(v > 0)) break;
       const aic = m * Math.log(v) + 2 * p;
       if (p === 1) bestAr1Aic = Math.min(bestAr1Aic, aic);
-      else if (!bestP || aic < bestP.aic) bestP = { aic, alpha, phi: phi.slice(1, p + 1) };
+      else if (orderP === 0 || aic < aicP) {
+        aicP = aic;
+        alphaP = alpha;
+        orderP = p;
+        bestPhi.set(phi.subarray(1, p + 1));
+      }
     }
   }
   return {
-    ar: best1 && best1.phi > 0.05 && best1.phi < 0.95 ? { alpha: best1.alpha, phi: best1.phi } : null,
-    arp: bestP && bestP.aic < bestAr1Aic ? { alpha: bestP.alpha, phi: bestP.phi } : null,
+    ar: phi1 > 0.05 && phi1 < 0.95 ? { alpha: alpha1, phi: phi1 } : null,
+    arp: orderP && aicP < bestAr1Aic ? { alpha: alphaP, phi: bestPhi.slice(0, orderP) } : null,
   };
 }
 
