@@ -48,3 +48,17 @@ test('scratch arrays: zeroed views inside a scope, reused after the outermost sc
   assert.throws(() => withScratch(() => { throw new Error('boom'); }), /boom/);
   assert.equal(scratchF64(3).buffer.byteLength, 24, 'a throw leaves no scope open');
 });
+
+test('scratch arrays: a scope that takes more than the area holds gets fresh arrays past it', () => {
+  withScratch(() => {
+    const views = new Set<ArrayBufferLike>();
+    let fresh = 0;
+    for (let i = 0; i < 100; i++) {
+      const a = scratchF64(30_000);
+      if (a.byteOffset === 0 && a.buffer.byteLength === 30_000 * 8) fresh++;
+      else views.add(a.buffer);
+    }
+    assert.equal(views.size, 8, 'eight 2 MB buffers at most');
+    assert.ok(fresh >= 100 - 8 * 8, `the rest fresh (${fresh})`);
+  });
+});

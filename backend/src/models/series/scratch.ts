@@ -5,6 +5,7 @@
 // us. Outside a scope, and for large arrays, scratchF64 returns a fresh array. Only for arrays that do
 // not outlive the scope: nothing a caller receives may be a view.
 const CHUNK = 1 << 18; // values per buffer (2 MB)
+const MAX_CHUNKS = 8; // a forecast of 10,000 points takes half of one; past 16 MB a scope gets fresh arrays
 
 let depth = 0;
 const chunks: Float64Array[] = [];
@@ -28,6 +29,7 @@ export function withScratch<T>(f: () => T): T {
 export function scratchF64(n: number): Float64Array {
   if (depth === 0 || n > CHUNK >> 3) return new Float64Array(n);
   if (used + n > CHUNK) {
+    if (chunk + 1 === MAX_CHUNKS) return new Float64Array(n);
     chunk++;
     used = 0;
   }
