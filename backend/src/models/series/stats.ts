@@ -13,7 +13,7 @@ export function median(xs: ArrayLike<number>, n = xs.length): number {
  * Median of a[0, n) by selection, reordering a: the value quantileSorted(sorted, 0.5) gives, without
  * the sort (a forecast's season search took two medians of 2,016 values a series: 4% of a batch).
  */
-export function medianInPlace(a: Float64Array, n: number): number {
+function medianInPlace(a: Float64Array, n: number): number {
   if (n === 0) return 0;
   const lo = (n - 1) >> 1;
   const v = select(a, n, lo);
