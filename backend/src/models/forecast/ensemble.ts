@@ -40,8 +40,12 @@ export interface EnsembleResult {
   notes: string[];
 }
 
-/** A member maps (origins ascending, each <= n) to mean paths of length h from those origins. */
-type Runner = (origins: number[], h: number, emit: (origin: number, path: Float64Array) => void) => void;
+/**
+ * A member maps origins (ascending, each <= n) to mean paths of length h from those origins, written as
+ * rows of `out` (row k, from out[k * h], for origins[k]). (Rows, not a callback per path: callbacks of
+ * several closures had V8 deoptimising and recompiling every member's loop in a batch's first series.)
+ */
+type Runner = (origins: number[], h: number, out: Float64Array) => void;
 /** (Every member has all three fields, ets undefined when none: one object shape for V8.) */
 interface Member {
   name: string;
@@ -101,18 +105,17 @@ function fitTheta(a: Float64Array): { alpha: number; drift: number; l0: number }
   return { alpha: (lo + hi) / 2, drift: slope / 2, l0: a[0]! };
 }
 
-function thetaRunner(a: Float64Array, fitFrom: number, th: { alpha: number; drift: number; l0: number }, seas: (i: number) => number): Runner {
-  return (origins, h, emit) => {
+function thetaRunner(a: Float64Array, fitFrom: number, th: { alpha: number; drift: number; l0: number }, S: Float64Array): Runner {
+  return (origins, h, out) => {
     let l = th.l0;
     let k = 0;
-    const path = scratchF64(h);
     const { alpha, drift } = th;
     for (let i = fitFrom; i <= a.length && k < origins.length; i++) {
       while (k < origins.length && origins[k] === i) {
         const seen = i - fitFrom;
         const off = (1 - Math.pow(1 - alpha, Math.max(1, seen))) / alpha;
-        for (let j = 0; j < h; j++) path[j] = l + drift * (j + off) + seas(i + j);
-        emit(i, path);
+        const row = k * h;
+        for (let j = 0; j < h; j++) out[row + j] = l + drift * (j + off) + S[i + j]!;
         k++;
       }
       if (i < a.length) l += alpha * (a[i]! - l);
@@ -125,21 +128,20 @@ interface LevelAr {
   phi: number;
 }
 
-function levelArRunner(a: Float64Array, fitFrom: number, p: LevelAr, seas: (i: number) => number): Runner {
-  return (origins, h, emit) => {
+function levelArRunner(a: Float64Array, fitFrom: number, p: LevelAr, S: Float64Array): Runner {
+  return (origins, h, out) => {
     let l = a[fitFrom]!;
     let e = 0;
     let k = 0;
-    const path = scratchF64(h);
     for (let i = fitFrom + 1; i <= a.length && k < origins.length; i++) {
       while (k < origins.length && origins[k] === i) {
         // e: the last value's deviation from the level before it (what phi was fitted on).
         let d = e * p.phi;
+        const row = k * h;
         for (let j = 0; j < h; j++) {
-          path[j] = l + d + seas(i + j);
+          out[row + j] = l + d + S[i + j]!;
           d *= p.phi;
         }
-        emit(i, path);
         k++;
       }
       if (i < a.length) {
@@ -267,29 +269,28 @@ function fitLevelArs(a: Float64Array): { ar: LevelAr | null; arp: LevelArP | nul
   };
 }
 
-function levelArPRunner(a: Float64Array, fitFrom: number, q: LevelArP, seas: (i: number) => number): Runner {
-  return (origins, h, emit) => {
+function levelArPRunner(a: Float64Array, fitFrom: number, q: LevelArP, S: Float64Array): Runner {
+  return (origins, h, out) => {
     const p = q.phi.length;
     const { alpha, phi } = q;
     let l = a[fitFrom]!;
     const hist = scratchF64(p); // last p deviations, hist[0] the newest
     const d = scratchF64(p + h);
     let k = 0;
-    const path = scratchF64(h);
     for (let i = fitFrom + 1; i <= a.length && k < origins.length; i++) {
       while (k < origins.length && origins[k] === i) {
         // d[0..p) = past deviations (oldest first), then the AR recursion; the level moves by alpha of
         // each predicted deviation, as it would with those values.
         for (let j = 0; j < p; j++) d[j] = hist[p - 1 - j]!;
         let lev = l;
+        const row = k * h;
         for (let j = 0; j < h; j++) {
           let x = 0;
           for (let m = 0; m < p; m++) x += phi[m]! * d[p + j - 1 - m]!;
           d[p + j] = x;
-          path[j] = lev + x + seas(i + j);
+          out[row + j] = lev + x + S[i + j]!;
           lev += alpha * x;
         }
-        emit(i, path);
         k++;
       }
       if (i < a.length) {
@@ -341,23 +342,18 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   out.push({
     name: 'naive',
     ets: undefined,
-    run: (origins, h, emit) => {
-      const path = scratchF64(h);
-      for (const o of origins) {
-        path.fill(y[o - 1]!);
-        emit(o, path);
-      }
+    run: (origins, h, out) => {
+      for (let k = 0; k < origins.length; k++) out.fill(y[origins[k]! - 1]!, k * h, (k + 1) * h);
     },
   });
   for (const p of seasons) {
     out.push({
       name: `snaive(${p})`,
       ets: undefined,
-      run: (origins, h, emit) => {
-        const path = scratchF64(h);
-        for (const o of origins) {
-          for (let j = 0; j < h; j++) path[j] = y[o - p + (j % p)]!;
-          emit(o, path);
+      run: (origins, h, out) => {
+        for (let k = 0; k < origins.length; k++) {
+          const o = origins[k]!;
+          for (let j = 0; j < h; j++) out[k * h + j] = y[o - p + (j % p)]!;
         }
       },
     });
@@ -372,14 +368,13 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
     out.push({
       name: `ets(A,${fit.trend},A)[${pE}]`,
       ets: fit,
-      run: (origins, h, emit) => etsPaths(fit, y.subarray(from), origins.map((o) => o - from), h, (o, path) => emit(o + from, path)),
+      run: (origins, h, out) => etsPaths(fit, y.subarray(from), origins.map((o) => o - from), h, out),
     });
   }
   // Decomposition + ETS / Theta on the seasonally adjusted series.
   const S = seasonalSum(comps, y.length + h);
   const a = adjusted(y, S, comps);
   const fitA = pre?.etsA ?? bestEts(a.subarray(fitFrom, train), 0);
-  const seas = (i: number): number => S[i]!;
   // (A loop, not map().join(): the periods' array came in two element kinds, and V8 deoptimised here.)
   let label = '';
   for (let i = 0; i < comps.length; i++) label += `${i ? ',' : 'stl['}${comps[i]!.period}`;
@@ -387,13 +382,12 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   out.push({
     name: `${label}ets(A,${fitA.trend},N)`,
     ets: fitA,
-    run: (origins, h, emit) => {
-      const tmp = scratchF64(h);
-      etsPaths(fitA, a.subarray(fitFrom), origins.map((o) => o - fitFrom), h, (o, path) => {
-        const abs = o + fitFrom;
-        for (let j = 0; j < h; j++) tmp[j] = path[j]! + seas(abs + j);
-        emit(abs, tmp);
-      });
+    run: (origins, h, out) => {
+      etsPaths(fitA, a.subarray(fitFrom), origins.map((o) => o - fitFrom), h, out);
+      for (let k = 0; k < origins.length; k++) {
+        const o = origins[k]!;
+        for (let j = 0; j < h; j++) out[k * h + j]! += S[o + j]!;
+      }
     },
   });
   // Drift: the last (adjusted) value plus the train window's straight-line slope, undamped, for the
@@ -402,23 +396,22 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   out.push({
     name: `${label}drift`,
     ets: undefined,
-    run: (origins, h, emit) => {
-      const path = scratchF64(h);
-      for (const o of origins) {
-        for (let j = 0; j < h; j++) path[j] = a[o - 1]! + drift * (j + 1) + seas(o + j);
-        emit(o, path);
+    run: (origins, h, out) => {
+      for (let k = 0; k < origins.length; k++) {
+        const o = origins[k]!;
+        for (let j = 0; j < h; j++) out[k * h + j] = a[o - 1]! + drift * (j + 1) + S[o + j]!;
       }
     },
   });
   const th = pre?.theta ?? fitTheta(a.subarray(fitFrom, train));
-  out.push({ name: `${label}theta`, ets: undefined, run: thetaRunner(a, fitFrom, th, seas) });
+  out.push({ name: `${label}theta`, ets: undefined, run: thetaRunner(a, fitFrom, th, S) });
   // Level + AR(1): a slow exponentially smoothed level and the deviation from it decaying at the rate
   // fitted on train. Between naive (all persistence) and a flat level (none): the short-range memory of
   // noisy, mean-reverting real metrics.
   // (Both branches give one object shape, as buildMembers keeps its other inputs: see above.)
   const { ar, arp } = pre ? { ar: pre.ar, arp: pre.arp } : fitLevelArs(a.subarray(fitFrom, train)); // null: fitted, none
-  if (ar) out.push({ name: `${label}level+ar1`, ets: undefined, run: levelArRunner(a, fitFrom, ar, seas) });
-  if (arp) out.push({ name: `${label}level+ar${arp.phi.length}`, ets: undefined, run: levelArPRunner(a, fitFrom, arp, seas) });
+  if (ar) out.push({ name: `${label}level+ar1`, ets: undefined, run: levelArRunner(a, fitFrom, ar, S) });
+  if (arp) out.push({ name: `${label}level+ar${arp.phi.length}`, ets: undefined, run: levelArPRunner(a, fitFrom, arp, S) });
   // Robust level: the median of the last W (adjusted) values, flat. Far ahead, on spiky or
   // mean-reverting series, a level no single recent value can move beats every smoothed one. Only
   // offered where the train part reverts to its mean (variance ratio test): on a random walk a lagged
@@ -427,17 +420,16 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   if (meanReverting(a.subarray(0, train), Math.min(W, Math.floor(train / 4)))) out.push({
     name: `${label}median`,
     ets: undefined,
-    run: (origins, hh, emit) => {
-      const path = scratchF64(hh);
+    run: (origins, hh, out) => {
       // At most 48 evenly spaced values of the window: as robust, and cheap at every origin.
       const stride = Math.ceil(W / 48);
       const buf = scratchF64(Math.ceil(W / stride));
-      for (const o of origins) {
+      for (let k = 0; k < origins.length; k++) {
+        const o = origins[k]!;
         let len = 0;
         for (let i = o - 1; i >= Math.max(0, o - W); i -= stride) buf[len++] = a[i]!;
         const med = select(buf, len, len >> 1);
-        for (let j = 0; j < hh; j++) path[j] = med + seas(o + j);
-        emit(o, path);
+        for (let j = 0; j < hh; j++) out[k * hh + j] = med + S[o + j]!;
       }
     },
   });
@@ -485,8 +477,7 @@ let flatScratch = new Float64Array(0);
 
 /**
  * Validation paths, one flat K x hv matrix per member (row k = origin k); steps past the end unused.
- * Members emit in origin order (ascending): row k is the k-th emitted path. The rows are views on a
- * scratch matrix, valid until the next call.
+ * The matrices are views on a scratch matrix, valid until the next call.
  */
 function validationPaths(members: Member[], origins: number[], hv: number): Float64Array[] {
   const K2 = origins.length;
@@ -496,10 +487,9 @@ function validationPaths(members: Member[], origins: number[], hv: number): Floa
   flat.fill(0);
   const paths: Float64Array[] = [];
   for (let i = 0; i < members.length; i++) {
-    const row = flat.subarray(i * K2 * hv, (i + 1) * K2 * hv);
-    let k = 0;
-    members[i]!.run(origins, hv, (_, p) => row.set(p, hv * k++));
-    paths.push(row);
+    const rows = flat.subarray(i * K2 * hv, (i + 1) * K2 * hv);
+    members[i]!.run(origins, hv, rows);
+    paths.push(rows);
   }
   return paths;
 }
@@ -662,7 +652,7 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
   const fpaths: Float64Array[] = [];
   for (let q = 0; q < chosen.length; q++) {
     const out = scratchF64(h);
-    byName.get(chosen[q]!)!.run([n], h, (_, p) => out.set(p));
+    byName.get(chosen[q]!)!.run([n], h, out);
     fpaths.push(out);
   }
   const mean = new Float64Array(h);

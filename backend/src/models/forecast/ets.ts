@@ -294,11 +294,11 @@ export function etsSse(y: Float64Array, spec: EtsSpec, alpha: number, beta: numb
 
 /**
  * Runs a fitted model with its parameters fixed over `y` (whose first point is the first point of the
- * fitted window) and, before consuming y[o] for every origin o in `origins` (ascending, <= y.length),
- * emits the h-step mean path from the states at that point. Used for rolling-origin backtests and for
- * the final forecast from states updated past the fitted window.
+ * fitted window) and, before consuming y[o] for every origin o = origins[k] (ascending, <= y.length),
+ * writes the h-step mean path from the states at that point to out[k * h, (k + 1) * h). Used for
+ * rolling-origin backtests and for the final forecast from states updated past the fitted window.
  */
-export function etsPaths(fit: EtsFit, y: ArrayLike<number>, origins: number[], h: number, emit: (origin: number, path: Float64Array) => void): void {
+export function etsPaths(fit: EtsFit, y: ArrayLike<number>, origins: number[], h: number, out: Float64Array): void {
   const m = fit.period > 1 ? fit.period : 0;
   const hasTrend = fit.trend !== 'N';
   const { alpha, beta, gamma, phi } = fit;
@@ -308,18 +308,17 @@ export function etsPaths(fit: EtsFit, y: ArrayLike<number>, origins: number[], h
   if (m) s.set(fit.init.s0.subarray(0, m));
   let si = 0;
   let k = 0;
-  const path = scratchF64(h);
   const n = y.length;
   for (let i = 0; i <= n; i++) {
     while (k < origins.length && origins[k]! === i) {
       let phiSum = 0;
       let phiPow = 1;
+      const row = k * h;
       for (let j = 0; j < h; j++) {
         phiPow *= phi;
         phiSum += phiPow;
-        path[j] = l + (hasTrend ? phiSum * b : 0) + (m ? s[(si + j) % m]! : 0);
+        out[row + j] = l + (hasTrend ? phiSum * b : 0) + (m ? s[(si + j) % m]! : 0);
       }
-      emit(i, path);
       k++;
     }
     if (k >= origins.length || i === n) return;

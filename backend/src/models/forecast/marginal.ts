@@ -41,11 +41,12 @@ function intervalScore(lo: number, hi: number, y: number, miss: number): number 
 /**
  * Mean 80% + 95% interval score of each band kind over the validation origins (at most ~100 of them,
  * evenly spaced), for the steps before `split` and for those from it on (2 x kinds, kind fastest). The
- * conformal band at an origin is the one fitted on the other half of the origins (bandFor); the marginal
+ * conformal band at an origin is the one fitted on the other half of the origins (`late` for origins
+ * before `half`, `early` from it on: two bands, not a callback, which V8 deoptimised on); the marginal
  * one the quantiles of the W adjusted values (a) before the origin plus the season ahead (S). Both are
  * out-of-sample.
  */
-export function scoreBands(y: Float64Array, a: Float64Array, S: Float64Array, origins: number[], v: ValidationErrors, bandFor: (k: number) => BandFit, W: number, split: number): Float64Array {
+export function scoreBands(y: Float64Array, a: Float64Array, S: Float64Array, origins: number[], v: ValidationErrors, early: BandFit, late: BandFit, half: number, W: number, split: number): Float64Array {
   const { fc, lim, K, hv } = v;
   const nb = WEIGHTS.length;
   const scores = new Float64Array(2 * nb); // [step block][kind]
@@ -62,7 +63,7 @@ export function scoreBands(y: Float64Array, a: Float64Array, S: Float64Array, or
   for (let k = 0; k < K; k += stride) {
     const o = origins[k]!;
     const path = fc.subarray(k * hv, (k + 1) * hv);
-    bandWidths(bandFor(k), path, w);
+    bandWidths(k < half ? late : early, path, w);
     if (o - taken >= every) {
       windowQuantiles(a, o, W, mq, buf);
       taken = o;
@@ -116,7 +117,7 @@ export function chooseBand(y: Float64Array, a: Float64Array, S: Float64Array, or
   const early: BandFit = { ...band, z: band.halves[0].z, step: band.halves[0].step, halves: null };
   const late: BandFit = { ...band, z: band.halves[1].z, step: band.halves[1].step, halves: null };
   const split = Math.ceil(h / 4);
-  const sc = scoreBands(y, a, S, origins, v, (k) => (k < half ? late : early), W, split);
+  const sc = scoreBands(y, a, S, origins, v, early, late, half, W, split);
   const nb = BAND_KINDS.length;
   for (let blk = 0; blk < 2; blk++) {
     let best = 0;
