@@ -78,7 +78,14 @@ function initialStates(y: ArrayLike<number>, spec: EtsSpec): Init {
 let scratch = new Float64Array(64);
 
 /** One-step SSE of a parameter set (also leaves the final states in `out` when given). */
-function run(y: Float64Array, spec: EtsSpec, init: Init, alpha: number, beta: number, gamma: number, phi: number, out?: { level: number; slope: number; season: Float64Array }): number {
+// The final level and slope of the last run, and the best initial-level shift of the last runProfiled:
+// read by fitEts after its final run. (An optional output argument is given once a fit, after V8 has
+// optimised these without it: their branch for it deoptimised both in a batch's first series.)
+let lastLevel = 0;
+let lastSlope = 0;
+let lastDl = 0;
+
+function run(y: Float64Array, spec: EtsSpec, init: Init, alpha: number, beta: number, gamma: number, phi: number): number {
   const m = spec.period > 1 ? spec.period : 0;
   const hasTrend = spec.trend !== 'N';
   let l = init.l0;
@@ -140,15 +147,8 @@ function run(y: Float64Array, spec: EtsSpec, init: Init, alpha: number, beta: nu
       }
     }
   }
-  if (out) {
-    out.level = l;
-    out.slope = b;
-    // Reorder the ring so season[j] is the value for step n + j (j < m).
-    if (m) {
-      out.season = new Float64Array(m);
-      for (let j = 0; j < m; j++) out.season[j] = s[(n + j) % m]!;
-    } else out.season = new Float64Array(0);
-  }
+  lastLevel = l;
+  lastSlope = b;
   return sse;
 }
 
@@ -159,9 +159,9 @@ function run(y: Float64Array, spec: EtsSpec, init: Init, alpha: number, beta: nu
  * sum(e u) / sum(u u). Nelder-Mead used to search for it as one more dimension (and never reached it in
  * its budget): a tenth of a batch forecast's time. The initial slope stays the start's estimate (solving
  * for it as well lost 0.5% of PetShop's 1 h MSIS in eval: a slope fitted to the window's first points).
- * Returns the SSE; `sol[0]` receives dl when given.
+ * Returns the SSE; dl is left in lastDl.
  */
-function runProfiled(y: Float64Array, hasTrend: boolean, init: Init, alpha: number, beta: number, phi: number, sol?: Float64Array): number {
+function runProfiled(y: Float64Array, hasTrend: boolean, init: Init, alpha: number, beta: number, phi: number): number {
   let l = init.l0;
   let b = hasTrend ? init.b0 : 0;
   let see = 0, seu = 0, suu = 0;
@@ -200,7 +200,7 @@ function runProfiled(y: Float64Array, hasTrend: boolean, init: Init, alpha: numb
     }
   }
   const dl = seu / suu; // suu >= 1 (u_0 = 1)
-  if (sol) sol[0] = dl;
+  lastDl = dl;
   return Math.max(0, see - dl * seu);
 }
 
@@ -242,12 +242,15 @@ export function fitEts(y: Float64Array, spec: EtsSpec, o: { maxEvals?: number } 
   const [alpha, beta, gamma, phi] = map(full);
   let start = init;
   if (!m) {
-    const sol = new Float64Array(1);
-    runProfiled(y, hasTrend, init, alpha, beta, phi, sol);
-    start = { l0: init.l0 + sol[0]!, b0: init.b0, s0: init.s0 };
+    runProfiled(y, hasTrend, init, alpha, beta, phi);
+    start = { l0: init.l0 + lastDl, b0: init.b0, s0: init.s0 };
   }
-  const fin = { level: 0, slope: 0, season: new Float64Array(0) };
-  const sse = run(y, spec, start, alpha, beta, gamma, phi, fin);
+  const sse = run(y, spec, start, alpha, beta, gamma, phi);
+  const level = lastLevel;
+  const slope = lastSlope;
+  // The season ring as run left it, reordered so season[j] is the value for step n + j (j < m).
+  const season = new Float64Array(m);
+  for (let j = 0; j < m; j++) season[j] = scratch[(n + j) % m]!;
   const nSmooth = 1 + (hasTrend ? 1 : 0) + (m ? 1 : 0) + (damped ? 1 : 0);
   const k = nSmooth + 1 + (hasTrend ? 1 : 0) + (m ? m - 1 : 0);
   const sigma2 = Math.max(sse / Math.max(1, n - nSmooth), 1e-18);
@@ -256,7 +259,7 @@ export function fitEts(y: Float64Array, spec: EtsSpec, o: { maxEvals?: number } 
   const aic = ll + 2 * k;
   const aicc = n - k - 1 > 0 ? aic + (2 * k * (k + 1)) / (n - k - 1) : Infinity;
   // (Fields named, not ...spec: the spread was two thirds of this function's own time.)
-  return { trend: spec.trend, period: spec.period, alpha, beta, gamma, phi, sse, n, k, aicc, sigma2, level: fin.level, slope: fin.slope, season: fin.season, init: { l0: start.l0, b0: start.b0, s0: Float64Array.from(start.s0) } };
+  return { trend: spec.trend, period: spec.period, alpha, beta, gamma, phi, sse, n, k, aicc, sigma2, level, slope, season, init: { l0: start.l0, b0: start.b0, s0: Float64Array.from(start.s0) } };
 }
 
 function variance0(y: ArrayLike<number>): number {
