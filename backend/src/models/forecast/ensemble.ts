@@ -41,11 +41,11 @@ export interface EnsembleResult {
 }
 
 /**
- * A member maps origins (ascending, each <= n) to mean paths of length h from those origins, written as
- * rows of `out` (row k, from out[k * h], for origins[k]). (Rows, not a callback per path: callbacks of
+ * A member maps origins (ascending, each <= n) to mean paths of length h from those origins, written into
+ * `rows` (row k, from rows[k * h], for origins[k]). (Rows, not a callback per path: callbacks of
  * several closures had V8 deoptimising and recompiling every member's loop in a batch's first series.)
  */
-type Runner = (origins: number[], h: number, out: Float64Array) => void;
+type Runner = (origins: number[], h: number, rows: Float64Array) => void;
 /** (Every member has all three fields, ets undefined when none: one object shape for V8.) */
 interface Member {
   name: string;
@@ -106,7 +106,7 @@ function fitTheta(a: Float64Array): { alpha: number; drift: number; l0: number }
 }
 
 function thetaRunner(a: Float64Array, fitFrom: number, th: { alpha: number; drift: number; l0: number }, S: Float64Array): Runner {
-  return (origins, h, out) => {
+  return (origins, h, rows) => {
     let l = th.l0;
     let k = 0;
     const { alpha, drift } = th;
@@ -115,7 +115,7 @@ function thetaRunner(a: Float64Array, fitFrom: number, th: { alpha: number; drif
         const seen = i - fitFrom;
         const off = (1 - Math.pow(1 - alpha, Math.max(1, seen))) / alpha;
         const row = k * h;
-        for (let j = 0; j < h; j++) out[row + j] = l + drift * (j + off) + S[i + j]!;
+        for (let j = 0; j < h; j++) rows[row + j] = l + drift * (j + off) + S[i + j]!;
         k++;
       }
       if (i < a.length) l += alpha * (a[i]! - l);
@@ -129,7 +129,7 @@ interface LevelAr {
 }
 
 function levelArRunner(a: Float64Array, fitFrom: number, p: LevelAr, S: Float64Array): Runner {
-  return (origins, h, out) => {
+  return (origins, h, rows) => {
     let l = a[fitFrom]!;
     let e = 0;
     let k = 0;
@@ -139,7 +139,7 @@ function levelArRunner(a: Float64Array, fitFrom: number, p: LevelAr, S: Float64A
         let d = e * p.phi;
         const row = k * h;
         for (let j = 0; j < h; j++) {
-          out[row + j] = l + d + S[i + j]!;
+          rows[row + j] = l + d + S[i + j]!;
           d *= p.phi;
         }
         k++;
@@ -270,7 +270,7 @@ function fitLevelArs(a: Float64Array): { ar: LevelAr | null; arp: LevelArP | nul
 }
 
 function levelArPRunner(a: Float64Array, fitFrom: number, q: LevelArP, S: Float64Array): Runner {
-  return (origins, h, out) => {
+  return (origins, h, rows) => {
     const p = q.phi.length;
     const { alpha, phi } = q;
     let l = a[fitFrom]!;
@@ -288,7 +288,7 @@ function levelArPRunner(a: Float64Array, fitFrom: number, q: LevelArP, S: Float6
           let x = 0;
           for (let m = 0; m < p; m++) x += phi[m]! * d[p + j - 1 - m]!;
           d[p + j] = x;
-          out[row + j] = lev + x + S[i + j]!;
+          rows[row + j] = lev + x + S[i + j]!;
           lev += alpha * x;
         }
         k++;
@@ -342,18 +342,18 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   out.push({
     name: 'naive',
     ets: undefined,
-    run: (origins, h, out) => {
-      for (let k = 0; k < origins.length; k++) out.fill(y[origins[k]! - 1]!, k * h, (k + 1) * h);
+    run: (origins, h, rows) => {
+      for (let k = 0; k < origins.length; k++) rows.fill(y[origins[k]! - 1]!, k * h, (k + 1) * h);
     },
   });
   for (const p of seasons) {
     out.push({
       name: `snaive(${p})`,
       ets: undefined,
-      run: (origins, h, out) => {
+      run: (origins, h, rows) => {
         for (let k = 0; k < origins.length; k++) {
           const o = origins[k]!;
-          for (let j = 0; j < h; j++) out[k * h + j] = y[o - p + (j % p)]!;
+          for (let j = 0; j < h; j++) rows[k * h + j] = y[o - p + (j % p)]!;
         }
       },
     });
@@ -368,7 +368,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
     out.push({
       name: `ets(A,${fit.trend},A)[${pE}]`,
       ets: fit,
-      run: (origins, h, out) => etsPaths(fit, y.subarray(from), origins.map((o) => o - from), h, out),
+      run: (origins, h, rows) => etsPaths(fit, y.subarray(from), origins.map((o) => o - from), h, rows),
     });
   }
   // Decomposition + ETS / Theta on the seasonally adjusted series.
@@ -382,11 +382,11 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   out.push({
     name: `${label}ets(A,${fitA.trend},N)`,
     ets: fitA,
-    run: (origins, h, out) => {
-      etsPaths(fitA, a.subarray(fitFrom), origins.map((o) => o - fitFrom), h, out);
+    run: (origins, h, rows) => {
+      etsPaths(fitA, a.subarray(fitFrom), origins.map((o) => o - fitFrom), h, rows);
       for (let k = 0; k < origins.length; k++) {
         const o = origins[k]!;
-        for (let j = 0; j < h; j++) out[k * h + j]! += S[o + j]!;
+        for (let j = 0; j < h; j++) rows[k * h + j]! += S[o + j]!;
       }
     },
   });
@@ -396,10 +396,10 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   out.push({
     name: `${label}drift`,
     ets: undefined,
-    run: (origins, h, out) => {
+    run: (origins, h, rows) => {
       for (let k = 0; k < origins.length; k++) {
         const o = origins[k]!;
-        for (let j = 0; j < h; j++) out[k * h + j] = a[o - 1]! + drift * (j + 1) + S[o + j]!;
+        for (let j = 0; j < h; j++) rows[k * h + j] = a[o - 1]! + drift * (j + 1) + S[o + j]!;
       }
     },
   });
@@ -420,7 +420,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
   if (meanReverting(a.subarray(0, train), Math.min(W, Math.floor(train / 4)))) out.push({
     name: `${label}median`,
     ets: undefined,
-    run: (origins, hh, out) => {
+    run: (origins, hh, rows) => {
       // At most 48 evenly spaced values of the window: as robust, and cheap at every origin.
       const stride = Math.ceil(W / 48);
       const buf = scratchF64(Math.ceil(W / stride));
@@ -429,7 +429,7 @@ function buildMembers(y: Float64Array, train: number, h: number, seasons: number
         let len = 0;
         for (let i = o - 1; i >= Math.max(0, o - W); i -= stride) buf[len++] = a[i]!;
         const med = select(buf, len, len >> 1);
-        for (let j = 0; j < hh; j++) out[k * hh + j] = med + S[o + j]!;
+        for (let j = 0; j < hh; j++) rows[k * hh + j] = med + S[o + j]!;
       }
     },
   });

@@ -77,7 +77,6 @@ function initialStates(y: ArrayLike<number>, spec: EtsSpec): Init {
 
 let scratch = new Float64Array(64);
 
-/** One-step SSE of a parameter set (also leaves the final states in `out` when given). */
 // The final level and slope of the last run, and the best initial-level shift of the last runProfiled:
 // read by fitEts after its final run. (An optional output argument is given once a fit, after V8 has
 // optimised these without it: their branch for it deoptimised both in a batch's first series.)
@@ -85,6 +84,7 @@ let lastLevel = 0;
 let lastSlope = 0;
 let lastDl = 0;
 
+/** One-step SSE of a parameter set (its final level and slope left in lastLevel / lastSlope, its season ring in `scratch`). */
 function run(y: Float64Array, spec: EtsSpec, init: Init, alpha: number, beta: number, gamma: number, phi: number): number {
   const m = spec.period > 1 ? spec.period : 0;
   const hasTrend = spec.trend !== 'N';
