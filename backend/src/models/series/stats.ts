@@ -62,7 +62,6 @@ export function select(a: Float64Array, len: number, k: number, from = 0): numbe
   return a[k]!;
 }
 
-
 /** Linear-interpolated quantile of an ascending-sorted array (type 7, as R and numpy default). */
 export function quantileSorted(sorted: ArrayLike<number>, q: number): number {
   const n = sorted.length;
