@@ -161,6 +161,36 @@ test('forecast: invalid input exits non-zero with file and line; a single row ne
   assert.equal(badStep.code, 2);
 });
 
+test('forecast: millisecond timestamps come back in milliseconds; unsorted and repeated samples are sorted, the last kept, and said so', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'fs-forecast-ts-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const r = rng(8);
+  const t0 = 1_700_000_000;
+  const pts: [number, string][] = [];
+  for (let i = 0; i < 600; i++) pts.push([t0 + 60 * i, (20 + 5 * Math.sin((2 * Math.PI * i) / 60) + r.gauss()).toFixed(3)]);
+  const sec = join(dir, 'sec.csv');
+  await writeFile(sec, `timestamp,value\n${pts.map(([t, v]) => `${t},${v}`).join('\n')}\n`);
+  // The same samples in milliseconds, in reverse order, with a stale copy of each of 5 samples before it (the last one wins).
+  const stale = pts.slice(100, 105).map(([t]) => `${t * 1000},999`);
+  const ms = join(dir, 'ms.csv');
+  const rev = pts.map(([t, v]) => `${t * 1000},${v}`).reverse();
+  await writeFile(ms, `timestamp,value\n${[...rev.slice(0, 495), ...stale, ...rev.slice(495)].join('\n')}\n`);
+  const a = await cli('forecast', ['--input', sec, '--horizon', '3']);
+  const b = await cli('forecast', ['--input', ms, '--horizon', '3']);
+  assert.equal(a.code, 0, a.stderr);
+  assert.equal(b.code, 0, b.stderr);
+  assert.doesNotMatch(a.stderr, /sorted|already seen/);
+  assert.match(b.stderr, /not in time order: sorted/);
+  assert.match(b.stderr, /5 sample\(s\) at a timestamp already seen: the last one there kept/);
+  const rowsA = a.stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+  const rowsB = b.stdout.trim().split('\n').slice(1).map((l) => l.split(','));
+  assert.deepEqual(rowsA.map((x) => x[1]), ['1700036000', '1700036060', '1700036120']);
+  assert.deepEqual(rowsB.map((x) => x[1]), ['1700036000000', '1700036060000', '1700036120000']);
+  assert.deepEqual(rowsB.map((x) => x.slice(2)), rowsA.map((x) => x.slice(2)), 'the same forecast');
+  const js = await cli('forecast', ['--input', ms, '--horizon', '1', '--json']);
+  assert.equal((JSON.parse(js.stdout) as { points: { timestamp: string }[] }).points[0]!.timestamp, '1700036000000');
+});
+
 test('forecast: a long series,timestamp,value CSV forecasts every series in one process; a bad one is named', async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'fs-forecast-batch-'));
   t.after(() => rm(dir, { recursive: true, force: true }));

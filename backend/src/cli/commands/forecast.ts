@@ -3,7 +3,8 @@
 // column count) in one process. Samples are cleaned onto a regular grid (median spacing, or --step),
 // seasons are found from the data (--season S, in steps, is a hint added to that search; 0 = none) and
 // a backtest-chosen ensemble forecasts with 80/95% intervals. Output: `step,timestamp,forecast,lo80,
-// hi80,lo95,hi95` (long input: `series,` first) in the input's timestamp style. Bad input (a malformed
+// hi80,lo95,hi95` (long input: `series,` first) in the input's timestamp style (ISO, Unix seconds or
+// Unix milliseconds, as its first timestamp, per series in the long format). Bad input (a malformed
 // line, a value beyond +-1e100, a single row without --step) is an error naming file and line; in
 // the long format a bad series is reported and the others are still forecast, with exit code 1.
 // Progress goes to stderr for batches of more than 100 series.
@@ -20,25 +21,37 @@ const USAGE = 'usage: foresight forecast --input FILE.csv --horizon N [--season 
 
 const isUnix = (s: string): boolean => /^[+-]?[\d.]+([eE][+-]?\d+)?$/.test(s.trim());
 
-function rowsOf(r: SeriesForecast, iso: boolean, prefix: string): string[] {
+/** How the input wrote its timestamps; the output writes them the same way. */
+type TsStyle = 'iso' | 'seconds' | 'ms';
+
+/** The style of a timestamp as written (numbers above 1e11 are milliseconds, as the readers take them). */
+function tsStyle(text: string): TsStyle {
+  if (!isUnix(text)) return 'iso';
+  return Math.abs(Number(text)) > 1e11 ? 'ms' : 'seconds';
+}
+
+/** Unix seconds t written in a style (milliseconds rounded to whole ones, as ISO's are). */
+function showTs(t: number, style: TsStyle): string {
+  return style === 'iso' ? new Date(Math.round(t * 1000)).toISOString() : style === 'ms' ? String(Math.round(t * 1000)) : fmt(t);
+}
+
+function rowsOf(r: SeriesForecast, style: TsStyle, prefix: string): string[] {
   const { forecast: fc, origin, grid } = r;
   const out: string[] = [];
   for (let i = 0; i < fc.mean.length; i++) {
-    const t = origin + (i + 1) * grid.step;
-    const ts = iso ? new Date(Math.round(t * 1000)).toISOString() : fmt(t);
+    const ts = showTs(origin + (i + 1) * grid.step, style);
     out.push(`${prefix}${i + 1},${ts},${fmt(fc.mean[i]!)},${fmt(fc.lo80[i]!)},${fmt(fc.hi80[i]!)},${fmt(fc.lo95[i]!)},${fmt(fc.hi95[i]!)}`);
   }
   return out;
 }
 
-function jsonOf(r: SeriesForecast, iso: boolean): Record<string, unknown> {
+function jsonOf(r: SeriesForecast, style: TsStyle): Record<string, unknown> {
   const { forecast: fc, origin, grid } = r;
   return {
     model: fc.model, members: fc.members, seasons: fc.seasons, period: fc.period, stepSeconds: grid.step, params: fc.params, sigma: fc.sigma, notes: fc.notes,
     cleaning: grid.report,
     points: Array.from(fc.mean, (m, i) => {
-      const t = origin + (i + 1) * grid.step;
-      return { step: i + 1, timestamp: iso ? new Date(Math.round(t * 1000)).toISOString() : fmt(t), forecast: m, lo80: fc.lo80[i], hi80: fc.hi80[i], lo95: fc.lo95[i], hi95: fc.hi95[i] };
+      return { step: i + 1, timestamp: showTs(origin + (i + 1) * grid.step, style), forecast: m, lo80: fc.lo80[i], hi80: fc.hi80[i], lo95: fc.lo95[i], hi95: fc.hi95[i] };
     }),
   };
 }
@@ -143,9 +156,9 @@ export async function run(argv: string[]): Promise<number> {
             failed++;
             return;
           }
-          const iso = !isUnix(src.tsText);
-          if (args.json) chunk += `${first ? '' : ','}${JSON.stringify({ series: r.key, ...jsonOf(r.result, iso) })}`;
-          else chunk += `${rowsOf(r.result, iso, `${csvField(r.key)},`).join('\n')}\n`;
+          const style = tsStyle(src.tsText);
+          if (args.json) chunk += `${first ? '' : ','}${JSON.stringify({ series: r.key, ...jsonOf(r.result, style) })}`;
+          else chunk += `${rowsOf(r.result, style, `${csvField(r.key)},`).join('\n')}\n`;
           first = false;
         });
         await sink.write(chunk);
@@ -179,8 +192,8 @@ export async function run(argv: string[]): Promise<number> {
     say(`${args.input}: ${(e as Error).message}`);
     return 1;
   }
-  const iso = rows.length > 0 && !isUnix(rows[0]!.tsText);
-  const body = args.json ? `${JSON.stringify(jsonOf(r, iso))}\n` : `${['step,timestamp,forecast,lo80,hi80,lo95,hi95', ...rowsOf(r, iso, '')].join('\n')}\n`;
+  const style = rows.length > 0 ? tsStyle(rows[0]!.tsText) : 'seconds';
+  const body = args.json ? `${JSON.stringify(jsonOf(r, style))}\n` : `${['step,timestamp,forecast,lo80,hi80,lo95,hi95', ...rowsOf(r, style, '')].join('\n')}\n`;
   for (const n of r.forecast.notes) say(n);
   const sink = await openSink(args.output);
   await sink.write(body);

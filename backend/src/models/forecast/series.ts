@@ -36,8 +36,11 @@ export function forecastSeries(ts: ArrayLike<number>, vs: ArrayLike<number>, o: 
   }
   const fc = forecast(grid.values, { horizon: o.horizon, season: o.season, stepSeconds: grid.step });
   const pre: string[] = [];
-  if (grid.report.dropped) pre.push(`${grid.report.dropped} non-finite sample(s) dropped`);
-  if (grid.report.interpolated) pre.push(`${grid.report.interpolated} missing point(s) interpolated`);
+  const rep = grid.report;
+  if (rep.dropped) pre.push(`${rep.dropped} non-finite sample(s) dropped`);
+  if (rep.unsorted) pre.push('samples were not in time order: sorted by timestamp');
+  if (rep.duplicates) pre.push(`${rep.duplicates} sample(s) at a timestamp already seen: the last one there kept`);
+  if (rep.interpolated) pre.push(`${rep.interpolated} missing point(s) interpolated${rep.longGaps ? ` (${rep.longGaps} gap(s) longer than 3 steps bridged by a straight line)` : ''}`);
   if (pre.length) fc.notes.unshift(...pre);
   return { grid, origin: grid.start + (grid.values.length - 1) * grid.step, forecast: fc };
 }
