@@ -9,7 +9,7 @@ import { detectPeriod } from '../series/seasonality.js';
 import { mad, normalQuantile, theilSen } from '../series/stats.js';
 import { ensembleForecast, trainLength } from './ensemble.js';
 import { etsPredict, fitEts, type EtsFit, type TrendKind } from './ets.js';
-import { findSeasons } from './seasons.js';
+import { decompose, findSeasons } from './seasons.js';
 import { withScratch } from '../series/scratch.js';
 
 /** Invalid input for a forecast (the message says what and why); callers map it to a clear error. */
@@ -33,6 +33,11 @@ export interface ForecastOptions {
   combine?: boolean;
   /** Trend variants to try (default all three). */
   trends?: TrendKind[];
+  /**
+   * 1 where a value was not observed but filled in (across a long gap), one per value: validation skips
+   * origins whose check would run on them, so intervals and the model choice are judged on data only.
+   */
+  filled?: Uint8Array;
 }
 
 export interface Forecast {
@@ -190,10 +195,13 @@ function forecastIn(values: ArrayLike<number>, o: ForecastOptions): Forecast {
   if (o.season !== undefined && !(Number.isFinite(o.season) && o.season >= 0)) throw new ForecastInputError(`forecast: season must be a non-negative number of steps (got ${o.season})`);
   checkRange(values);
   const notes: string[] = [];
+  if (o.filled && o.filled.length !== values.length) throw new ForecastInputError(`forecast: ${o.filled.length} filled-in flags for ${values.length} values`);
   let y = fillNonFinite(values, notes);
   if (y.length === 0) throw new ForecastInputError('forecast: the series has no finite values');
+  let filled = o.filled;
   if (y.length > MAX_POINTS) {
     notes.push(`used the last ${MAX_POINTS} of ${y.length} points`);
+    filled = filled?.subarray(y.length - MAX_POINTS);
     y = y.subarray(y.length - MAX_POINTS);
   }
   const n = y.length;
@@ -205,7 +213,7 @@ function forecastIn(values: ArrayLike<number>, o: ForecastOptions): Forecast {
     notes.push(`short history (${n} < ${MIN_ENSEMBLE_POINTS} points): ETS by AICc, model-based intervals`);
     f = shortForecast(y, horizon, o, notes);
   } else {
-    f = ensemble(y, horizon, o, notes);
+    f = ensemble(y, horizon, { ...o, filled }, notes);
   }
   applyFloor(f, spreadFloor(y));
   if (y.every((v) => v >= 0) && holdAtZero(f)) f.notes.push('the history has no negative value: lower bounds below 0 are raised to 0');
@@ -231,8 +239,67 @@ function holdAtZero(f: Forecast): boolean {
   return any;
 }
 
-function ensemble(y: Float64Array, horizon: number, o: ForecastOptions, notes: string[]): Forecast {
-  const n = y.length;
+/**
+ * y with each run flagged in `filled` (a straight line across a long gap) given the seasons' shape: the
+ * line plus the seasonal component there, less the line joining that component's values at the run's two
+ * ends (so the run still meets the data at both). The component is the seasons' phase means (decompose),
+ * smooth where the last cycle's raw values would copy their noise (those, tried first, made PetShop worse).
+ * A line across hours of a daily pattern left the model's seasonal states and level wrong after the gap.
+ * A copy when anything is redrawn.
+ */
+/** Each filled run [a, b) of y (y[a - 1] and y[b] observed) passed to fill(a, b); none at the end. */
+function forRuns(filled: Uint8Array, fill: (a: number, b: number) => void): void {
+  const n = filled.length;
+  for (let a = 1; a < n; a++) {
+    if (!filled[a]) continue;
+    let b = a;
+    while (b < n && filled[b]) b++;
+    if (b < n) fill(a, b); // (a gap is filled between samples: never at the ends)
+    a = b;
+  }
+}
+
+/**
+ * y with each run flagged in `filled` (a straight line across a long gap) given the seasons' shape: the
+ * line plus the seasonal component there, less the line joining that component's values at the run's two
+ * ends (so the run still meets the data at both). A line across hours of a daily pattern left the model's
+ * seasonal states and level wrong after the gap, and its validation errors were judged against the line.
+ * The component is the seasons' phase means (decompose) over y with each run first redrawn as the cycle
+ * before it (the longest season reaching back from the run's start, joined to both ends): phase means over
+ * the lines themselves flattened the shape (a day-long gap), and the cycle before alone, used as the fill,
+ * copied its noise. (Eval, 1 h forecasts after a 6 h gap ending 2 h before the origin, all sets: MSIS
+ * 4.15 with the line, 4.04 with the cycle before, 4.00 with this; a 24 h gap: 6.39, 3.53, 3.62.)
+ * Always a copy.
+ */
+export function seasonalRefill(y: Float64Array, filled: Uint8Array, seasons: number[]): Float64Array {
+  const copied = Float64Array.from(y);
+  forRuns(filled, (a, b) => {
+    let P = 0;
+    for (const p of seasons) if (a - 1 - p >= 0 && p > P) P = p;
+    if (!P) return;
+    const d0 = copied[a - 1]! - copied[a - 1 - P]!;
+    for (let t = a; t < b; t++) copied[t] = copied[t - P]! + d0;
+    const miss = copied[b]! - (copied[b - P]! + d0);
+    for (let t = a; t < b; t++) copied[t]! += (miss * (t - a + 1)) / (b - a + 1);
+  });
+  const comps = decompose(copied, seasons);
+  const S = (t: number): number => {
+    let v = 0;
+    for (const c of comps) v += c.values[t % c.period]!;
+    return v;
+  };
+  const out = Float64Array.from(y);
+  forRuns(filled, (a, b) => {
+    const s0 = S(a - 1);
+    const s1 = S(b);
+    for (let t = a; t < b; t++) out[t]! += S(t) - (s0 + ((s1 - s0) * (t - a + 1)) / (b - a + 1));
+  });
+  return out;
+}
+
+function ensemble(y0: Float64Array, horizon: number, o: ForecastOptions, notes: string[]): Forecast {
+  const n = y0.length;
+  let y = y0;
   let seasons: number[] = [];
   if (o.season === 0) notes.push('no season (season 0 given)');
   else {
@@ -242,18 +309,20 @@ function ensemble(y: Float64Array, horizon: number, o: ForecastOptions, notes: s
     seasons = found.periods;
     notes.push(...found.notes);
   }
-  let r = ensembleForecast(y, horizon, seasons);
+  const filled = o.filled;
+  if (filled && seasons.length) y = seasonalRefill(y, filled, seasons);
+  let r = ensembleForecast(y, horizon, seasons, { filled });
   const hint = o.season !== undefined && o.season !== 0 ? Math.round(o.season) : 0;
   if (hint && seasons.includes(hint)) {
     // A hint, not a cage: when the data alone gives other seasons, both are validated on the same
     // origins and the better one is used.
     const plain = findSeasons(y, { stepSeconds: o.stepSeconds });
     if (plain.periods.join(',') !== seasons.join(',')) {
-      const r0 = ensembleForecast(y, horizon, plain.periods, { train: r.train });
+      const r0 = ensembleForecast(y, horizon, plain.periods, { train: r.train, filled });
       if (r0.validationMae < r.validationMae) {
         notes.push(`season hint ${hint}: the seasons found without it (${plain.periods.join(', ') || 'none'}) validated better (MAE ${r0.validationMae.toPrecision(3)} vs ${r.validationMae.toPrecision(3)}) and were used`);
         // The forecast is then exactly the automatic one (fitted on its own train part).
-        r = trainLength(n, plain.periods) === r.train ? r0 : ensembleForecast(y, horizon, plain.periods);
+        r = trainLength(n, plain.periods) === r.train ? r0 : ensembleForecast(y, horizon, plain.periods, { filled });
       }
     }
   }

@@ -34,7 +34,7 @@ export function forecastSeries(ts: ArrayLike<number>, vs: ArrayLike<number>, o: 
   if (grid.values.length === 1 && !o.step) {
     throw new ForecastInputError('a single timestamp gives no spacing to learn the step from: give the step (--step SECONDS) or more samples');
   }
-  const fc = forecast(grid.values, { horizon: o.horizon, season: o.season, stepSeconds: grid.step });
+  const fc = forecast(grid.values, { horizon: o.horizon, season: o.season, stepSeconds: grid.step, filled: grid.longGapFill });
   const pre: string[] = [];
   const rep = grid.report;
   if (rep.dropped) pre.push(`${rep.dropped} non-finite sample(s) dropped`);

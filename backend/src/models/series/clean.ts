@@ -24,6 +24,11 @@ export interface RegularSeries {
   step: number;
   values: Float64Array;
   report: CleanReport;
+  /**
+   * 1 at grid points filled inside a gap longer than `maxGapSteps` (none: no such gap). A straight line
+   * across a long gap is not data: a forecast must not judge its errors on it.
+   */
+  longGapFill?: Uint8Array;
 }
 
 export interface CleanOptions {
@@ -92,6 +97,7 @@ export function cleanSeries(ts: ArrayLike<number>, vs: ArrayLike<number>, o: Cle
   const maxGap = (o.maxGapSteps ?? 3) * step;
   let j = 0;
   const tol = step * 1e-6;
+  let longGapFill: Uint8Array | undefined;
   for (let i = 0; i < n; i++) {
     const t = start + i * step;
     while (j + 1 < uniq.length && uniq[j + 1]![0] <= t + tol) j++;
@@ -105,10 +111,13 @@ export function cleanSeries(ts: ArrayLike<number>, vs: ArrayLike<number>, o: Cle
     // Count interpolation only where the grid point has no sample within half a step.
     if (t - t0 > step / 2 && t1 - t > step / 2) {
       report.interpolated++;
-      if (t1 - t0 > maxGap && i > 0 && start + (i - 1) * step <= t0) report.longGaps++;
+      if (t1 - t0 > maxGap) {
+        if (start + (i - 1) * step <= t0) report.longGaps++;
+        (longGapFill ??= new Uint8Array(n))[i] = 1;
+      }
     }
   }
-  return { start, step, values, report };
+  return longGapFill ? { start, step, values, report, longGapFill } : { start, step, values, report };
 }
 
 /** Per-second rate of a cleaned (reset-corrected, cumulative) counter on its grid; first point repeats the second. */

@@ -1,0 +1,62 @@
+// Forecasts after a gap in the history (a scrape target down for hours): 1 h ahead, the history's samples
+// in a block of G hours ending E hours before the origin removed. "this version" goes through
+// forecastSeries as the CLI and the scheduler do (the gap filled with the seasons' shape, validation
+// origins that would check on the fill skipped); "a straight line" forecasts the same grid as it was
+// before that (the gap bridged by a line, and judged on it); "no gap" the full history. MSIS (95%) and
+// coverage on the same scale as the main tables.
+import { forecast } from '../../src/models/forecast/forecast.js';
+import { forecastSeries } from '../../src/models/forecast/series.js';
+import { cleanSeries } from '../../src/models/series/clean.js';
+import type { EvalSeries } from './forecastData.js';
+import { table } from './metrics.js';
+
+const SCENARIOS: [number, number][] = [[2, 1], [6, 2], [6, 10], [24, 3]]; // [gap hours, hours from its end to the origin]
+
+interface Acc { n: number; msis: number; cov: number; pts: number }
+
+/** One table row per scenario and set (ALL pooled), `scale(hist, s)` the MSIS scale of a history. */
+export function gapTable(all: EvalSeries[], scale: (hist: Float64Array, s: EvalSeries) => number): string {
+  const rows: (string | number)[][] = [];
+  for (const [gapH, endH] of SCENARIOS) {
+    const acc = new Map<string, Acc[]>();
+    for (const s of all) {
+      const n = s.values.length;
+      const h = Math.round(3600 / s.step), stride = Math.round((6 * 3600) / s.step), minHist = Math.round((86_400 + 7200) / s.step);
+      const G = Math.max(4, Math.round((gapH * 3600) / s.step)), E = Math.round((endH * 3600) / s.step);
+      for (let k = 0, o = n - h; k < 6 && o >= minHist; k++, o -= stride) {
+        const g1 = o - E, g0 = g1 - G;
+        if (g0 < o / 2) continue; // the gap in the later half of the history, where validation runs
+        const hist = s.values.subarray(0, o);
+        const ts: number[] = [], vs: number[] = [];
+        for (let i = 0; i < o; i++) if (i < g0 || i >= g1) (ts.push(s.ts[i]!), vs.push(hist[i]!));
+        const grid = cleanSeries(ts, vs, { step: s.step });
+        const sc = scale(hist, s);
+        const fcs = [
+          forecastSeries(ts, vs, { horizon: h }).forecast,
+          forecast(grid.values, { horizon: h, stepSeconds: s.step }),
+          forecast(hist, { horizon: h, stepSeconds: s.step }),
+        ];
+        for (const key of [s.set, 'ALL']) {
+          let a = acc.get(key);
+          if (!a) acc.set(key, (a = fcs.map(() => ({ n: 0, msis: 0, cov: 0, pts: 0 }))));
+          fcs.forEach((f, v) => {
+            let t = 0;
+            for (let i = 0; i < h; i++) {
+              const y = s.values[o + i]!, lo = f.lo95[i]!, hi = f.hi95[i]!;
+              t += hi - lo + 40 * (Math.max(0, lo - y) + Math.max(0, y - hi));
+              if (y >= lo && y <= hi) a![v]!.cov++;
+            }
+            a![v]!.n++;
+            a![v]!.msis += t / h / sc;
+            a![v]!.pts += h;
+          });
+        }
+      }
+    }
+    for (const [set, a] of [...acc].sort(([x], [y]) => Number(x === 'ALL') - Number(y === 'ALL'))) {
+      const cell = (x: Acc): string => `${(x.msis / x.n).toFixed(3)} (${((100 * x.cov) / x.pts).toFixed(1)}%)`;
+      rows.push([`${gapH} h, ending ${endH} h before`, set, String(a[0]!.n), cell(a[0]!), cell(a[1]!), cell(a[2]!), `${(a[0]!.msis / a[1]!.msis).toFixed(2)}x`]);
+    }
+  }
+  return table(['gap', 'set', 'forecasts', 'this version: MSIS (95% cov)', 'a straight line', 'no gap', 'ratio to the line'], rows);
+}
