@@ -609,8 +609,9 @@ const MIN_ORIGINS = 14;
 /**
  * K origins evenly spread over [train, n): where a series was filled in across long gaps (`filled`),
  * only over the origins whose last value and checked steps (the next h, as far as y goes) are all
- * observed, when there are at least MIN_ORIGINS of them (errors against a straight line drawn across a
- * gap look tiny, and gave bands far too narrow); else over all, with a note.
+ * observed, when there are at least MIN_ORIGINS of them (errors against filled-in values are no forecast's
+ * errors: against a line across a gap they were tiny on a linear stretch and large across a daily
+ * pattern); else over all, with a note.
  */
 function validationOrigins(n: number, train: number, K: number, h: number, filled: Uint8Array | undefined, notes: string[]): number[] {
   const origins: number[] = [];

@@ -239,14 +239,6 @@ function holdAtZero(f: Forecast): boolean {
   return any;
 }
 
-/**
- * y with each run flagged in `filled` (a straight line across a long gap) given the seasons' shape: the
- * line plus the seasonal component there, less the line joining that component's values at the run's two
- * ends (so the run still meets the data at both). The component is the seasons' phase means (decompose),
- * smooth where the last cycle's raw values would copy their noise (those, tried first, made PetShop worse).
- * A line across hours of a daily pattern left the model's seasonal states and level wrong after the gap.
- * A copy when anything is redrawn.
- */
 /** Each filled run [a, b) of y (y[a - 1] and y[b] observed) passed to fill(a, b); none at the end. */
 function forRuns(filled: Uint8Array, fill: (a: number, b: number) => void): void {
   const n = filled.length;

@@ -40,7 +40,7 @@ export function forecastSeries(ts: ArrayLike<number>, vs: ArrayLike<number>, o: 
   if (rep.dropped) pre.push(`${rep.dropped} non-finite sample(s) dropped`);
   if (rep.unsorted) pre.push('samples were not in time order: sorted by timestamp');
   if (rep.duplicates) pre.push(`${rep.duplicates} sample(s) at a timestamp already seen: the last one there kept`);
-  if (rep.interpolated) pre.push(`${rep.interpolated} missing point(s) interpolated${rep.longGaps ? ` (${rep.longGaps} gap(s) longer than 3 steps bridged by a straight line)` : ''}`);
+  if (rep.interpolated) pre.push(`${rep.interpolated} missing point(s) interpolated${rep.longGaps ? ` (${rep.longGaps} gap(s) longer than 3 steps: filled, and not validated on)` : ''}`);
   if (pre.length) fc.notes.unshift(...pre);
   return { grid, origin: grid.start + (grid.values.length - 1) * grid.step, forecast: fc };
 }
