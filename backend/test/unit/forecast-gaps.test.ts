@@ -76,3 +76,21 @@ test('a forecast after a day-long gap: validated on origins clear of it, and its
     assert.ok(wGap < 2 * wFull && wGap > wFull / 2, `step ${j + 1}: width ${wGap} vs ${wFull} without the gap`);
   }
 });
+
+test('a gap longer than all the data: the data after it is used alone, or, with too little after it (a stray timestamp), the input is refused naming the gap', () => {
+  const ts: number[] = [];
+  const vs: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    ts.push(1_700_000_000 + 60 * i);
+    vs.push(wave(i));
+  }
+  assert.throws(() => forecastSeries([...ts, 1_900_000_000], [...vs, 5], { horizon: 3 }), (e: Error) => /gap of \d+ steps of 60 s .*2030-.* longer than all the data .*stray timestamp/.test(e.message));
+  // 20 old samples, 3 days without any, then 100 samples: forecast from those 100 as if alone.
+  const old = ts.slice(0, 20).map((t) => t - 3 * 86_400);
+  const r = forecastSeries([...old, ...ts.slice(200)], [...vs.slice(0, 20), ...vs.slice(200)], { horizon: 3 });
+  const alone = forecastSeries(ts.slice(200), vs.slice(200), { horizon: 3 });
+  assert.ok(r.forecast.notes.some((x) => /longer than all the data: forecast from the 100 points after it/.test(x)), r.forecast.notes.join('; '));
+  assert.equal(r.grid.start, ts[200]);
+  assert.equal(r.origin, alone.origin);
+  assert.deepEqual(Array.from(r.forecast.mean), Array.from(alone.forecast.mean));
+});

@@ -29,8 +29,10 @@ export function forecastSeries(ts: ArrayLike<number>, vs: ArrayLike<number>, o: 
     }
   }
   if (o.step !== undefined && !(Number.isFinite(o.step) && o.step > 0)) throw new ForecastInputError(`step must be a positive number of seconds (got ${o.step})`);
-  const grid = regularGrid(ts, vs, o.step) ?? cleanSeries(ts, vs, o.step ? { step: o.step } : {});
-  if (grid.values.length === 0) throw new ForecastInputError('no sample with a finite value');
+  const cleaned = regularGrid(ts, vs, o.step) ?? cleanSeries(ts, vs, o.step ? { step: o.step } : {});
+  if (cleaned.values.length === 0) throw new ForecastInputError('no sample with a finite value');
+  const cut = cleaned.longGapFill ? afterGap(cleaned) : null;
+  const grid = cut?.grid ?? cleaned;
   if (grid.values.length === 1 && !o.step) {
     throw new ForecastInputError('a single timestamp gives no spacing to learn the step from: give the step (--step SECONDS) or more samples');
   }
@@ -41,8 +43,49 @@ export function forecastSeries(ts: ArrayLike<number>, vs: ArrayLike<number>, o: 
   if (rep.unsorted) pre.push('samples were not in time order: sorted by timestamp');
   if (rep.duplicates) pre.push(`${rep.duplicates} sample(s) at a timestamp already seen: the last one there kept`);
   if (rep.interpolated) pre.push(`${rep.interpolated} missing point(s) interpolated${rep.longGaps ? ` (${rep.longGaps} gap(s) longer than 3 steps: filled, and not validated on)` : ''}`);
+  if (cut) pre.push(cut.note);
   if (pre.length) fc.notes.unshift(...pre);
   return { grid, origin: grid.start + (grid.values.length - 1) * grid.step, forecast: fc };
+}
+
+/** Points after a gap a forecast is made from, when the data before the gap is left out. */
+const MIN_AFTER_GAP = 24;
+
+const iso = (t: number): string => new Date(Math.round(t * 1000)).toISOString();
+
+/**
+ * A gap longer than all the data (most often a stray timestamp, or a series that came back long after it
+ * went away) would have the forecast made of the fill across it. The data after it is used alone when
+ * it holds MIN_AFTER_GAP points (the ensemble's minimum), with a note; else the input is refused, naming
+ * the gap. Null when there is no such gap.
+ */
+function afterGap(g: RegularSeries): { grid: RegularSeries; note: string } | null {
+  const f = g.longGapFill!;
+  let filled = 0;
+  let longest = 0;
+  let at = 0;
+  for (let i = 0; i < f.length; ) {
+    if (!f[i]) {
+      i++;
+      continue;
+    }
+    let j = i;
+    while (j < f.length && f[j]) j++;
+    filled += j - i;
+    if (j - i > longest) [longest, at] = [j - i, i];
+    i = j;
+  }
+  const observed = f.length - filled;
+  if (longest <= observed) return null;
+  const end = at + longest; // the first point after the gap
+  const gap = `a gap of ${longest + 1} steps of ${g.step} s (${iso(g.start + (at - 1) * g.step)} to ${iso(g.start + end * g.step)})`;
+  if (f.length - end < MIN_AFTER_GAP) {
+    throw new ForecastInputError(`${gap} is longer than all the data (${observed} points), and ${f.length - end} point(s) follow it: check for a stray timestamp, or give only the samples before it`);
+  }
+  const rest = f.subarray(end);
+  const grid: RegularSeries = { start: g.start + end * g.step, step: g.step, values: g.values.subarray(end), report: g.report };
+  if (rest.includes(1)) grid.longGapFill = rest;
+  return { grid, note: `${gap} is longer than all the data: forecast from the ${f.length - end} points after it` };
 }
 
 /** Fast path for samples already on a regular grid (sorted, evenly spaced, all finite): no cleaning. */
