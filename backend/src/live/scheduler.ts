@@ -299,7 +299,9 @@ export class ModelScheduler {
         let sf: SeriesForecast;
         try {
           sf = forecastSeries(s.timestamps, s.values, { horizon: horizonSteps, season: t.season, step: t.step });
-        } catch {
+        } catch (e) {
+          // Said once per cycle and series, so a user can see why a series has no forecast.
+          this.log.warn({ target: t.name, series: key, err: (e as Error).message }, 'series not forecast');
           this.exporter.dropped.inc({ target: t.name, reason: 'invalid_input' });
           continue;
         }

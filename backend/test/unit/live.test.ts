@@ -12,7 +12,7 @@ import { ModelScheduler, anomalyOptions } from '../../src/live/scheduler.js';
 import { anomaliesProvider } from '../../src/wiring/models-providers.js';
 import { decodeAnomalies } from '@foresight/contract';
 import type { PromRangeReader, RangeSeries, StoreLike, Labels } from '../../src/live/ports.js';
-import type { AnomalySeriesResult, CapacitySeriesResult } from '../../src/live/results.js';
+import type { AnomalySeriesResult, CapacitySeriesResult, ForecastSeriesResult } from '../../src/live/results.js';
 import { modelsRouter, modelsServiceFor, type ModelsRouterContext } from '../../src/api/models.js';
 import { openStore } from '../../src/store/db.js';
 import type { AppContext } from '../../src/context.js';
@@ -157,6 +157,31 @@ test('capacity and forecast targets, series cap and two replicas splitting the s
   const rep = await capped.runOnce();
   assert.equal(rep.targets[0]!.dropped, 2);
   assert.match(await reg.metrics(), /foresight_model_series_dropped_total\{target="disk",reason="series_cap"\} 2/);
+});
+
+test('forecast target on series with holes: a gap of hours is filled and said in the notes; a series that is mostly gap is skipped and the log says why', async () => {
+  const start = NOW - 3 * 86_400;
+  const daily = (t: number): number => 100 + 20 * Math.sin((2 * Math.PI * t) / 86_400) + Math.sin(t / 977);
+  const series = [
+    // Down for 8 hours, ending 6 hours ago.
+    { labels: { __name__: 'req', instance: 'gap' }, f: (t: number) => (t > NOW - 14 * 3600 && t < NOW - 6 * 3600 ? Number.NaN : daily(t)) },
+    // Ten hours of data three days ago, then nothing until one last sample now.
+    { labels: { __name__: 'req', instance: 'stray' }, f: (t: number) => (t < start + 10 * 3600 || t === NOW ? daily(t) : Number.NaN) },
+  ];
+  const warned: { obj: Record<string, unknown>; msg?: string }[] = [];
+  const log = { info: () => undefined, error: () => undefined, warn: (obj: object, msg?: string) => void warned.push({ obj: obj as Record<string, unknown>, msg }) };
+  const reg = new Registry();
+  const s = new ModelScheduler({ prom: fakeProm(series), store: memStore(), registry: reg, log, config: { targets: [{ name: 'reqfc', query: 'req', kind: 'forecast', horizon: 3 * 3600, step: 600, lookback: 3 * 86_400 }] }, now: () => NOW });
+  await s.runOnce();
+  const res = s.results('reqfc', 'forecast') as ForecastSeriesResult[];
+  assert.deepEqual(res.map((r) => r.labels.instance), ['gap']);
+  assert.ok(res[0]!.notes.some((n) => /gap\(s\) longer than 3 steps: filled, and not validated on/.test(n)), res[0]!.notes.join('; '));
+  assert.ok(res[0]!.notes.some((n) => /origins clear of long gaps/.test(n)), res[0]!.notes.join('; '));
+  const skipped = warned.find((w) => w.msg === 'series not forecast');
+  assert.ok(skipped, JSON.stringify(warned));
+  assert.match(String(skipped.obj.series), /stray/);
+  assert.match(String(skipped.obj.err), /longer than all the data .*stray timestamp/);
+  assert.match(await reg.metrics(), /foresight_model_series_dropped_total\{target="reqfc",reason="invalid_input"\} 1/);
 });
 
 test('capacity threshold from PromQL: each series gets the limit with the same labels', async () => {
