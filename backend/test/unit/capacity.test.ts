@@ -27,6 +27,20 @@ test('a disk filling linearly: crossing time within the band, band ordered, grow
   assert.ok(c.suggestedCapacity >= 60e9);
 });
 
+test('a 12-hour hole in the history (the exporter down): filled and not validated on, the crossing time still right', () => {
+  const r = rng(22);
+  const n = 2016;
+  const keep = (i: number): boolean => i < 1500 || i >= 1644;
+  const idx = Array.from({ length: n }, (_, i) => i).filter(keep);
+  const ts = idx.map((i) => T0 + i * STEP);
+  const vs = idx.map((i) => 43e9 + (1e9 * i * STEP) / 86_400 + 3e8 * Math.sin((2 * Math.PI * i) / 288) + 2e7 * r.gauss());
+  const c = capacity(ts, vs, { threshold: 60e9, horizonSeconds: 30 * 86_400 });
+  assert.ok(c.notes.some((x) => /144 missing point\(s\) interpolated \(1 gap\(s\) longer than 3 steps: filled, and not validated on\)/.test(x)), c.notes.join('; '));
+  assert.ok(c.notes.some((x) => /origins clear of long gaps/.test(x)), c.notes.join('; '));
+  const expected = (60e9 - c.current) / (1e9 / 86_400);
+  assert.ok(c.secondsToThreshold !== null && Math.abs(c.secondsToThreshold - expected) < 0.15 * expected, `${c.secondsToThreshold} vs ${expected}`);
+});
+
 test('already past the threshold: zero seconds and aggressive; flat usage far below: null and conservative', () => {
   const ts = Array.from({ length: 200 }, (_, i) => T0 + i * 60);
   const past = capacity(ts, ts.map(() => 95), { threshold: 90 });

@@ -72,8 +72,9 @@ export function capacity(ts: ArrayLike<number>, vs: ArrayLike<number>, o: Capaci
   const horizon = Math.max(1, Math.min(100_000, Math.ceil(horizonSeconds / step)));
   const notes: string[] = [];
   if (grid.report.dropped) notes.push(`${grid.report.dropped} non-finite sample(s) dropped`);
-  if (grid.report.interpolated) notes.push(`${grid.report.interpolated} missing point(s) interpolated`);
-  const fc = forecast(grid.values, { horizon, season: o.season, stepSeconds: step });
+  if (grid.report.interpolated) notes.push(`${grid.report.interpolated} missing point(s) interpolated${grid.report.longGaps ? ` (${grid.report.longGaps} gap(s) longer than 3 steps: filled, and not validated on)` : ''}`);
+  // Long gaps flagged, as forecastSeries does: filled with the seasons' shape and not validated on.
+  const fc = forecast(grid.values, { horizon, season: o.season, stepSeconds: step, filled: grid.longGapFill });
   notes.push(...fc.notes);
   const current = grid.values[n - 1]!;
   const headroom = up ? o.threshold - current : current - o.threshold;
