@@ -10,6 +10,8 @@
 // is shorter than 1 d + 2 h), OWA = mean of the sMAPE and MASE ratios to seasonal naive (1 d), pooled
 // 80/95% interval coverage and MSIS (95%, same scale as MASE). Baselines whose code is frozen or pinned
 // (previous, augurs, Prometheus) are cached on disk by code + data hash (lib/baselineCache.ts).
+// Then two tables on histories with holes (lib/gapEval.ts): blocks of hours removed from the sets above,
+// and PetShop's own sparse series, each against the line-filled grid as it was forecast before.
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { forecast } from '../src/models/forecast/forecast.js';

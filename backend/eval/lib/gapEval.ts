@@ -14,6 +14,26 @@ const SCENARIOS: [number, number][] = [[2, 1], [6, 2], [6, 10], [24, 3]]; // [ga
 
 interface Acc { n: number; msis: number; cov: number; pts: number }
 
+const newAcc = (): Acc => ({ n: 0, msis: 0, cov: 0, pts: 0 });
+
+/**
+ * Adds one forecast's 95% interval score (per scored step, over `scale`) and coverage to `a`: steps
+ * `at[k]` of `f` against actual values `y[k]`.
+ */
+function addScore(a: Acc, f: { lo95: Float64Array; hi95: Float64Array }, at: number[], y: number[], scale: number): void {
+  let t = 0;
+  for (let k = 0; k < at.length; k++) {
+    const lo = f.lo95[at[k]!]!, hi = f.hi95[at[k]!]!, v = y[k]!;
+    t += hi - lo + 40 * (Math.max(0, lo - v) + Math.max(0, v - hi));
+    if (v >= lo && v <= hi) a.cov++;
+  }
+  a.n++;
+  a.msis += t / at.length / scale;
+  a.pts += at.length;
+}
+
+const cell = (x: Acc): string => `${(x.msis / x.n).toFixed(3)} (${((100 * x.cov) / x.pts).toFixed(1)}%)`;
+
 /** One table row per scenario and set (ALL pooled), `scale(hist, s)` the MSIS scale of a history. */
 export function gapTable(all: EvalSeries[], scale: (hist: Float64Array, s: EvalSeries) => number): string {
   const rows: (string | number)[][] = [];
@@ -36,25 +56,16 @@ export function gapTable(all: EvalSeries[], scale: (hist: Float64Array, s: EvalS
           forecast(grid.values, { horizon: h, stepSeconds: s.step }),
           forecast(hist, { horizon: h, stepSeconds: s.step }),
         ];
+        const at = Array.from({ length: h }, (_, i) => i);
+        const y = Array.from(s.values.subarray(o, o + h));
         for (const key of [s.set, 'ALL']) {
           let a = acc.get(key);
-          if (!a) acc.set(key, (a = fcs.map(() => ({ n: 0, msis: 0, cov: 0, pts: 0 }))));
-          fcs.forEach((f, v) => {
-            let t = 0;
-            for (let i = 0; i < h; i++) {
-              const y = s.values[o + i]!, lo = f.lo95[i]!, hi = f.hi95[i]!;
-              t += hi - lo + 40 * (Math.max(0, lo - y) + Math.max(0, y - hi));
-              if (y >= lo && y <= hi) a![v]!.cov++;
-            }
-            a![v]!.n++;
-            a![v]!.msis += t / h / sc;
-            a![v]!.pts += h;
-          });
+          if (!a) acc.set(key, (a = fcs.map(newAcc)));
+          fcs.forEach((f, v) => addScore(a[v]!, f, at, y, sc));
         }
       }
     }
     for (const [set, a] of [...acc].sort(([x], [y]) => Number(x === 'ALL') - Number(y === 'ALL'))) {
-      const cell = (x: Acc): string => `${(x.msis / x.n).toFixed(3)} (${((100 * x.cov) / x.pts).toFixed(1)}%)`;
       rows.push([`${gapH} h, ending ${endH} h before`, set, String(a[0]!.n), cell(a[0]!), cell(a[1]!), cell(a[2]!), `${(a[0]!.msis / a[1]!.msis).toFixed(2)}x`]);
     }
   }
@@ -68,7 +79,7 @@ export function gapTable(all: EvalSeries[], scale: (hist: Float64Array, s: EvalS
  * scored. The MSIS scale is taken on the line-filled history (the same for both).
  */
 export function realGapTable(all: EvalSeries[], scale: (hist: Float64Array, s: EvalSeries) => number): string {
-  const acc = [0, 1].map(() => ({ n: 0, msis: 0, cov: 0, pts: 0 }));
+  const acc = [newAcc(), newAcc()];
   let flaggedForecasts = 0;
   for (const s of all) {
     const n = s.values.length;
@@ -87,20 +98,10 @@ export function realGapTable(all: EvalSeries[], scale: (hist: Float64Array, s: E
       const shift = Math.round((s.ts[o - 1]! - (grid.start + (grid.values.length - 1) * s.step)) / s.step);
       const H = h + shift;
       const fcs = [forecastSeries(ts, vs, { horizon: H }).forecast, forecast(grid.values, { horizon: H, stepSeconds: s.step })];
-      fcs.forEach((f, v) => {
-        let t = 0;
-        for (const i of observed) {
-          const j = i + shift;
-          const y = s.values[o + i]!, lo = f.lo95[j]!, hi = f.hi95[j]!;
-          t += hi - lo + 40 * (Math.max(0, lo - y) + Math.max(0, y - hi));
-          if (y >= lo && y <= hi) acc[v]!.cov++;
-        }
-        acc[v]!.n++;
-        acc[v]!.msis += t / observed.length / sc;
-        acc[v]!.pts += observed.length;
-      });
+      const at = observed.map((i) => i + shift);
+      const y = observed.map((i) => s.values[o + i]!);
+      fcs.forEach((f, v) => addScore(acc[v]!, f, at, y, sc));
     }
   }
-  const cell = (x: { n: number; msis: number; cov: number; pts: number }): string => `${(x.msis / x.n).toFixed(3)} (${((100 * x.cov) / x.pts).toFixed(1)}%)`;
   return table(['series', 'forecasts (with a gap over 3 steps)', 'this version: MSIS (95% cov)', 'a straight line', 'ratio'], [[`${all.length} PetShop series with 10-70% missing`, `${acc[0]!.n} (${flaggedForecasts})`, cell(acc[0]!), cell(acc[1]!), `${(acc[0]!.msis / acc[1]!.msis).toFixed(2)}x`]]);
 }
