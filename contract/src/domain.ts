@@ -76,6 +76,8 @@ export const forecastSchema = z
     /** Room left before the threshold, as a fraction of it (0.25 = 25 % left); null without threshold. */
     headroom: z.number().nullable(),
     recommendation: z.string(),
+    /** What the model did and why, in words (seasons, members, gaps filled, band choice). */
+    notes: z.array(z.string()).optional(),
   })
   .superRefine((f, ctx) => {
     const n = f.timestamps.length;

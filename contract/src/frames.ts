@@ -254,6 +254,7 @@ export function forecastFrame(fc: Forecast): Frame {
         crossingTime: fc.crossingTime ?? null,
         headroom: fc.headroom,
         recommendation: fc.recommendation,
+        notes: fc.notes ?? null,
       },
     },
     fields: [
@@ -512,6 +513,7 @@ export function decodeForecasts(frames: readonly FrameLike[]): Forecast[] {
       crossingTime: num(m.crossingTime),
       headroom: num(m.headroom),
       recommendation: str(m.recommendation),
+      ...(Array.isArray(m.notes) ? { notes: m.notes.filter((x): x is string => typeof x === 'string') } : {}),
     };
   });
 }

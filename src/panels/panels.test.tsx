@@ -3,7 +3,7 @@ import React from 'react';
 import { render, screen, within } from '@testing-library/react';
 import { createTheme } from '@grafana/data';
 import { ThemeContext } from '@grafana/ui';
-import { anomaliesFrame, burnRateFrame, sloStatusFrames } from '@foresight/contract';
+import { anomaliesFrame, burnRateFrame, forecastFrame, sloStatusFrames } from '@foresight/contract';
 import { SloPanel, defaultSloOptions } from './slo/SloPanel';
 import { HealthPanel, defaultHealthOptions, trendOf } from './health/HealthPanel';
 import { CapacityPanel, defaultCapacityOptions, firstCrossing } from './capacity/CapacityPanel';
@@ -130,6 +130,28 @@ describe('Capacity panel', () => {
     expect(screen.getByTestId('capacity-horizon-note')).toHaveTextContent('1 h more history');
     expect(screen.getByTestId('capacity-advice-gate')).toHaveTextContent('15 h more');
     expect(screen.queryByTestId('capacity-recommendation')).toBeNull();
+  });
+  test("the model's notes are listed, folded, when the companion sends them", () => {
+    const { unmount } = render(
+      <CapacityPanel data={panelData(fixtures.forecastFrames())} options={defaultCapacityOptions} {...size} />
+    );
+    expect(screen.queryByTestId('capacity-notes')).toBeNull();
+    unmount();
+    const notes = [
+      '144 missing point(s) interpolated (1 gap(s) longer than 3 steps: filled, and not validated on)',
+      'season 288 steps',
+    ];
+    render(
+      <CapacityPanel
+        data={panelData([forecastFrame({ ...forecast(), notes })])}
+        options={defaultCapacityOptions}
+        {...size}
+      />
+    );
+    const box = screen.getByTestId('capacity-notes');
+    expect(box.tagName).toBe('DETAILS');
+    expect(box).toHaveTextContent('How this forecast was made');
+    expect(Array.from(box.querySelectorAll('li'), (li) => li.textContent)).toEqual(notes);
   });
   test('the dashboard time zone is used for times', () => {
     render(

@@ -65,6 +65,7 @@ export async function forecastProvider(ctx: AppContext, q: { target: string; ser
       crossingTime: cap && cap.exhaustionTime !== null ? cap.exhaustionTime * 1000 : null,
       headroom: cap ? cap.headroomRatio : null,
       recommendation: cap ? RECOMMENDATION[cap.recommendation] : `${r.model} forecast`,
+      notes: r.notes,
     };
     if (fc.timestamps.length !== n) throw new Error('forecast points misaligned');
     return forecastFrame(fc);

@@ -302,6 +302,11 @@ test('Capacity panel draws the forecast bands, threshold and crossing from the c
   // Three hours of history: the day-ahead forecast is cut to what it supports, and no advice before a day.
   assert.match((await page.textContent('[data-testid="capacity-horizon-note"]')) ?? '', /more history is needed/);
   assert.match((await page.textContent('[data-testid="capacity-advice-gate"]')) ?? '', /one season/);
+  // The model's notes reach the panel through the datasource, folded under the chart.
+  assert.ok(api.notes && api.notes.length > 0, 'the companion sends the model notes');
+  const notes = page.locator('[data-testid="capacity-notes"]').first();
+  assert.match((await notes.locator('summary').textContent()) ?? '', /How this forecast was made/);
+  assert.ok((await notes.locator('li').count()) >= 1, 'notes listed');
   // Grafana's tooltip: hovering the plot shows every series' value at that time.
   const over = page.locator('[data-testid="capacity-chart"] .u-over').first();
   const box = (await over.boundingBox())!;

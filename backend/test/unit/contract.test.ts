@@ -150,6 +150,8 @@ test('forecast round-trips and its schema checks array lengths', () => {
     recommendation: 'no action needed',
   };
   assert.deepEqual(decodeForecasts([forecastFrame(fc)]), [fc]);
+  const withNotes: Forecast = { ...fc, notes: ['season 288 steps', '1 gap(s) longer than 3 steps: filled, and not validated on'] };
+  assert.deepEqual(decodeForecasts([forecastFrame(withNotes)]), [withNotes]);
   const bad = forecastSchema.safeParse({ ...fc, hi95: [1] });
   assert.equal(bad.success, false);
   if (!bad.success) assert.match(describeZodError(bad.error), /hi95: has 1 points, timestamps has 3/);

@@ -255,6 +255,17 @@ function ForecastView({
           </div>
         )
       )}
+      {raw.notes && raw.notes.length > 0 && (
+        // The model's own account (seasons, members, gaps it filled), folded: it explains, it is not news.
+        <details className={s.muted} data-testid="capacity-notes">
+          <summary>How this forecast was made</summary>
+          <ul>
+            {raw.notes.map((n, i) => (
+              <li key={i}>{n}</li>
+            ))}
+          </ul>
+        </details>
+      )}
     </section>
   );
 }
