@@ -4,7 +4,7 @@
 // band edge (hi95 for an upward threshold) to the first crossing of the optimistic edge (lo95), which is
 // null when that edge never crosses within the horizon. Growth per day is a robust (Theil-Sen) slope of
 // the recent history, so one spike does not change the recommendation.
-import { cleanSeries } from '../series/clean.js';
+import { cleanSeries, interpolationNote } from '../series/clean.js';
 import { theilSen } from '../series/stats.js';
 import { forecast, type Forecast } from '../forecast/forecast.js';
 
@@ -72,7 +72,7 @@ export function capacity(ts: ArrayLike<number>, vs: ArrayLike<number>, o: Capaci
   const horizon = Math.max(1, Math.min(100_000, Math.ceil(horizonSeconds / step)));
   const notes: string[] = [];
   if (grid.report.dropped) notes.push(`${grid.report.dropped} non-finite sample(s) dropped`);
-  if (grid.report.interpolated) notes.push(`${grid.report.interpolated} missing point(s) interpolated${grid.report.longGaps ? ` (${grid.report.longGaps} gap(s) longer than 3 steps: filled, and not validated on)` : ''}`);
+  if (grid.report.interpolated) notes.push(interpolationNote(grid.report));
   // Long gaps flagged, as forecastSeries does: filled with the seasons' shape and not validated on.
   const fc = forecast(grid.values, { horizon, season: o.season, stepSeconds: step, filled: grid.longGapFill });
   notes.push(...fc.notes);

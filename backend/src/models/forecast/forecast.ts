@@ -11,6 +11,7 @@ import { ensembleForecast, trainLength } from './ensemble.js';
 import { etsPredict, fitEts, type EtsFit, type TrendKind } from './ets.js';
 import { decompose, findSeasons } from './seasons.js';
 import { withScratch } from '../series/scratch.js';
+import { forEachFilledRun } from '../series/clean.js';
 
 /** Invalid input for a forecast (the message says what and why); callers map it to a clear error. */
 export class ForecastInputError extends Error {
@@ -239,18 +240,6 @@ function holdAtZero(f: Forecast): boolean {
   return any;
 }
 
-/** Each filled run [a, b) of y (y[a - 1] and y[b] observed) passed to fill(a, b); none at the end. */
-function forRuns(filled: Uint8Array, fill: (a: number, b: number) => void): void {
-  const n = filled.length;
-  for (let a = 1; a < n; a++) {
-    if (!filled[a]) continue;
-    let b = a;
-    while (b < n && filled[b]) b++;
-    if (b < n) fill(a, b); // (a gap is filled between samples: never at the ends)
-    a = b;
-  }
-}
-
 /**
  * y with each run flagged in `filled` (a straight line across a long gap) given the seasons' shape: the
  * line plus the seasonal component there, less the line joining that component's values at the run's two
@@ -265,7 +254,7 @@ function forRuns(filled: Uint8Array, fill: (a: number, b: number) => void): void
  */
 export function seasonalRefill(y: Float64Array, filled: Uint8Array, seasons: number[]): Float64Array {
   const copied = Float64Array.from(y);
-  forRuns(filled, (a, b) => {
+  forEachFilledRun(filled, (a, b) => {
     let P = 0;
     for (const p of seasons) if (a - 1 - p >= 0 && p > P) P = p;
     if (!P) return;
@@ -281,7 +270,7 @@ export function seasonalRefill(y: Float64Array, filled: Uint8Array, seasons: num
     return v;
   };
   const out = Float64Array.from(y);
-  forRuns(filled, (a, b) => {
+  forEachFilledRun(filled, (a, b) => {
     const s0 = S(a - 1);
     const s1 = S(b);
     for (let t = a; t < b; t++) out[t]! += S(t) - (s0 + ((s1 - s0) * (t - a + 1)) / (b - a + 1));

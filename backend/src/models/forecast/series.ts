@@ -2,7 +2,7 @@
 // many) and the companion's scheduler: samples are cleaned onto a regular grid, checked, and forecast.
 // A single distinct timestamp has no spacing to learn a step from: it is refused unless a step is given.
 // Pure: no I/O (callers read files or Prometheus and report progress).
-import { cleanSeries, type RegularSeries } from '../series/clean.js';
+import { cleanSeries, forEachFilledRun, interpolationNote, type RegularSeries } from '../series/clean.js';
 import { forecast, ForecastInputError, MAX_ABS_VALUE, type Forecast } from './forecast.js';
 
 export interface SeriesForecastOptions {
@@ -42,7 +42,7 @@ export function forecastSeries(ts: ArrayLike<number>, vs: ArrayLike<number>, o: 
   if (rep.dropped) pre.push(`${rep.dropped} non-finite sample(s) dropped`);
   if (rep.unsorted) pre.push('samples were not in time order: sorted by timestamp');
   if (rep.duplicates) pre.push(`${rep.duplicates} sample(s) at a timestamp already seen: the last one there kept`);
-  if (rep.interpolated) pre.push(`${rep.interpolated} missing point(s) interpolated${rep.longGaps ? ` (${rep.longGaps} gap(s) longer than 3 steps: filled, and not validated on)` : ''}`);
+  if (rep.interpolated) pre.push(interpolationNote(rep));
   if (cut) pre.push(cut.note);
   if (pre.length) fc.notes.unshift(...pre);
   return { grid, origin: grid.start + (grid.values.length - 1) * grid.step, forecast: fc };
@@ -64,17 +64,10 @@ function afterGap(g: RegularSeries): { grid: RegularSeries; note: string } | nul
   let filled = 0;
   let longest = 0;
   let at = 0;
-  for (let i = 0; i < f.length; ) {
-    if (!f[i]) {
-      i++;
-      continue;
-    }
-    let j = i;
-    while (j < f.length && f[j]) j++;
-    filled += j - i;
-    if (j - i > longest) [longest, at] = [j - i, i];
-    i = j;
-  }
+  forEachFilledRun(f, (a, b) => {
+    filled += b - a;
+    if (b - a > longest) [longest, at] = [b - a, a];
+  });
   const observed = f.length - filled;
   if (longest <= observed) return null;
   const end = at + longest; // the first point after the gap

@@ -39,6 +39,29 @@ export interface CleanOptions {
   maxPoints?: number;
 }
 
+/** Gaps longer than this many steps are counted in `longGaps` and flagged in `longGapFill` (by default). */
+export const LONG_GAP_STEPS = 3;
+
+/**
+ * Each run [a, b) of points flagged in `fill` that has a value on both sides (y[a - 1] and y[b]; the
+ * runs cleanSeries flags always have), in order.
+ */
+export function forEachFilledRun(fill: Uint8Array, each: (a: number, b: number) => void): void {
+  const n = fill.length;
+  for (let a = 1; a < n; a++) {
+    if (!fill[a]) continue;
+    let b = a;
+    while (b < n && fill[b]) b++;
+    if (b < n) each(a, b);
+    a = b;
+  }
+}
+
+/** The note a forecast gives for points interpolated on the grid (and long gaps among them). */
+export function interpolationNote(r: CleanReport): string {
+  return `${r.interpolated} missing point(s) interpolated${r.longGaps ? ` (${r.longGaps} gap(s) longer than ${LONG_GAP_STEPS} steps: filled, and not validated on)` : ''}`;
+}
+
 export function medianSpacing(ts: ArrayLike<number>): number {
   const d: number[] = [];
   for (let i = 1; i < ts.length; i++) {
@@ -94,7 +117,7 @@ export function cleanSeries(ts: ArrayLike<number>, vs: ArrayLike<number>, o: Cle
   const maxPoints = o.maxPoints ?? 5_000_000;
   if (n > maxPoints) throw new Error(`cleanSeries: ${n} grid points at step ${step}s exceeds the limit of ${maxPoints} (check for a stray timestamp)`);
   const values = new Float64Array(n);
-  const maxGap = (o.maxGapSteps ?? 3) * step;
+  const maxGap = (o.maxGapSteps ?? LONG_GAP_STEPS) * step;
   let j = 0;
   const tol = step * 1e-6;
   let longGapFill: Uint8Array | undefined;
