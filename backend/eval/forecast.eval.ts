@@ -469,8 +469,9 @@ export default async function forecastEval(): Promise<void> {
   const augN = tasks.filter(augursTask).length;
   w(`\nCPU per forecast (mean, fit + predict): ${locals.map(([n]) => `${n} ${cached.has(n) ? 'cached' : `${((cpu.get(n) ?? 0) / (n === AUG ? Math.max(1, augN) : fits)).toFixed(2)} ms`}`).join(', ')} (${fits} tasks, augurs ${augN}; cached = read from the eval cache, keyed by the method's code and the data: FORESIGHT_EVAL_NO_CACHE=1 recomputes).\n`);
   const tGap = Date.now();
-  w(`\nA gap in the history (samples of G hours removed, ending E hours before the origin; 1 h ahead, the origins above; MSIS and 95% coverage):\n\n${gapTable(all, scaleOf)}(${((Date.now() - tGap) / 1000).toFixed(1)} s)\n`);
+  const hour = (s: EvalSeries): Task[] => tasksFor(s, 0).filter((t) => t.hz === '1h');
+  w(`\nA gap in the history (samples of G hours removed, ending E hours before the origin; 1 h ahead, the origins above; MSIS and 95% coverage):\n\n${gapTable(all, scaleOf, hour)}(${((Date.now() - tGap) / 1000).toFixed(1)} s)\n`);
   const gappy = petshopSeries({ gappy: true }).series;
-  if (gappy.length) w(`\nReal holes (PetShop series with missing values, 1 h ahead at the same origins; missing actual values not scored):\n\n${realGapTable(gappy, scaleOf)}`);
+  if (gappy.length) w(`\nReal holes (PetShop series with missing values, 1 h ahead at the same origins; missing actual values not scored):\n\n${realGapTable(gappy, scaleOf, hour)}`);
   w(`\nTargets:\n${lines.join('\n')}\n\n(forecast eval took ${((Date.now() - started) / 1000).toFixed(1)} s: data ${(dataWall / 1000).toFixed(1)} s, local forecasts ${(localWall / 1000).toFixed(1)} s, Prometheus ${(promWall / 1000).toFixed(1)} s overlapping them)\n`);
 }

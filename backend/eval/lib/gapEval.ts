@@ -34,16 +34,20 @@ function addScore(a: Acc, f: { lo95: Float64Array; hi95: Float64Array }, at: num
 
 const cell = (x: Acc): string => `${(x.msis / x.n).toFixed(3)} (${((100 * x.cov) / x.pts).toFixed(1)}%)`;
 
-/** One table row per scenario and set (ALL pooled), `scale(hist, s)` the MSIS scale of a history. */
-export function gapTable(all: EvalSeries[], scale: (hist: Float64Array, s: EvalSeries) => number): string {
+/** The main tables' 1 h forecasts of a series: origin (history length) and steps. */
+export type HourOrigins = (s: EvalSeries) => { origin: number; h: number }[];
+
+/**
+ * One table row per scenario and set (ALL pooled), `scale(hist, s)` the MSIS scale of a history, at the
+ * 1 h origins `hour` gives.
+ */
+export function gapTable(all: EvalSeries[], scale: (hist: Float64Array, s: EvalSeries) => number, hour: HourOrigins): string {
   const rows: (string | number)[][] = [];
   for (const [gapH, endH] of SCENARIOS) {
     const acc = new Map<string, Acc[]>();
     for (const s of all) {
-      const n = s.values.length;
-      const h = Math.round(3600 / s.step), stride = Math.round((6 * 3600) / s.step), minHist = Math.round((86_400 + 7200) / s.step);
       const G = Math.max(4, Math.round((gapH * 3600) / s.step)), E = Math.round((endH * 3600) / s.step);
-      for (let k = 0, o = n - h; k < 6 && o >= minHist; k++, o -= stride) {
+      for (const { origin: o, h } of hour(s)) {
         const g1 = o - E, g0 = g1 - G;
         if (g0 < o / 2) continue; // the gap in the later half of the history, where validation runs
         const hist = s.values.subarray(0, o);
@@ -78,13 +82,11 @@ export function gapTable(all: EvalSeries[], scale: (hist: Float64Array, s: EvalS
  * straight line" the same grid filled by lines, as before. Steps whose actual value is missing are not
  * scored. The MSIS scale is taken on the line-filled history (the same for both).
  */
-export function realGapTable(all: EvalSeries[], scale: (hist: Float64Array, s: EvalSeries) => number): string {
+export function realGapTable(all: EvalSeries[], scale: (hist: Float64Array, s: EvalSeries) => number, hour: HourOrigins): string {
   const acc = [newAcc(), newAcc()];
   let flaggedForecasts = 0;
   for (const s of all) {
-    const n = s.values.length;
-    const h = Math.round(3600 / s.step), stride = Math.round((6 * 3600) / s.step), minHist = Math.round((86_400 + 7200) / s.step);
-    for (let k = 0, o = n - h; k < 6 && o >= minHist; k++, o -= stride) {
+    for (const { origin: o, h } of hour(s)) {
       const ts: number[] = [], vs: number[] = [];
       for (let i = 0; i < o; i++) if (Number.isFinite(s.values[i]!)) (ts.push(s.ts[i]!), vs.push(s.values[i]!));
       const grid = cleanSeries(ts, vs, { step: s.step });
