@@ -16,6 +16,7 @@ import { loadRunbooks } from '../rca/runbooks.js';
 import type { CapacityLike } from '../rca/timeline.js';
 import type { PromReader, StoreLike } from '../health/ports.js';
 import { limitsSchema, withDeadline, type Limits } from '../http/limits.js';
+import { MS_ABOVE } from '../io/csv.js';
 
 /** What the router needs from the companion's AppContext (shared interface 5), structurally. */
 export interface RcaRouterContext {
@@ -25,7 +26,7 @@ export interface RcaRouterContext {
   log?: Logger;
 }
 
-/** Unix seconds, unix ms (heuristic: > 1e11) or an ISO date. */
+/** Unix seconds, unix ms (above MS_ABOVE, as the CSV readers take them) or an ISO date. */
 const time = z
   .union([z.number().finite(), z.string().min(1)], { errorMap: () => ({ message: 'expected a unix time (s or ms) or an ISO date' }) })
   .transform((v, ctx) => {
@@ -34,7 +35,7 @@ const time = z
     ctx.addIssue({ code: z.ZodIssueCode.custom, message: `'${String(v)}' is neither a unix time nor an ISO date` });
     return z.NEVER;
   }
-  return n > 1e11 ? n / 1000 : n;
+  return n > MS_ABOVE ? n / 1000 : n;
 });
 
 const investigationSchema = z

@@ -17,6 +17,9 @@ export interface CsvIssue {
   message: string;
 }
 
+/** Unix timestamps above this are milliseconds (about year 5138 in seconds, 1973 in milliseconds). */
+export const MS_ABOVE = 1e11;
+
 const ISO_RE = /^(\d{4})-(\d{2})-(\d{2})(?:[T ](\d{2}):(\d{2})(?::(\d{2})(\.\d+)?)?)?\s*(Z|[+-]\d{2}:?\d{2})?$/i;
 const NUM_RE = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 
@@ -26,7 +29,7 @@ export function parseTimestamp(s: string): number | null {
   if (NUM_RE.test(x)) {
     const v = Number(x);
     if (!Number.isFinite(v)) return null;
-    return Math.abs(v) > 1e11 ? v / 1000 : v;
+    return Math.abs(v) > MS_ABOVE ? v / 1000 : v;
   }
   const m = ISO_RE.exec(x);
   if (!m) return null;

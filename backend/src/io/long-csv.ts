@@ -6,7 +6,7 @@
 // field; every other line is decoded and goes through the general per-line reader (`parseLongLine`),
 // which defines the result. (UTF-8 never uses the bytes of ',', '"' or a newline inside a character.)
 // The file is fed in pieces through LongCsvReader, so it never sits in memory whole.
-import { parseTimestamp, parseValue, splitFields, type CsvIssue } from './csv.js';
+import { MS_ABOVE, parseTimestamp, parseValue, splitFields, type CsvIssue } from './csv.js';
 
 export interface LongSeries {
   key: string;
@@ -61,7 +61,7 @@ let stopped = 0;
 /**
  * Unix seconds from the plain digits (1 to 15) at b[s], read up to the first other byte or e (noted in
  * `stopped`), else NaN (the caller then reads the field in general). Same rule as parseTimestamp: above
- * 1e11 it is milliseconds.
+ * MS_ABOVE it is milliseconds.
  */
 function plainSeconds(b: Uint8Array, s: number, e: number): number {
   let v = 0;
@@ -73,7 +73,7 @@ function plainSeconds(b: Uint8Array, s: number, e: number): number {
   }
   stopped = i;
   if (i === s || i - s > 15) return Number.NaN;
-  return v > 1e11 ? v / 1000 : v;
+  return v > MS_ABOVE ? v / 1000 : v;
 }
 
 /**

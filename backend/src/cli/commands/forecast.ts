@@ -12,7 +12,7 @@ import { open, rename, rm } from 'node:fs/promises';
 import { parseArgs } from 'node:util';
 import { MAX_ABS_VALUE } from '../../models/forecast/forecast.js';
 import { forecastMany, forecastSeries, type SeriesForecast } from '../../models/forecast/series.js';
-import { csvField, fmt, parseSeriesCsv } from '../../io/csv.js';
+import { csvField, fmt, MS_ABOVE, parseSeriesCsv } from '../../io/csv.js';
 import { LongCsvReader, looksLong } from '../../io/long-csv.js';
 import { linePieces, reportMalformed } from '../series-input.js';
 
@@ -24,10 +24,10 @@ const isUnix = (s: string): boolean => /^[+-]?[\d.]+([eE][+-]?\d+)?$/.test(s.tri
 /** How the input wrote its timestamps; the output writes them the same way. */
 type TsStyle = 'iso' | 'seconds' | 'ms';
 
-/** The style of a timestamp as written (numbers above 1e11 are milliseconds, as the readers take them). */
+/** The style of a timestamp as written (numbers above MS_ABOVE are milliseconds, as the readers take them). */
 function tsStyle(text: string): TsStyle {
   if (!isUnix(text)) return 'iso';
-  return Math.abs(Number(text)) > 1e11 ? 'ms' : 'seconds';
+  return Math.abs(Number(text)) > MS_ABOVE ? 'ms' : 'seconds';
 }
 
 /** Unix seconds t written in a style (milliseconds rounded to whole ones, as ISO's are). */
