@@ -214,7 +214,7 @@ function forecastIn(values: ArrayLike<number>, o: ForecastOptions): Forecast {
     notes.push(`short history (${n} < ${MIN_ENSEMBLE_POINTS} points): ETS by AICc, model-based intervals`);
     f = shortForecast(y, horizon, o, notes);
   } else {
-    f = ensemble(y, horizon, { ...o, filled }, notes);
+    f = ensemble(y, horizon, o, filled, notes);
   }
   applyFloor(f, spreadFloor(y));
   if (y.every((v) => v >= 0) && holdAtZero(f)) f.notes.push('the history has no negative value: lower bounds below 0 are raised to 0');
@@ -278,7 +278,8 @@ export function seasonalRefill(y: Float64Array, filled: Uint8Array, seasons: num
   return out;
 }
 
-function ensemble(y0: Float64Array, horizon: number, o: ForecastOptions, notes: string[]): Forecast {
+/** `filled`: o.filled for y (cut as y is). */
+function ensemble(y0: Float64Array, horizon: number, o: ForecastOptions, filled: Uint8Array | undefined, notes: string[]): Forecast {
   const n = y0.length;
   let y = y0;
   let seasons: number[] = [];
@@ -290,7 +291,6 @@ function ensemble(y0: Float64Array, horizon: number, o: ForecastOptions, notes: 
     seasons = found.periods;
     notes.push(...found.notes);
   }
-  const filled = o.filled;
   if (filled && seasons.length) y = seasonalRefill(y, filled, seasons);
   let r = ensembleForecast(y, horizon, seasons, { filled });
   const hint = o.season !== undefined && o.season !== 0 ? Math.round(o.season) : 0;
