@@ -259,7 +259,7 @@ function ForecastView({
         // The model's own account (seasons, members, gaps it filled), folded: it explains, it is not news.
         <details className={s.muted} data-testid="capacity-notes">
           <summary>How this forecast was made</summary>
-          <ul>
+          <ul className={s.notes}>
             {raw.notes.map((n, i) => (
               <li key={i}>{n}</li>
             ))}
@@ -276,6 +276,8 @@ const getStyles = (theme: GrafanaTheme2) => ({
   head: css({ display: 'flex', gap: theme.spacing(1), alignItems: 'baseline' }),
   muted: css({ color: theme.colors.text.secondary }),
   facts: css({ display: 'flex', gap: theme.spacing(3), flexWrap: 'wrap' }),
+  // (Grafana's global styles take list bullets away: without them the notes read as one paragraph.)
+  notes: css({ margin: 0, paddingLeft: theme.spacing(2.5), listStyle: 'disc' }),
   reco: css({
     marginTop: theme.spacing(0.5),
     padding: theme.spacing(0.5, 1),
