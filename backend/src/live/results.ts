@@ -86,6 +86,8 @@ export interface TargetStatus {
   series: number;
   dropped: number;
   error: string | null;
+  /** Series of a forecast or capacity target left out last cycle, and why (at most 20). */
+  refused: { series: string; reason: string }[];
 }
 
 export interface CycleReport {

@@ -32,6 +32,8 @@ export interface SchedulerDeps {
 
 const RECENT = 120;
 const MAX_POINTS_OUT = 2000;
+/** Refused series a target's status lists at most (the dropped-series counter has them all). */
+const MAX_REFUSED_LISTED = 20;
 
 /** Detector options of one series: the target's, with the first matching `seriesSensitivity` entry. */
 export function anomalyOptions(t: ModelTarget, labels: Labels): AnomalyOptions {
@@ -75,6 +77,7 @@ export class ModelScheduler {
   private readonly recent = new Map<string, AnomalyPoint[]>(); // target\0series -> recent points
   private readonly byTarget = new Map<string, Map<string, SeriesResult>>();
   private readonly status = new Map<string, TargetStatus>();
+  private readonly refusedBy = new Map<string, Map<string, string>>(); // target -> series -> why, as of the last cycle
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<CycleReport> | null = null;
   private stopped = false;
@@ -95,7 +98,7 @@ export class ModelScheduler {
       const rec = (r.result as Partial<AnomalySeriesResult>).recent;
       if (r.kind === 'anomaly' && Array.isArray(rec) && rec.length) this.recent.set(`${r.target}\0${r.series}`, [...rec]);
     }
-    for (const t of this.config.targets) this.status.set(t.name, { target: t.name, kind: t.kind, lastRun: null, durationMs: null, series: 0, dropped: 0, error: null });
+    for (const t of this.config.targets) this.status.set(t.name, { target: t.name, kind: t.kind, lastRun: null, durationMs: null, series: 0, dropped: 0, error: null, refused: [] });
   }
 
   private resultsFor(target: string): Map<string, SeriesResult> {
@@ -269,17 +272,27 @@ export class ModelScheduler {
     const fresh = new Map<string, SeriesResult>();
     const horizonSteps = Math.max(1, Math.ceil(t.horizon / t.step));
     const hLabel = humanDuration(horizonSteps * t.step);
+    const before = this.refusedBy.get(t.name) ?? new Map<string, string>();
+    const refused = new Map<string, string>();
+    // Logged when a series is first refused or for a new reason, not every cycle (a real stack may carry
+    // a series that stays unusable for days); the target's status lists the current ones.
+    const refuse = (key: string, why: string): void => {
+      refused.set(key, why);
+      if (before.get(key) !== why) this.log.warn({ target: t.name, series: key, err: why }, t.kind === 'capacity' ? 'series not analysed for capacity' : 'series not forecast');
+    };
     for (const [key, s] of keep) {
       if (t.kind === 'capacity') {
         const threshold = thr(s.labels);
         if (threshold === undefined || !Number.isFinite(threshold)) {
+          refuse(key, threshold === undefined ? 'no threshold: the threshold query returned no series with these labels' : `threshold ${threshold} is not a finite number`);
           this.exporter.dropped.inc({ target: t.name, reason: 'no_threshold' });
           continue;
         }
         let c: ReturnType<typeof capacity>;
         try {
           c = capacity(s.timestamps, s.values, { threshold, direction: t.direction, horizonSeconds: t.horizon, season: t.season, step: t.step });
-        } catch {
+        } catch (e) {
+          refuse(key, (e as Error).message);
           this.exporter.dropped.inc({ target: t.name, reason: 'invalid_input' });
           continue;
         }
@@ -300,8 +313,7 @@ export class ModelScheduler {
         try {
           sf = forecastSeries(s.timestamps, s.values, { horizon: horizonSteps, season: t.season, step: t.step });
         } catch (e) {
-          // Said once per cycle and series, so a user can see why a series has no forecast.
-          this.log.warn({ target: t.name, series: key, err: (e as Error).message }, 'series not forecast');
+          refuse(key, (e as Error).message);
           this.exporter.dropped.inc({ target: t.name, reason: 'invalid_input' });
           continue;
         }
@@ -312,6 +324,9 @@ export class ModelScheduler {
         this.exporter.forecast(t.name, key, { horizon: hLabel, value: fc.mean[i]!, lo95: fc.lo95[i]!, hi95: fc.hi95[i]! });
       }
     }
+    for (const key of before.keys()) if (fresh.has(key)) this.log.info({ target: t.name, series: key }, 'series usable again');
+    this.refusedBy.set(t.name, refused);
+    st.refused = [...refused].slice(0, MAX_REFUSED_LISTED).map(([series, reason]) => ({ series, reason }));
     results.clear();
     for (const [k, v] of fresh) results.set(k, v);
     this.exporter.retain(t.name, new Set(fresh.keys()), t.kind, hLabel);

@@ -165,11 +165,13 @@ test('forecast target on series with holes: a gap of hours is filled and said in
   const series = [
     // Down for 8 hours, ending 6 hours ago.
     { labels: { __name__: 'req', instance: 'gap' }, f: (t: number) => (t > NOW - 14 * 3600 && t < NOW - 6 * 3600 ? Number.NaN : daily(t)) },
-    // Ten hours of data three days ago, then nothing until one last sample now.
-    { labels: { __name__: 'req', instance: 'stray' }, f: (t: number) => (t < start + 10 * 3600 || t === NOW ? daily(t) : Number.NaN) },
+    // Ten hours of data three days ago, then nothing until one last sample now (until it comes back).
+    { labels: { __name__: 'req', instance: 'stray' }, f: (t: number) => (back || t < start + 10 * 3600 || t === NOW ? daily(t) : Number.NaN) },
   ];
+  let back = false;
   const warned: { obj: Record<string, unknown>; msg?: string }[] = [];
-  const log = { info: () => undefined, error: () => undefined, warn: (obj: object, msg?: string) => void warned.push({ obj: obj as Record<string, unknown>, msg }) };
+  const told: string[] = [];
+  const log = { info: (_o: object, msg?: string) => void told.push(msg ?? ''), error: () => undefined, warn: (obj: object, msg?: string) => void warned.push({ obj: obj as Record<string, unknown>, msg }) };
   const reg = new Registry();
   const s = new ModelScheduler({ prom: fakeProm(series), store: memStore(), registry: reg, log, config: { targets: [{ name: 'reqfc', query: 'req', kind: 'forecast', horizon: 3 * 3600, step: 600, lookback: 3 * 86_400 }] }, now: () => NOW });
   await s.runOnce();
@@ -182,11 +184,23 @@ test('forecast target on series with holes: a gap of hours is filled and said in
   assert.match(String(skipped.obj.series), /stray/);
   assert.match(String(skipped.obj.err), /longer than all the data .*stray timestamp/);
   assert.match(await reg.metrics(), /foresight_model_series_dropped_total\{target="reqfc",reason="invalid_input"\} 1/);
+  // The target's status says it too; the next cycle counts it again but does not log it again.
+  assert.deepEqual(s.targets()[0]!.refused.map((r) => r.series), [String(skipped.obj.series)]);
+  assert.match(s.targets()[0]!.refused[0]!.reason, /stray timestamp/);
+  await s.runOnce();
+  assert.equal(warned.filter((w) => w.msg === 'series not forecast').length, 1);
+  assert.match(await reg.metrics(), /foresight_model_series_dropped_total\{target="reqfc",reason="invalid_input"\} 2/);
+  // Once its data is whole again it is forecast, said once, and no longer listed.
+  back = true;
+  await s.runOnce();
+  assert.deepEqual((s.results('reqfc', 'forecast') as ForecastSeriesResult[]).map((r) => r.labels.instance).sort(), ['gap', 'stray']);
+  assert.deepEqual(s.targets()[0]!.refused, []);
+  assert.equal(told.filter((m) => m === 'series usable again').length, 1);
 });
 
 test('capacity threshold from PromQL: each series gets the limit with the same labels', async () => {
   const series = [
-    ...[0, 1].map((i) => ({ labels: { __name__: 'mem', service: `s${i}` }, f: (t: number) => 100 + ((t - NOW) / 3600) * (i + 1) })),
+    ...[0, 1, 2].map((i) => ({ labels: { __name__: 'mem', service: `s${i}` }, f: (t: number) => 100 + ((t - NOW) / 3600) * (i + 1) })),
     ...[0, 1].map((i) => ({ expr: 'limit', labels: { __name__: 'limit', service: `s${i}` }, f: () => 200 * (i + 1) })),
   ];
   const s = new ModelScheduler({ prom: fakeProm(series), store: memStore(), registry: new Registry(), config: { targets: [{ name: 'mem', query: 'mem', kind: 'capacity', threshold: 'limit', step: 3600, lookback: 86_400 * 2, horizon: 30 * 86_400, season: 0 }] }, now: () => NOW });
@@ -199,6 +213,8 @@ test('capacity threshold from PromQL: each series gets the limit with the same l
     const expected = ((200 * (i + 1) - c.current) / (i + 1)) * 3600;
     assert.ok(Math.abs(c.secondsToThreshold! - expected) <= 3600 + 0.05 * expected, `${c.secondsToThreshold} vs ${expected}`);
   }
+  // s2 has no limit: left out, and the target's status says why.
+  assert.deepEqual(rep.targets[0]!.refused.map((r) => [r.series, r.reason]), [['mem{service="s2"}', 'no threshold: the threshold query returned no series with these labels']]);
 });
 
 test('API: /api/models endpoints serve results and name unknown targets', async (t) => {
