@@ -153,6 +153,21 @@ describe('Capacity panel', () => {
     expect(box).toHaveTextContent('How this forecast was made');
     expect(Array.from(box.querySelectorAll('li'), (li) => li.textContent)).toEqual(notes);
   });
+  test("the companion's warning notices are shown with the forecasts (series left out, and why)", () => {
+    const text = '1 series left out: disk{instance="h1"}: no threshold';
+    const frame = forecastFrame(forecast());
+    const info = { severity: 'info' as const, text: 'an info notice is for the chrome only' };
+    render(
+      <CapacityPanel
+        data={panelData([{ ...frame, meta: { ...frame.meta, notices: [{ severity: 'warning', text }, info] } }])}
+        options={defaultCapacityOptions}
+        {...size}
+      />
+    );
+    expect(screen.getByTestId('panel-warnings')).toHaveTextContent(text);
+    expect(screen.getByTestId('panel-warnings')).not.toHaveTextContent('info notice');
+    expect(screen.getByTestId('capacity-chart')).toBeInTheDocument();
+  });
   test('the dashboard time zone is used for times', () => {
     render(
       <CapacityPanel

@@ -78,6 +78,13 @@ export interface CapacitySeriesResult
 
 export type SeriesResult = AnomalySeriesResult | ForecastSeriesResult | CapacitySeriesResult;
 
+/** A series a forecast or capacity target could not use in its last cycle. */
+export interface RefusedSeries {
+  series: string;
+  labels: Labels;
+  reason: string;
+}
+
 export interface TargetStatus {
   target: string;
   kind: 'anomaly' | 'forecast' | 'capacity';

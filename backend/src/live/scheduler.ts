@@ -15,7 +15,7 @@ import { forecastSeries, type SeriesForecast } from '../models/forecast/series.j
 import { parseModelsConfig, type ModelTarget, type ModelsConfig } from './config.js';
 import { ModelsExporter } from './exporter.js';
 import { silentLog, type Labels, type LogLike, type PromRangeReader, type RangeSeries, type StoreLike } from './ports.js';
-import type { AnomalyPoint, AnomalySeriesResult, CapacitySeriesResult, CycleReport, ForecastPoint, ForecastSeriesResult, SeriesResult, TargetStatus } from './results.js';
+import type { AnomalyPoint, AnomalySeriesResult, CapacitySeriesResult, CycleReport, ForecastPoint, ForecastSeriesResult, RefusedSeries, SeriesResult, TargetStatus } from './results.js';
 import { ownsSeries } from './shard.js';
 import { ModelsState } from './state.js';
 
@@ -77,7 +77,7 @@ export class ModelScheduler {
   private readonly recent = new Map<string, AnomalyPoint[]>(); // target\0series -> recent points
   private readonly byTarget = new Map<string, Map<string, SeriesResult>>();
   private readonly status = new Map<string, TargetStatus>();
-  private readonly refusedBy = new Map<string, Map<string, string>>(); // target -> series -> why, as of the last cycle
+  private readonly refusedBy = new Map<string, Map<string, RefusedSeries>>(); // target -> series key -> why, as of the last cycle
   private timer: NodeJS.Timeout | null = null;
   private running: Promise<CycleReport> | null = null;
   private stopped = false;
@@ -272,19 +272,19 @@ export class ModelScheduler {
     const fresh = new Map<string, SeriesResult>();
     const horizonSteps = Math.max(1, Math.ceil(t.horizon / t.step));
     const hLabel = humanDuration(horizonSteps * t.step);
-    const before = this.refusedBy.get(t.name) ?? new Map<string, string>();
-    const refused = new Map<string, string>();
+    const before = this.refusedBy.get(t.name) ?? new Map<string, RefusedSeries>();
+    const refused = new Map<string, RefusedSeries>();
     // Logged when a series is first refused or for a new reason, not every cycle (a real stack may carry
     // a series that stays unusable for days); the target's status lists the current ones.
-    const refuse = (key: string, why: string): void => {
-      refused.set(key, why);
-      if (before.get(key) !== why) this.log.warn({ target: t.name, series: key, err: why }, t.kind === 'capacity' ? 'series not analysed for capacity' : 'series not forecast');
+    const refuse = (key: string, labels: Labels, why: string): void => {
+      refused.set(key, { series: key, labels, reason: why });
+      if (before.get(key)?.reason !== why) this.log.warn({ target: t.name, series: key, err: why }, t.kind === 'capacity' ? 'series not analysed for capacity' : 'series not forecast');
     };
     for (const [key, s] of keep) {
       if (t.kind === 'capacity') {
         const threshold = thr(s.labels);
         if (threshold === undefined || !Number.isFinite(threshold)) {
-          refuse(key, threshold === undefined ? 'no threshold: the threshold query returned no series with these labels' : `threshold ${threshold} is not a finite number`);
+          refuse(key, s.labels, threshold === undefined ? 'no threshold: the threshold query returned no series with these labels' : `threshold ${threshold} is not a finite number`);
           this.exporter.dropped.inc({ target: t.name, reason: 'no_threshold' });
           continue;
         }
@@ -292,7 +292,7 @@ export class ModelScheduler {
         try {
           c = capacity(s.timestamps, s.values, { threshold, direction: t.direction, horizonSeconds: t.horizon, season: t.season, step: t.step });
         } catch (e) {
-          refuse(key, (e as Error).message);
+          refuse(key, s.labels, (e as Error).message);
           this.exporter.dropped.inc({ target: t.name, reason: 'invalid_input' });
           continue;
         }
@@ -313,7 +313,7 @@ export class ModelScheduler {
         try {
           sf = forecastSeries(s.timestamps, s.values, { horizon: horizonSteps, season: t.season, step: t.step });
         } catch (e) {
-          refuse(key, (e as Error).message);
+          refuse(key, s.labels, (e as Error).message);
           this.exporter.dropped.inc({ target: t.name, reason: 'invalid_input' });
           continue;
         }
@@ -326,7 +326,7 @@ export class ModelScheduler {
     }
     for (const key of before.keys()) if (fresh.has(key)) this.log.info({ target: t.name, series: key }, 'series usable again');
     this.refusedBy.set(t.name, refused);
-    st.refused = [...refused].slice(0, MAX_REFUSED_LISTED).map(([series, reason]) => ({ series, reason }));
+    st.refused = [...refused.values()].slice(0, MAX_REFUSED_LISTED).map(({ series, reason }) => ({ series, reason }));
     results.clear();
     for (const [k, v] of fresh) results.set(k, v);
     this.exporter.retain(t.name, new Set(fresh.keys()), t.kind, hLabel);
@@ -339,6 +339,11 @@ export class ModelScheduler {
   // ---- read side (API) ----
   targets(): TargetStatus[] {
     return this.config.targets.map((t) => ({ ...this.status.get(t.name)! }));
+  }
+
+  /** Series of a forecast or capacity target left out in its last cycle, and why. */
+  refused(target: string): RefusedSeries[] {
+    return [...(this.refusedBy.get(target)?.values() ?? [])];
   }
 
   results(target?: string, kind?: SeriesResult['kind']): SeriesResult[] {

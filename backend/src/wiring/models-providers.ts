@@ -34,14 +34,21 @@ export async function forecastProvider(ctx: AppContext, q: { target: string; ser
   if (!target) throw new Error(`no model target '${q.target}' (known: ${svc.config.targets.map((t) => t.name).join(', ') || 'none'})`);
   if (target.kind === 'anomaly') throw new Error(`target '${q.target}' is an anomaly target; forecasts come from forecast or capacity targets`);
   const want = parseSeriesMatcher(q.series);
-  const results = (svc.results(target.name) as Projected[]).filter((r) => Object.entries(want).every(([k, v]) => r.labels[k] === v));
-  if (results.length === 0) return [];
+  const matches = (labels: Record<string, string>): boolean => Object.entries(want).every(([k, v]) => labels[k] === v);
+  const results = (svc.results(target.name) as Projected[]).filter((r) => matches(r.labels));
+  // Series the target could not use: said in the panel, not only in the companion's log.
+  const refused = svc.refused(target.name).filter((r) => matches(r.labels));
+  const leftOut = refused.length ? `${refused.length} series left out: ${refused.slice(0, 3).map((r) => `${r.series}: ${r.reason}`).join('; ')}${refused.length > 3 ? '; …' : ''}` : '';
+  if (results.length === 0) {
+    if (leftOut) throw new Error(`no ${target.kind} result for target '${target.name}': ${leftOut}`);
+    return [];
+  }
   const start = Math.floor(fromMs / 1000);
   const end = Math.floor(Math.min(toMs, Date.now()) / 1000);
   // The panel's resolution, not the model's: a fresh series still shows every scrape it has.
   const step = Math.max(1, Math.ceil((end - start) / Math.max(10, maxPoints)));
   const history = end > start ? await ctx.prom.queryRange(target.query, start, end, step) : [];
-  return results.map((r) => {
+  const frames = results.map((r) => {
     const h = history.find((s) => sameLabels(s.labels, r.labels));
     const hist = h ? Array.from(h.timestamps, (t, i) => [t * 1000, h.values[i]!] as const).filter(([, v]) => Number.isFinite(v)) : [];
     const fut = r.points;
@@ -70,6 +77,8 @@ export async function forecastProvider(ctx: AppContext, q: { target: string; ser
     if (fc.timestamps.length !== n) throw new Error('forecast points misaligned');
     return forecastFrame(fc);
   });
+  if (leftOut) frames[0]!.meta = { ...frames[0]!.meta, notices: [...(frames[0]!.meta?.notices ?? []), { severity: 'warning', text: leftOut }] };
+  return frames;
 }
 
 export function anomaliesProvider(ctx: AppContext, q: { target?: string; minScore?: number; sensitivity?: Sensitivity }, fromMs: number, toMs: number): Frame[] {

@@ -10,9 +10,14 @@ import { parseModelsConfig } from '../../src/live/config.js';
 import { ownsSeries, seriesHash } from '../../src/live/shard.js';
 import { ModelScheduler, anomalyOptions } from '../../src/live/scheduler.js';
 import { anomaliesProvider } from '../../src/wiring/models-providers.js';
-import { decodeAnomalies } from '@foresight/contract';
+import { datasourceProviders } from '../../src/wiring/features.js';
+import { datasourceRouter } from '../../src/api/datasource.js';
+import { createApp } from '../../src/http/app.js';
+import { loadConfig } from '../../src/config/index.js';
+import { decodeAnomalies, decodeForecasts, type DsQueryResponse } from '@foresight/contract';
+import pino from 'pino';
 import type { PromRangeReader, RangeSeries, StoreLike, Labels } from '../../src/live/ports.js';
-import type { AnomalySeriesResult, CapacitySeriesResult, ForecastSeriesResult } from '../../src/live/results.js';
+import type { AnomalySeriesResult, CapacitySeriesResult, ForecastSeriesResult, TargetStatus } from '../../src/live/results.js';
 import { modelsRouter, modelsServiceFor, type ModelsRouterContext } from '../../src/api/models.js';
 import { openStore } from '../../src/store/db.js';
 import type { AppContext } from '../../src/context.js';
@@ -217,29 +222,52 @@ test('capacity threshold from PromQL: each series gets the limit with the same l
   assert.deepEqual(rep.targets[0]!.refused.map((r) => [r.series, r.reason]), [['mem{service="s2"}', 'no threshold: the threshold query returned no series with these labels']]);
 });
 
-test('API: /api/models endpoints serve results and name unknown targets', async (t) => {
-  const store = memStore();
-  const series = [{ labels: { __name__: 'disk', instance: 'h0' }, f: (x: number) => 50 + (x - NOW) / 3600 }];
-  const ctx = { config: { models: { targets: [{ name: 'disk', query: 'disk', kind: 'capacity', threshold: 100, step: 3600, lookback: 86_400 * 2, season: 0 }] } }, prom: fakeProm(series), store, registry: new Registry() };
-  const app = express();
-  app.use('/api/models', modelsRouter(ctx));
+test('API through the whole app: /api/models serves results and names unknown targets; a forecast query says which series were left out and why', async (t) => {
+  const series = [
+    ...[0, 1].map((i) => ({ labels: { __name__: 'disk', instance: `h${i}` }, f: (x: number) => 50 + (i + 1) * ((x - NOW) / 3600) })),
+    // h1 has no limit (h9's is not its own): it is left out.
+    ...['h0', 'h9'].map((instance) => ({ expr: 'limit', labels: { __name__: 'limit', instance }, f: () => 100 })),
+  ];
+  const config = { ...loadConfig(undefined, { FORESIGHT_API_TOKEN: 'api-token', FORESIGHT_PROMETHEUS_URL: 'http://127.0.0.1:9' }), models: { targets: [{ name: 'disk', query: 'disk', kind: 'capacity', threshold: 'limit', step: 3600, lookback: 86_400 * 2, season: 0 }] } };
+  // The fake answers query_range only, all the models and the datasource's forecast query read.
+  const ctx: AppContext = { config, prom: fakeProm(series) as unknown as AppContext['prom'], store: memStore() as AppContext['store'], log: pino({ level: 'silent' }), registry: new Registry() };
+  const app = createApp(ctx, { models: modelsRouter(ctx), ds: datasourceRouter(ctx, datasourceProviders()) });
   const server = app.listen(0, '127.0.0.1');
   t.after(() => new Promise<void>((r) => server.close(() => r())));
   await new Promise((r) => server.once('listening', r));
-  const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/models`;
-  const run = await (await fetch(`${base}/run`, { method: 'POST' })).json() as { targets: { error: string | null }[] };
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const base = `${origin}/api/models`;
+  const auth = { Authorization: 'Bearer api-token' };
+  assert.equal((await fetch(base)).status, 401);
+  const run = await (await fetch(`${base}/run`, { method: 'POST', headers: auth })).json() as { targets: { error: string | null }[] };
   assert.equal(run.targets[0]!.error, null);
-  const cap = await (await fetch(`${base}/capacity`)).json() as { results: CapacitySeriesResult[] };
-  assert.equal(cap.results.length, 1);
+  const cap = await (await fetch(`${base}/capacity`, { headers: auth })).json() as { results: CapacitySeriesResult[] };
+  assert.deepEqual(cap.results.map((r) => r.labels.instance), ['h0']);
   assert.ok(cap.results[0]!.points.length > 0);
   assert.ok(cap.results[0]!.points.every((p) => p.lo95 <= p.forecast && p.forecast <= p.hi95));
-  const nf = await fetch(`${base}/capacity?target=nope`);
+  const nf = await fetch(`${base}/capacity?target=nope`, { headers: auth });
   assert.equal(nf.status, 404);
   assert.match(((await nf.json()) as { error: string }).error, /unknown models target 'nope'; known: disk/);
-  const rules = await (await fetch(`${base}/rules`)).text();
+  const rules = await (await fetch(`${base}/rules`, { headers: auth })).text();
   assert.match(rules, /ForesightCapacityDiskPredictedExhaustion/);
-  const root = await (await fetch(base)).json() as { targets: unknown[] };
-  assert.equal(root.targets.length, 1);
+  const root = await (await fetch(base, { headers: auth })).json() as { targets: TargetStatus[] };
+  assert.deepEqual(root.targets[0]!.refused, [{ series: 'disk{instance="h1"}', reason: 'no threshold: the threshold query returned no series with these labels' }]);
+  // The datasource: the forecast frame carries a notice naming the series left out; a query for that
+  // series alone fails with the reason instead of returning nothing.
+  const query = async (extra: Record<string, string>) => {
+    const r = await fetch(`${origin}/api/ds/query`, { method: 'POST', headers: { ...auth, 'Content-Type': 'application/json' }, body: JSON.stringify({ range: { from: (NOW - 86_400) * 1000, to: NOW * 1000 }, queries: [{ refId: 'A', queryType: 'forecast', target: 'disk', ...extra }] }) });
+    assert.equal(r.status, 200);
+    return ((await r.json()) as DsQueryResponse).results.A!;
+  };
+  const all = await query({});
+  assert.ok('frames' in all, JSON.stringify(all));
+  assert.deepEqual(decodeForecasts(all.frames).map((f) => f.series), ['disk{instance="h0"}']);
+  assert.deepEqual(all.frames[0]!.meta?.notices, [{ severity: 'warning', text: '1 series left out: disk{instance="h1"}: no threshold: the threshold query returned no series with these labels' }]);
+  const h1 = await query({ series: '{instance="h1"}' });
+  assert.ok('error' in h1, JSON.stringify(h1));
+  assert.match(h1.error, /no capacity result for target 'disk': 1 series left out: disk\{instance="h1"\}: no threshold/);
+  const h0 = await query({ series: '{instance="h0"}' });
+  assert.ok('frames' in h0 && h0.frames.length === 1 && !h0.frames[0]!.meta?.notices, JSON.stringify(h0));
 });
 
 test('anomaly sensitivity: per target and per series in the config; the anomalies query filters by a sensitivity', async () => {

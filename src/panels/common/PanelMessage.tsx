@@ -23,7 +23,7 @@ export function PanelWarnings({ warnings }: { warnings: string[] }) {
     return null;
   }
   return (
-    <Alert severity="warning" title="Partial data" data-testid="panel-warnings">
+    <Alert severity="warning" title="Partial or stale data" data-testid="panel-warnings">
       {warnings.join('; ')}
     </Alert>
   );

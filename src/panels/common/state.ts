@@ -8,7 +8,7 @@ export type PanelView<T> =
 
 /**
  * Decodes panel data with `decode`; query errors win only when nothing could be decoded
- * (partial data is shown, with the errors as warnings).
+ * (partial data is shown, with the errors and the frames' warning notices as warnings).
  */
 export function panelView<T>(
   data: PanelData,
@@ -19,6 +19,13 @@ export function panelView<T>(
   const errors = (data.errors ?? (data.error ? [data.error] : [])).map(
     (e) => e.message ?? e.data?.message ?? 'query failed'
   );
+  // The companion's warnings on a frame (series left out, results not refreshed): Grafana's dashboard
+  // chrome shows them as an icon, an app page not at all; the panel says them either way.
+  const notices = [
+    ...new Set(
+      data.series.flatMap((f) => f.meta?.notices ?? []).filter((n) => n.severity !== 'info').map((n) => n.text)
+    ),
+  ];
   let value: T | null = null;
   try {
     value = decode(data);
@@ -34,7 +41,7 @@ export function panelView<T>(
     }
     return { kind: 'empty', message: emptyMessage };
   }
-  return { kind: 'data', value, warnings: errors };
+  return { kind: 'data', value, warnings: [...errors, ...notices] };
 }
 
 /** The PanelProps a Foresight panel actually reads: lets app pages and tests render panels directly. */
