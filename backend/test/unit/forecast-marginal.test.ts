@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { forecast } from '../../src/models/forecast/index.js';
 import { fitBand, normalisedQuantiles, orderStats } from '../../src/models/forecast/conformal.js';
-import { bandNote, chooseBand, mixBounds, windowQuantiles } from '../../src/models/forecast/marginal.js';
+import { bandNote, chooseBand, mixBounds, windowIsCurrent, windowQuantiles } from '../../src/models/forecast/marginal.js';
 import { rng } from '../../eval/lib/rng.js';
 
 /** Reference: the value of each rank in a sorted copy. */
@@ -117,6 +117,32 @@ test('spiky noise around a level (latency-like): the band comes from the values\
   assert.ok(chose >= 3, `a marginal or blended band on ${chose} of 12 series`);
   assert.ok(cover / total > 0.88, `95% coverage ${cover / total}`);
   assert.ok(Number.isFinite(widthOurs));
+});
+
+test('after a level shift the window\'s quantiles are not used: the band stays at the new level', () => {
+  const r = rng(8);
+  const n = 600;
+  const H = 12;
+  let guarded = 0;
+  for (let s = 0; s < 6; s++) {
+    // Noise around 100 that the validation finds best described by its own quantiles, then a step to
+    // 200 for the last 20 points (a deploy, a traffic shift).
+    const y = Float64Array.from({ length: n }, (_, i) => (i < n - 20 ? 100 : 200) + r.uniform(0, 1) + (r.uniform(0, 1) < 0.03 ? r.uniform(5, 20) : 0));
+    const f = forecast(y, { horizon: H, stepSeconds: 300 });
+    if (f.notes.some((x) => /left the range of the last 288 \(a level shift\?\)/.test(x))) guarded++;
+    for (let h = 0; h < H; h++) assert.ok(f.lo95[h]! > 150 && f.mean[h]! > 190, `series ${s}, step ${h + 1}: ${f.lo95[h]} .. ${f.mean[h]} (${f.notes.join('; ')})`);
+  }
+  assert.ok(guarded >= 1, `the guard was needed on ${guarded} of 6 series`);
+  // On noise that keeps its level the window stays current.
+  const a = Float64Array.from({ length: 400 }, () => r.uniform(0, 1));
+  const mq = new Float64Array(4);
+  windowQuantiles(a, 400, 288, mq);
+  assert.ok(windowIsCurrent(a, 400, 288, mq));
+  a.fill(5, 376);
+  assert.ok(!windowIsCurrent(a, 400, 288, mq));
+  // Values filled in across a gap do not count: the last 24 observed ones do.
+  const filled = new Uint8Array(400).fill(1, 376);
+  assert.ok(windowIsCurrent(a, 400, 288, mq, filled));
 });
 
 test('a random walk keeps the band around the forecast (it does not revert: no window quantiles)', () => {

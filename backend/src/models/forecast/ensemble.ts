@@ -14,7 +14,7 @@
 import { etsPaths, fitEts, type EtsFit } from './ets.js';
 import { bandWidths, fitBand, seasonNoiseRatio, type ValidationErrors, type Widths } from './conformal.js';
 import { select } from '../series/stats.js';
-import { bandNote, chooseBand, MIN_WINDOW, mixBounds, windowQuantiles } from './marginal.js';
+import { bandNote, chooseBand, MIN_WINDOW, mixBounds, windowIsCurrent, windowQuantiles } from './marginal.js';
 import { decompose, seasonalSum, type SeasonComponent } from './seasons.js';
 import { scratchF64 } from '../series/scratch.js';
 
@@ -722,9 +722,14 @@ export function ensembleForecast(y: Float64Array, h: number, seasons: number[], 
     if (kinds.some((k) => k !== 'conformal')) {
       // The final window: adjusted by the final seasons where the forecast used them.
       const mq = new Float64Array(4);
-      windowQuantiles(decomposed ? fin.a : aVal, n, W, mq);
-      mixBounds(kinds, mean, mq, decomposed ? fin.S : sVal, n, { lo80, hi80, lo95, hi95 });
-      notes.push(bandNote(kinds, Math.min(W, n)));
+      const aFin = decomposed ? fin.a : aVal;
+      windowQuantiles(aFin, n, W, mq);
+      if (windowIsCurrent(aFin, n, W, mq, o.filled)) {
+        mixBounds(kinds, mean, mq, decomposed ? fin.S : sVal, n, { lo80, hi80, lo95, hi95 });
+        notes.push(bandNote(kinds, Math.min(W, n)));
+      } else {
+        notes.push(`band around the forecast: the last values left the range of the last ${Math.min(W, n)} (a level shift?), so their quantiles, chosen in validation, were not used`);
+      }
     }
   }
   const memberMae: Record<string, number> = {};

@@ -6,6 +6,7 @@
 // per series on the rolling-origin validation, by the interval score of each there.
 import { bandWidths, levelRanks, orderStats, type BandFit, type ValidationErrors, type Widths } from './conformal.js';
 import { scratchF64 } from '../series/scratch.js';
+import { median } from '../series/stats.js';
 
 /**
  * Empirical 2.5/10/90/97.5% quantiles of a[end - W, end) into out, ranks rounded outwards as the conformal
@@ -18,6 +19,23 @@ export function windowQuantiles(a: Float64Array, end: number, W: number, out: Fl
   const r = new Int32Array(4);
   levelRanks(len, r);
   orderStats(buf, len, r, out);
+}
+
+/**
+ * Whether the window [end - W, end) of `a` still describes the values of now: the median of its last
+ * min(24, W / 12) observed values (not `filled` in across a gap) lies within the window's own 10-90%
+ * quantiles (mq). After a level shift it does not (the window's quantiles straddle the old level and the
+ * new one), and a band from them would reach back to the old level. On values that keep their level, the
+ * median of 24 falls outside that range about once in a million windows.
+ */
+export function windowIsCurrent(a: Float64Array, end: number, W: number, mq: Float64Array, filled?: Uint8Array): boolean {
+  const m = Math.max(1, Math.min(24, Math.floor(W / 12)));
+  const recent = scratchF64(m);
+  let k = 0;
+  for (let i = end - 1; i >= Math.max(0, end - W) && k < m; i--) if (!filled?.[i]) recent[k++] = a[i]!;
+  if (!k) return true;
+  const med = median(recent, k);
+  return med >= mq[1]! && med <= mq[2]!;
 }
 
 /**
