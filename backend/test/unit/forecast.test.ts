@@ -165,6 +165,16 @@ test('short input: every length 1..30 gives finite, strictly ordered bands of no
   assert.ok(one.notes.some((n) => /rough spread/.test(n)));
 });
 
+test('rare large spikes do not set the smallest band: values of 10-11 with 2% spikes to 1,000 get a band near 10-11', () => {
+  const r = rng(12);
+  const y = Float64Array.from({ length: 600 }, () => 10 + r.uniform(0, 1) + (r.uniform(0, 1) < 0.02 ? 990 : 0));
+  const f = forecast(y, { horizon: 12, stepSeconds: 300 });
+  for (let h = 0; h < 12; h++) {
+    assert.ok(f.lo95[h]! > 9 && f.hi95[h]! < 13, `step ${h + 1}: ${f.lo95[h]} .. ${f.hi95[h]}`);
+    assert.ok(f.lo95[h]! < f.lo80[h]! && f.lo80[h]! < f.mean[h]! && f.mean[h]! < f.hi80[h]! && f.hi80[h]! < f.hi95[h]!);
+  }
+});
+
 test('huge values are refused with a clear error; large but valid ones never give NaN', () => {
   assert.throws(() => forecast([1e308, 1e308], { horizon: 3 }), (e: unknown) => e instanceof ForecastInputError && /1e\+308 at position 1 is beyond/.test((e as Error).message));
   assert.throws(() => forecast([1, 2, -1e200, 4], { horizon: 3 }), /position 3/);
