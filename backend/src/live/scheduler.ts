@@ -35,6 +35,19 @@ const MAX_POINTS_OUT = 2000;
 /** Refused series a target's status lists at most (the dropped-series counter has them all). */
 const MAX_REFUSED_LISTED = 20;
 
+/**
+ * Seconds without a sample after which a forecast or capacity series counts as gone: two query steps
+ * (its last point may be up to a step before the query's end) plus Prometheus' 5 minutes of lookback, and
+ * at least 15 minutes (a slow scrape interval leaves holes that long in a live series).
+ */
+export function staleAfter(step: number): number {
+  return Math.max(2 * step + 300, 900);
+}
+
+function ageText(seconds: number): string {
+  return seconds < 7200 ? `${Math.round(seconds / 60)} min` : seconds < 172_800 ? `${(seconds / 3600).toFixed(1)} h` : `${(seconds / 86_400).toFixed(1)} d`;
+}
+
 /** Detector options of one series: the target's, with the first matching `seriesSensitivity` entry. */
 export function anomalyOptions(t: ModelTarget, labels: Labels): AnomalyOptions {
   const own = t.seriesSensitivity.find((o) => Object.entries(o.matchLabels).every(([k, v]) => labels[k] === v));
@@ -281,6 +294,14 @@ export class ModelScheduler {
       if (before.get(key)?.reason !== why) this.log.warn({ target: t.name, series: key, err: why }, t.kind === 'capacity' ? 'series not analysed for capacity' : 'series not forecast');
     };
     for (const [key, s] of keep) {
+      // A series that stopped reporting (an instance or volume gone) is not forecast from its last data:
+      // its results would stay exported for the whole lookback, and a capacity alert on them with it.
+      const age = end - (s.timestamps[s.timestamps.length - 1] ?? -Infinity);
+      if (age > staleAfter(t.step)) {
+        refuse(key, s.labels, `no sample for the last ${ageText(age)}: the series stopped reporting`);
+        this.exporter.dropped.inc({ target: t.name, reason: 'stale' });
+        continue;
+      }
       if (t.kind === 'capacity') {
         const threshold = thr(s.labels);
         if (threshold === undefined || !Number.isFinite(threshold)) {

@@ -31,7 +31,10 @@ function memStore(): StoreLike {
 // Compile-time check that the companion's AppContext can be handed to modelsRouter as is.
 export const appContextFits = (ctx: AppContext): ModelsRouterContext => ctx;
 
-/** Deterministic in-memory series source answering query_range like Prometheus (points at start + k*step). */
+/**
+ * Deterministic in-memory series source answering query_range like Prometheus (points at start + k*step;
+ * where f gives NaN there is no point, as for a series not scraped then; a series with no point is left out).
+ */
 function fakeProm(series: { labels: Labels; f: (t: number) => number; expr?: string }[], calls: { start: number; end: number }[] = []): PromRangeReader {
   return {
     async queryRange(expr, start, end, step) {
@@ -41,8 +44,8 @@ function fakeProm(series: { labels: Labels; f: (t: number) => number; expr?: str
         if ((s.expr ?? expr) !== expr && s.expr !== undefined) continue;
         if (s.expr === undefined && expr === 'limit') continue;
         const ts: number[] = [];
-        for (let t = Math.ceil(start / step) * step; t <= end; t += step) ts.push(t);
-        out.push({ labels: s.labels, timestamps: Float64Array.from(ts), values: Float64Array.from(ts, s.f) });
+        for (let t = Math.ceil(start / step) * step; t <= end; t += step) if (!Number.isNaN(s.f(t))) ts.push(t);
+        if (ts.length) out.push({ labels: s.labels, timestamps: Float64Array.from(ts), values: Float64Array.from(ts, s.f) });
       }
       return out;
     },
@@ -201,6 +204,33 @@ test('forecast target on series with holes: a gap of hours is filled and said in
   assert.deepEqual((s.results('reqfc', 'forecast') as ForecastSeriesResult[]).map((r) => r.labels.instance).sort(), ['gap', 'stray']);
   assert.deepEqual(s.targets()[0]!.refused, []);
   assert.equal(told.filter((m) => m === 'series usable again').length, 1);
+});
+
+test('a series that stopped reporting is not forecast from its last data: its results and exported figures go, and the status says why', async () => {
+  let goneAt = Infinity; // h1 stops reporting then
+  const grow = (t: number): number => 50 + (t - NOW) / 3600 + Math.sin(t / 977);
+  const series = [
+    { labels: { __name__: 'disk', instance: 'h0' }, f: grow },
+    { labels: { __name__: 'disk', instance: 'h1' }, f: (t: number) => (t < goneAt ? grow(t) : Number.NaN) },
+  ];
+  const reg = new Registry();
+  let now = NOW;
+  const s = new ModelScheduler({ prom: fakeProm(series), store: memStore(), registry: reg, config: { targets: [{ name: 'disk', query: 'disk', kind: 'capacity', threshold: 100, horizon: 86_400, step: 60, lookback: 86_400, season: 0 }] }, now: () => now });
+  await s.runOnce();
+  assert.deepEqual((s.results('disk') as CapacitySeriesResult[]).map((r) => r.labels.instance), ['h0', 'h1']);
+  assert.match(await reg.metrics(), /foresight_capacity_seconds_to_threshold\{target="disk",series="disk\{instance=\\"h1\\"\}"\}/);
+  // Ten minutes without a sample (a slow scrape) is not yet gone; an hour is.
+  goneAt = NOW + 60;
+  now = NOW + 660;
+  await s.runOnce();
+  assert.equal(s.results('disk').length, 2);
+  now = NOW + 3660;
+  const rep = await s.runOnce();
+  assert.deepEqual((s.results('disk') as CapacitySeriesResult[]).map((r) => r.labels.instance), ['h0']);
+  assert.deepEqual(rep.targets[0]!.refused, [{ series: 'disk{instance="h1"}', reason: 'no sample for the last 61 min: the series stopped reporting' }]);
+  const text = await reg.metrics();
+  assert.doesNotMatch(text, /foresight_capacity_seconds_to_threshold\{target="disk",series="disk\{instance=\\"h1\\"\}"\}/);
+  assert.match(text, /foresight_model_series_dropped_total\{target="disk",reason="stale"\} 1/);
 });
 
 test('capacity threshold from PromQL: each series gets the limit with the same labels', async () => {
