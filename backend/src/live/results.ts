@@ -83,6 +83,8 @@ export interface RefusedSeries {
   series: string;
   labels: Labels;
   reason: string;
+  /** Stopped reporting: left out, but not a problem to show. */
+  gone: boolean;
 }
 
 export interface TargetStatus {
@@ -93,7 +95,7 @@ export interface TargetStatus {
   series: number;
   dropped: number;
   error: string | null;
-  /** Series of a forecast or capacity target left out last cycle, and why (at most 20). */
+  /** Series of a forecast or capacity target left out last cycle, and why (at most 20; not those gone). */
   refused: { series: string; reason: string }[];
 }
 

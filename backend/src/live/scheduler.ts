@@ -289,16 +289,21 @@ export class ModelScheduler {
     const refused = new Map<string, RefusedSeries>();
     // Logged when a series is first refused or for a new reason, not every cycle (a real stack may carry
     // a series that stays unusable for days); the target's status lists the current ones.
-    const refuse = (key: string, labels: Labels, why: string): void => {
-      refused.set(key, { series: key, labels, reason: why });
-      if (before.get(key)?.reason !== why) this.log.warn({ target: t.name, series: key, err: why }, t.kind === 'capacity' ? 'series not analysed for capacity' : 'series not forecast');
+    // A series that is gone (stopped reporting) is said once at info level and not listed: in a cluster
+    // whose pods come and go, a warning per departed pod for the whole lookback would only be noise.
+    const refuse = (key: string, labels: Labels, why: string, gone = false): void => {
+      refused.set(key, { series: key, labels, reason: why, gone });
+      const was = before.get(key);
+      if (was && (gone ? was.gone : was.reason === why)) return; // (a gone series' age grows every cycle)
+      if (gone) this.log.info({ target: t.name, series: key, reason: why }, 'series gone: no longer forecast');
+      else this.log.warn({ target: t.name, series: key, err: why }, t.kind === 'capacity' ? 'series not analysed for capacity' : 'series not forecast');
     };
     for (const [key, s] of keep) {
       // A series that stopped reporting (an instance or volume gone) is not forecast from its last data:
       // its results would stay exported for the whole lookback, and a capacity alert on them with it.
       const age = end - (s.timestamps[s.timestamps.length - 1] ?? -Infinity);
       if (age > staleAfter(t.step)) {
-        refuse(key, s.labels, `no sample for the last ${ageText(age)}: the series stopped reporting`);
+        refuse(key, s.labels, `no sample for the last ${ageText(age)}: the series stopped reporting`, true);
         this.exporter.dropped.inc({ target: t.name, reason: 'stale' });
         continue;
       }
@@ -347,7 +352,7 @@ export class ModelScheduler {
     }
     for (const key of before.keys()) if (fresh.has(key)) this.log.info({ target: t.name, series: key }, 'series usable again');
     this.refusedBy.set(t.name, refused);
-    st.refused = [...refused.values()].slice(0, MAX_REFUSED_LISTED).map(({ series, reason }) => ({ series, reason }));
+    st.refused = this.refused(t.name).slice(0, MAX_REFUSED_LISTED).map(({ series, reason }) => ({ series, reason }));
     results.clear();
     for (const [k, v] of fresh) results.set(k, v);
     this.exporter.retain(t.name, new Set(fresh.keys()), t.kind, hLabel);
@@ -362,9 +367,9 @@ export class ModelScheduler {
     return this.config.targets.map((t) => ({ ...this.status.get(t.name)! }));
   }
 
-  /** Series of a forecast or capacity target left out in its last cycle, and why. */
+  /** Series of a forecast or capacity target left out in its last cycle, and why (not those gone). */
   refused(target: string): RefusedSeries[] {
-    return [...(this.refusedBy.get(target)?.values() ?? [])];
+    return [...(this.refusedBy.get(target)?.values() ?? [])].filter((r) => !r.gone);
   }
 
   results(target?: string, kind?: SeriesResult['kind']): SeriesResult[] {

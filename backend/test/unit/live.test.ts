@@ -206,7 +206,7 @@ test('forecast target on series with holes: a gap of hours is filled and said in
   assert.equal(told.filter((m) => m === 'series usable again').length, 1);
 });
 
-test('a series that stopped reporting is not forecast from its last data: its results and exported figures go, and the status says why', async () => {
+test('a series that stopped reporting is not forecast from its last data: its results and exported figures go, and the log says so once', async () => {
   let goneAt = Infinity; // h1 stops reporting then
   const grow = (t: number): number => 50 + (t - NOW) / 3600 + Math.sin(t / 977);
   const series = [
@@ -215,7 +215,9 @@ test('a series that stopped reporting is not forecast from its last data: its re
   ];
   const reg = new Registry();
   let now = NOW;
-  const s = new ModelScheduler({ prom: fakeProm(series), store: memStore(), registry: reg, config: { targets: [{ name: 'disk', query: 'disk', kind: 'capacity', threshold: 100, horizon: 86_400, step: 60, lookback: 86_400, season: 0 }] }, now: () => now });
+  const told: Record<string, unknown>[] = [];
+  const log = { info: (o: object, msg?: string) => void (msg === 'series gone: no longer forecast' && told.push(o as Record<string, unknown>)), warn: () => undefined, error: () => undefined };
+  const s = new ModelScheduler({ prom: fakeProm(series), store: memStore(), registry: reg, log, config: { targets: [{ name: 'disk', query: 'disk', kind: 'capacity', threshold: 100, horizon: 86_400, step: 60, lookback: 86_400, season: 0 }] }, now: () => now });
   await s.runOnce();
   assert.deepEqual((s.results('disk') as CapacitySeriesResult[]).map((r) => r.labels.instance), ['h0', 'h1']);
   assert.match(await reg.metrics(), /foresight_capacity_seconds_to_threshold\{target="disk",series="disk\{instance=\\"h1\\"\}"\}/);
@@ -227,10 +229,15 @@ test('a series that stopped reporting is not forecast from its last data: its re
   now = NOW + 3660;
   const rep = await s.runOnce();
   assert.deepEqual((s.results('disk') as CapacitySeriesResult[]).map((r) => r.labels.instance), ['h0']);
-  assert.deepEqual(rep.targets[0]!.refused, [{ series: 'disk{instance="h1"}', reason: 'no sample for the last 61 min: the series stopped reporting' }]);
+  // Said once in the log, not listed as a problem (pods come and go).
+  assert.deepEqual(told, [{ target: 'disk', series: 'disk{instance="h1"}', reason: 'no sample for the last 61 min: the series stopped reporting' }]);
+  assert.deepEqual(rep.targets[0]!.refused, []);
+  now += 60;
+  await s.runOnce();
+  assert.equal(told.length, 1);
   const text = await reg.metrics();
   assert.doesNotMatch(text, /foresight_capacity_seconds_to_threshold\{target="disk",series="disk\{instance=\\"h1\\"\}"\}/);
-  assert.match(text, /foresight_model_series_dropped_total\{target="disk",reason="stale"\} 1/);
+  assert.match(text, /foresight_model_series_dropped_total\{target="disk",reason="stale"\} 2/);
 });
 
 test('capacity threshold from PromQL: each series gets the limit with the same labels', async () => {
