@@ -288,9 +288,9 @@ export class ModelScheduler {
     const before = this.refusedBy.get(t.name) ?? new Map<string, RefusedSeries>();
     const refused = new Map<string, RefusedSeries>();
     // Logged when a series is first refused or for a new reason, not every cycle (a real stack may carry
-    // a series that stays unusable for days); the target's status lists the current ones.
-    // A series that is gone (stopped reporting) is said once at info level and not listed: in a cluster
-    // whose pods come and go, a warning per departed pod for the whole lookback would only be noise.
+    // a series that stays unusable for days); the target's status lists the current ones. One that is
+    // gone (stopped reporting) is said once at info level and not listed: in a cluster whose pods come and
+    // go, a warning per departed pod for the whole lookback would only be noise.
     const refuse = (key: string, labels: Labels, why: string, gone = false): void => {
       refused.set(key, { series: key, labels, reason: why, gone });
       const was = before.get(key);
