@@ -32,6 +32,8 @@ export interface SchedulerDeps {
 
 const RECENT = 120;
 const MAX_POINTS_OUT = 2000;
+/** Seconds after its last sample a gone anomaly series (its detector and stored state) is forgotten. */
+const GONE_FORGOTTEN = 7 * 86_400;
 /** Refused series a target's status lists at most (the dropped-series counter has them all). */
 const MAX_REFUSED_LISTED = 20;
 
@@ -214,8 +216,11 @@ export class ModelScheduler {
   private async evalAnomaly(t: ModelTarget, end: number, st: TargetStatus): Promise<void> {
     const dets = this.detectorsFor(t);
     const lookback = t.lookback ?? Math.max(t.warmupPoints * t.step, t.warmupSeconds ?? 0);
+    // Series gone (no sample for a while) do not hold the read back: with one departed pod among them,
+    // every cycle read the whole lookback again instead of what is new.
+    const live = end - staleAfter(t.step);
     let lastSeen = Infinity;
-    for (const d of dets.values()) lastSeen = Math.min(lastSeen, d.lastTimestamp);
+    for (const d of dets.values()) if (d.lastTimestamp >= live) lastSeen = Math.min(lastSeen, d.lastTimestamp);
     // Known series need only what is new since their last point; the first cycle primes the warm-up.
     const start = Number.isFinite(lastSeen) && dets.size ? Math.max(end - lookback, lastSeen + t.step) : end - lookback;
     if (start > end) return;
@@ -257,6 +262,15 @@ export class ModelScheduler {
       this.exporter.retain(t.name, seen, 'anomaly');
       for (const k of [...results.keys()]) if (!seen.has(k)) results.delete(k);
     }
+    // A series gone for a week is forgotten (its learned baseline too): series come and go in a cluster,
+    // and their detectors would otherwise pile up in memory and in the store.
+    const forget = end - GONE_FORGOTTEN;
+    for (const [k, d] of dets) {
+      if (d.lastTimestamp >= forget || seen.has(k)) continue;
+      dets.delete(k);
+      this.recent.delete(`${t.name}\0${k}`);
+    }
+    this.state.forgetBefore(t.name, forget);
     st.series = keep.length;
     st.dropped = dropped;
     this.exporter.seriesGauge.set({ target: t.name }, keep.length);
@@ -357,6 +371,7 @@ export class ModelScheduler {
     for (const [k, v] of fresh) results.set(k, v);
     this.exporter.retain(t.name, new Set(fresh.keys()), t.kind, hLabel);
     this.state.saveResults(t.name, t.kind, fresh, end);
+    this.state.forgetBefore(t.name, end); // results of series not forecast this cycle
     st.series = keep.length;
     st.dropped = dropped;
     this.exporter.seriesGauge.set({ target: t.name }, keep.length);

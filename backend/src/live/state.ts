@@ -44,6 +44,12 @@ export class ModelsState {
     return rows.map((r) => ({ target: r.target, series: r.series, kind: r.kind, result: JSON.parse(r.result) as unknown, updatedAt: r.updated_at }));
   }
 
+  /** Forget a target's series not updated since `before` (unix seconds): state and result rows alike. */
+  forgetBefore(target: string, before: number): void {
+    this.store.db.prepare('DELETE FROM models_anomaly_state WHERE target = ? AND updated_at < ?').run(target, before);
+    this.store.db.prepare('DELETE FROM models_result WHERE target = ? AND updated_at < ?').run(target, before);
+  }
+
   /** Forget targets no longer configured. */
   prune(keepTargets: string[]): void {
     const marks = keepTargets.map(() => '?').join(',');

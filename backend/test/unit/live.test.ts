@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { parseModelsConfig } from '../../src/live/config.js';
 import { ownsSeries, seriesHash } from '../../src/live/shard.js';
 import { ModelScheduler, anomalyOptions } from '../../src/live/scheduler.js';
+import { ModelsState } from '../../src/live/state.js';
 import { anomaliesProvider } from '../../src/wiring/models-providers.js';
 import { datasourceProviders } from '../../src/wiring/features.js';
 import { datasourceRouter } from '../../src/api/datasource.js';
@@ -130,6 +131,33 @@ test('anomaly target: primes the warm-up, flags a spike, exports, and resumes fr
   assert.equal(calls2[0]!.start, NOW + 11 * STEP);
   const after = s2.results('lat') as AnomalySeriesResult[];
   assert.ok(after.every((r) => !r.warmup && r.latest!.t === NOW + 11 * STEP));
+});
+
+test('anomaly target with a series that goes away: reads stay incremental, and after a week its detector and stored state are forgotten', async () => {
+  const store = memStore();
+  let now = NOW;
+  let goneAt = Infinity;
+  const series = [
+    { labels: { __name__: 'lat', service: 'stays' }, f: wave(0) },
+    { labels: { __name__: 'lat', service: 'leaves' }, f: (t: number) => (t < goneAt ? wave(1)(t) : Number.NaN) },
+  ];
+  const calls: { start: number; end: number }[] = [];
+  const s = new ModelScheduler({ prom: fakeProm(series, calls), store, registry: new Registry(), config: { targets: [{ name: 'lat', query: 'lat', kind: 'anomaly', step: STEP, warmupPoints: 120 }] }, now: () => now });
+  await s.runOnce();
+  goneAt = now + STEP;
+  for (let i = 0; i < 30; i++) {
+    now += STEP;
+    await s.runOnce();
+  }
+  // Half an hour after it left, a cycle reads only the new minute (not the 2 h warm-up window again).
+  const last = calls[calls.length - 1]!;
+  assert.equal(last.end - last.start, 0, JSON.stringify(last));
+  assert.deepEqual([...new ModelsState(store).loadAnomalyStates('lat').keys()].sort(), ['lat{service="leaves"}', 'lat{service="stays"}']);
+  // A week and a day on, the departed series is forgotten; the other one is still learned.
+  now += 8 * 86_400;
+  await s.runOnce();
+  assert.deepEqual([...new ModelsState(store).loadAnomalyStates('lat').keys()], ['lat{service="stays"}']);
+  assert.deepEqual((s.results('lat') as AnomalySeriesResult[]).map((r) => r.labels.service), ['stays']);
 });
 
 test('capacity and forecast targets, series cap and two replicas splitting the series', async () => {
